@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make run` and `make test`. Each creates .venv and installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test demo lint format serve-check clean
+
+# Reinstall only when a requirements file changes (the stamp files record the last install).
+$(VENV)/.installed-runtime: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.installed-runtime
+	$(FLASK) db upgrade
+	@$(FLASK) setup-link
+	@echo "Demo community: run 'make demo' in another terminal (accounts are listed in README.md)."
+	@echo "Serving Kring on http://$(HOST):$(PORT)/  (Ctrl+C stops)"
+	exec $(BIN)/gunicorn --worker-class gevent --workers 1 --no-control-socket \
+		--bind $(HOST):$(PORT) --access-logfile - --access-logformat '%(m)s %(U)s %(s)s %(M)sms' wsgi:app
+
+demo: $(VENV)/.installed-runtime
+	$(FLASK) db upgrade
+	$(FLASK) demo
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

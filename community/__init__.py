@@ -1,0 +1,43 @@
+"""Kring: the application factory. Wiring only: extensions, blueprints, socket handlers, CLI, headers."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config or config_from_env())
+
+    from community import models  # noqa: F401  (every table registered before anything uses the metadata)
+    from community.core import database, i18n, security, sessions
+    from community.extensions import csrf, db, limiter, migrate, socketio
+
+    db.init_app(app)
+    database.configure_engine(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    sessions.init_app(app)
+    security.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"] or None,
+        cors_allowed_origins=[app.config["BASE_URL"]],
+        max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
+        manage_session=False,
+    )
+
+    from community import admin, auth, errors, forum, groups, health
+    from community.auth import events as auth_events
+
+    for blueprint in (health.bp, auth.bp, groups.bp, forum.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    auth_events.register(socketio)
+    admin.register_cli(app)
+    return app

@@ -1,0 +1,27 @@
+"""A member's display preferences, applied on every page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from community.core.time import utcnow
+from community.extensions import db
+
+THEMES = ("system", "light", "dark", "high_contrast")
+TEXT_SIZES = (100, 125, 150, 175, 200)  # per cent
+
+
+class MemberPreferences(db.Model):
+    __tablename__ = "member_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    text_size: Mapped[int] = mapped_column(Integer, default=100)
+    theme: Mapped[str] = mapped_column(String(16), default="system")
+    dyslexia_font: Mapped[bool] = mapped_column(Boolean, default=False)
+    wide_line_spacing: Mapped[bool] = mapped_column(Boolean, default=False)
+    reduced_motion: Mapped[bool | None] = mapped_column(Boolean)  # None: follow the operating system
+    easy_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

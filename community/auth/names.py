@@ -1,0 +1,66 @@
+"""Usernames and display names: normalised, bounded, and unable to imitate staff."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from community.core.errors import DomainError
+
+USERNAME_MIN, USERNAME_MAX = 3, 32
+DISPLAY_NAME_MIN, DISPLAY_NAME_MAX = 2, 40
+USERNAME_PATTERN = re.compile(r"^[\w.-]+$")
+# Words that would let a member pass as staff, compared after folding look-alike characters.
+RESERVED_WORDS = ("admin", "administrator", "moderator", "kring", "staff", "support", "system", "root")
+# Characters that look like others (Cyrillic a, digit zero for o, ...) folded before the staff check.
+CONFUSABLES = str.maketrans(
+    {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l",
+     "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+     "ο": "o", "α": "a", "ι": "i", "ν": "v", "ѕ": "s", "ԁ": "d", "ɑ": "a", "ɡ": "g"}
+)  # fmt: skip
+
+
+def _refuse_invisible(value: str, what: str) -> None:
+    for char in value:
+        category = unicodedata.category(char)
+        # Cc control, Cf format (zero-width joiners, bidi overrides), Co private use, Cs surrogates.
+        if category in {"Cc", "Cf", "Co", "Cs", "Cn"}:
+            raise DomainError(f"Your {what} contains an invisible or control character. Please type it again.")
+
+
+def fold(value: str) -> str:
+    """A key for comparing names as a person would read them: NFKC, case-folded, look-alikes folded."""
+    folded = unicodedata.normalize("NFKC", value).casefold().translate(CONFUSABLES)
+    return re.sub(r"[\W_]+", "", folded)
+
+
+def looks_like_staff(value: str) -> bool:
+    key = fold(value)
+    return any(word in key for word in RESERVED_WORDS)
+
+
+def normalise_username(raw: str) -> tuple[str, str]:
+    """Return (username as shown, uniqueness key) or raise a DomainError saying what to change."""
+    value = unicodedata.normalize("NFKC", raw or "").strip()
+    _refuse_invisible(value, "username")
+    if not USERNAME_MIN <= len(value) <= USERNAME_MAX:
+        raise DomainError(f"Choose a username of {USERNAME_MIN} to {USERNAME_MAX} characters.", field="username")
+    if not USERNAME_PATTERN.match(value):
+        raise DomainError(
+            "A username can have letters, digits, dots, dashes and underscores, and no spaces.", field="username"
+        )
+    return value, value.casefold()
+
+
+def normalise_display_name(raw: str, *, allow_staff_words: bool = False) -> str:
+    value = " ".join(unicodedata.normalize("NFKC", raw or "").split())
+    _refuse_invisible(value, "display name")
+    if not DISPLAY_NAME_MIN <= len(value) <= DISPLAY_NAME_MAX:
+        raise DomainError(
+            f"Choose a display name of {DISPLAY_NAME_MIN} to {DISPLAY_NAME_MAX} characters.", field="display_name"
+        )
+    if not allow_staff_words and looks_like_staff(value):
+        raise DomainError(
+            "That name could be mistaken for a staff member. Please choose another.", field="display_name"
+        )
+    return value

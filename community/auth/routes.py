@@ -1,0 +1,94 @@
+"""HTTP adapters for signing in and out and for the first admin's setup link."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.auth import bp, services
+from community.auth import sessions as auth_sessions
+from community.auth.forms import SetupForm, SignInForm
+from community.core.errors import DomainError
+from community.core.security import public
+from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
+from community.extensions import db, limiter
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would let a phishing link borrow our sign-in page."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("groups.home")
+
+
+def _begin_session(user: object) -> None:
+    session.clear()  # a fresh session on sign-in: no fixation
+    token = auth_sessions.start_session(user, request.user_agent.string or "")
+    db.session.commit()
+    session[SESSION_TOKEN_KEY] = token
+    session[LAST_SEEN_KEY] = int(time.time())
+    session.permanent = True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.login.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.login.errors = [error.message]
+        else:
+            _begin_session(user)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    token = session.get(SESSION_TOKEN_KEY)
+    if token:
+        auth_sessions.end_session_by_token(token)
+    session.clear()
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    flash(_("You are signed out."), "info")
+    return response
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def setup(token: str) -> str | Response | tuple[str, int]:
+    try:
+        services.check_setup_token(token)
+    except DomainError as error:
+        return render_template("auth/setup_invalid.html", message=error.message), 404
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.complete_setup(
+                token,
+                username=form.username.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                email=form.email.data or None,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "username").errors = [error.message]
+        else:
+            db.session.commit()
+            _begin_session(user)
+            flash(_("Welcome. Your admin account is ready."), "success")
+            return redirect(url_for("groups.home"))
+    return render_template("auth/setup.html", form=form), 200 if not form.errors else 400

@@ -1,0 +1,121 @@
+"""Account rules shared by the sign-in pages, the setup link, invitations and the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from community.auth.models import SetupToken, User
+from community.auth.names import normalise_display_name, normalise_username
+from community.core import audit
+from community.core.errors import DomainError
+from community.core.passwords import hash_password, needs_rehash, verify_password
+from community.core.time import utcnow
+from community.extensions import db
+
+PASSWORD_MIN, STAFF_PASSWORD_MIN, PASSWORD_MAX = 8, 12, 128
+SIGN_IN_REFUSED = "That username or password is not right. Check them and try again."
+
+
+def check_password_rules(password: str, *, staff: bool) -> None:
+    minimum = STAFF_PASSWORD_MIN if staff else PASSWORD_MIN
+    if len(password) < minimum:
+        raise DomainError(f"Choose a password of at least {minimum} characters.", field="password")
+    if len(password) > PASSWORD_MAX:
+        raise DomainError(f"A password can be at most {PASSWORD_MAX} characters.", field="password")
+
+
+def find_by_login(login: str) -> User | None:
+    value = (login or "").strip()
+    if not value:
+        return None
+    return db.session.scalar(
+        select(User).where(or_(User.username_key == value.casefold(), User.email == value.lower()))
+    )
+
+
+def authenticate(login: str, password: str) -> User:
+    """The member for these credentials. Unknown account and wrong password give the same answer."""
+    user = find_by_login(login)
+    if not verify_password(user.password_hash if user else None, password or "") or user is None:
+        raise DomainError(SIGN_IN_REFUSED)
+    if not user.is_active:
+        raise DomainError(SIGN_IN_REFUSED)
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def create_account(
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    email: str | None = None,
+    is_admin: bool = False,
+    language: str = "en",
+    year_of_birth: int | None = None,
+) -> User:
+    """Validate and add a new account to the session (the caller commits)."""
+    shown, key = normalise_username(username)
+    name = normalise_display_name(display_name, allow_staff_words=is_admin)
+    check_password_rules(password, staff=is_admin)
+    if db.session.scalar(select(func.count()).select_from(User).where(User.username_key == key)):
+        raise DomainError("That username is taken. Please choose another.", field="username")
+    email_value = email.strip().lower() if email else None
+    if email_value and db.session.scalar(select(func.count()).select_from(User).where(User.email == email_value)):
+        raise DomainError("That email address already has an account. Sign in instead.", field="email")
+    user = User(
+        username=shown,
+        username_key=key,
+        display_name=name,
+        email=email_value,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+        language=language if language in current_app.config["LANGUAGES"] else "en",
+        year_of_birth=year_of_birth,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def admin_exists() -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True))))
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_setup_token() -> str | None:
+    """A one-time token for the first admin, or None when an admin already exists. Caller commits."""
+    if admin_exists():
+        return None
+    token = secrets.token_urlsafe(32)
+    minutes = current_app.config["SETUP_TOKEN_MINUTES"]
+    db.session.add(SetupToken(token_hash=_hash_token(token), expires_at=utcnow() + timedelta(minutes=minutes)))
+    return token
+
+
+def check_setup_token(token: str) -> SetupToken:
+    row = db.session.scalar(select(SetupToken).where(SetupToken.token_hash == _hash_token(token or "")))
+    if row is None or row.used_at is not None or row.expires_at < utcnow() or admin_exists():
+        raise DomainError(
+            "This setup link is not valid any more. Run `make run` again to get a new one, "
+            "or ask the person who installed Kring."
+        )
+    return row
+
+
+def complete_setup(token: str, *, username: str, display_name: str, password: str, email: str | None) -> User:
+    """Create the first admin from the one-time setup link; the link cannot be used again."""
+    row = check_setup_token(token)
+    user = create_account(username=username, display_name=display_name, password=password, email=email, is_admin=True)
+    row.used_at = utcnow()
+    audit.record("admin.first_admin_created", actor_id=user.id, target_type="user", target_id=user.id)
+    return user

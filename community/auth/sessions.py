@@ -1,0 +1,60 @@
+"""Starting, resolving and ending server-side sign-in sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from community.auth.models import User, UserSession
+from community.core.time import utcnow
+from community.extensions import db
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, user_agent: str = "") -> str:
+    """Create a session row and return the token for the cookie (the row keeps only its hash)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=token_hash(token), user_agent=user_agent[:120]))
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The signed-in member for this token, or None if the session ended, expired, or the account is inactive."""
+    oldest_allowed = utcnow() - timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
+    row = db.session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    user_session, user = row
+    if user_session.created_at < oldest_allowed or not user.is_active:
+        return None
+    return user
+
+
+def end_session_by_token(token: str) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    db.session.commit()
+
+
+def end_all_sessions(user_id: int) -> int:
+    """End every open session of a member (sign out everywhere, suspension). Caller commits."""
+    result = db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    return result.rowcount or 0

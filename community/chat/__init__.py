@@ -1,0 +1,1 @@
+"""Real-time chat: group rooms and private conversations."""

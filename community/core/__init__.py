@@ -1,0 +1,1 @@
+"""Shared building blocks with no feature rules of their own."""

@@ -1,0 +1,68 @@
+"""Security baseline: default deny, response headers, no caching of private pages.
+
+Default deny: every endpoint needs a signed-in, active member unless its view is marked with ``@public``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, Response, redirect, request, url_for
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without signing in. The list of such views is kept short and tested."""
+    view.kring_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
+    if endpoint is None or endpoint == "static":
+        return True  # no endpoint: a 404 or 405 answered by Werkzeug, nothing to protect
+    view = app.view_functions.get(endpoint)
+    return bool(getattr(view, "kring_public", False))
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def require_sign_in() -> Response | None:
+        if is_public_endpoint(app, request.endpoint) or current_user.is_authenticated:
+            return None
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if current_user.is_authenticated and request.endpoint != "static":
+            # Health data: a shared computer's back button or disk cache must not show it to the next person.
+            headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,1 @@
+"""Moderation: the one screening pipeline every piece of member text passes, and the queue."""
