@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from community.auth import services as auth_services
 from community.core.audit import verify_chain
@@ -40,7 +41,7 @@ def register(app: Flask) -> None:
         for line in report:
             click.echo(line)
 
-    audit_group = click.Group("audit", help="The append-only audit log.")
+    audit_group = AppGroup("audit", help="The append-only audit log.")
 
     @audit_group.command("verify")
     def audit_verify() -> None:

@@ -27,6 +27,9 @@ class PendingEvent:
 
 
 def queue_event(name: str, payload: dict[str, Any], *, room: str, namespace: str = "/") -> None:
+    # Begin the transaction now: a rollback of a session that never began one fires no rollback hook,
+    # and the event would otherwise survive into the next commit.
+    db.session.connection()
     db.session.info.setdefault(_PENDING_KEY, []).append(PendingEvent(name, payload, room, namespace))
 
 
