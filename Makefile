@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Socket.IO accepts only this origin, so it must match where the server listens.
+export BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test demo lint format serve-check clean
 
