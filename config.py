@@ -16,8 +16,9 @@ INSECURE_KEYS = {"", "dev", "change-me", "changeme", "secret", "you-will-never-g
 
 
 def instance_dir() -> Path:
+    """Where development keeps its SQLite file and generated key: private to the user running Kring."""
     path = Path(os.environ.get("KRING_INSTANCE_DIR", BASE_DIR / "instance"))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -53,6 +54,12 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # absolute session time-out, seconds
     SESSION_IDLE_SECONDS = 2 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a long-open form must still submit
+    # Flask-WTF's HTTPS check wants a Referer header, which Referrer-Policy: no-referrer (required here, so no
+    # URL of a health group ever leaks) stops browsers sending. The token plus SameSite=Lax cookies remain.
+    WTF_CSRF_SSL_STRICT = False
+    # How many reverse proxies in front of the app may set X-Forwarded-For/-Proto. 0: trust none (direct).
+    # X-Forwarded-Host is never trusted: BASE_URL is the site's address.
+    TRUSTED_PROXY_COUNT = 0
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     # Passwords: argon2id, RFC 9106's second recommended profile (64 MiB, t=3), ~60 ms on this machine.
@@ -128,12 +135,22 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    """Fails closed: no guessable SECRET_KEY, no silent SQLite file next to the code, no demo accounts."""
+
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     STAFF_TWO_FACTOR_REQUIRED = True
     DEMO_ALLOWED = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not self.DATABASE_URL:
+            raise RuntimeError(
+                "DATABASE_URL must be set in production (for example postgresql+psycopg://kring@db/kring)."
+            )
+        self.DEMO_ALLOWED = False  # not even from the environment: demo accounts have a published password
 
     def secret_key(self) -> str:
         key = os.environ.get("SECRET_KEY", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
 
@@ -10,6 +11,9 @@ from config import Config, config_from_env
 def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config or config_from_env())
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        hops = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
     from community import models  # noqa: F401  (every table registered before anything uses the metadata)
     from community.core import database, i18n, security, sessions
@@ -35,7 +39,7 @@ def create_app(config: Config | None = None) -> Flask:
     from community import admin, auth, errors, forum, groups, health
     from community.auth import events as auth_events
 
-    for blueprint in (health.bp, auth.bp, groups.bp, forum.bp):
+    for blueprint in (health.bp, auth.bp, groups.bp, forum.bp, admin.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     auth_events.register(socketio)

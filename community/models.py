@@ -2,6 +2,8 @@
 
 from community.accessibility.models import MemberPreferences
 from community.auth.models import SetupToken, User, UserSession
+from community.auth.reset_models import PasswordResetToken
+from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
 from community.chat.models import Conversation, ConversationParticipant, Message
 from community.consent.models import ConsentDocument, ConsentRecord, ConsentVersion
 from community.core.audit import AuditEntry
@@ -11,6 +13,8 @@ from community.moderation.models import QueueItem, Report
 
 __all__ = [
     "AuditEntry", "ConsentDocument", "ConsentRecord", "ConsentVersion", "Conversation",
-    "ConversationParticipant", "Group", "Invitation", "MemberPreferences", "Membership", "Message", "Post",
-    "PostRevision", "QueueItem", "Reaction", "Report", "SetupToken", "Topic", "User", "UserSession",
+    "ConversationParticipant", "Group", "Invitation", "MemberPreferences", "Membership", "Message",
+    "PasswordResetToken", "Post",
+    "PostRevision", "QueueItem", "Reaction", "RecoveryCode", "Report", "SetupToken", "Topic", "TwoFactorSetting",
+    "User", "UserSession",
 ]  # fmt: skip

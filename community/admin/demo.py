@@ -1,6 +1,6 @@
 """A believable demo community, built through the real services so it obeys every rule.
 
-Idempotent: people are found by username, groups by slug, and a group's content is seeded only once.
+Idempotent: people are found by username, groups by name, and a group's content is seeded only once.
 An admin created through the setup link stays as it is.
 """
 
@@ -24,16 +24,16 @@ from community.groups.models import Group, Membership
 DEFAULT_DEMO_PASSWORD = "kring-demo-password"  # noqa: S105 (documented demo default; DEMO_PASSWORD overrides)
 
 PEOPLE = [
-    # username, display name, staff?, year of birth, language
-    ("admin", "Kring admin", True, 1980, "en"),
-    ("nurse", "Nurse Ingrid", True, 1979, "en"),
-    ("youthworker", "Youth worker Ravi", True, 1990, "en"),
-    ("sam", "Sam", False, 2009, "en"),
-    ("noor", "Noor", False, 2008, "en"),
-    ("milan", "Milan", False, 2010, "en"),
-    ("alex", "Alex", False, 1986, "en"),
-    ("fatima", "Fatima", False, 1984, "en"),
-    ("jordan", "Jordan", False, 1991, "en"),
+    # username, display name, year of birth, language
+    ("admin", "Kring admin", 1980, "en"),
+    ("nurse", "Nurse Ingrid", 1979, "en"),
+    ("youthworker", "Youth worker Ravi", 1990, "en"),
+    ("sam", "Sam", 2009, "en"),
+    ("noor", "Noor", 2008, "en"),
+    ("milan", "Milan", 2010, "en"),
+    ("alex", "Alex", 1986, "en"),
+    ("fatima", "Fatima", 1984, "en"),
+    ("jordan", "Jordan", 1991, "en"),
 ]
 
 YOUNG = {
@@ -58,7 +58,7 @@ class DemoRefused(Exception):
     pass
 
 
-def _person(username: str, display_name: str, staff: bool, year: int, language: str, password: str) -> User:
+def _person(username: str, display_name: str, year: int, language: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.username_key == username))
     if user is None:
         user = create_account(
@@ -157,10 +157,10 @@ def _seed_parents(group: Group, p: dict[str, User]) -> None:
 
 
 def seed_demo() -> list[str]:
-    if not current_app.config.get("DEMO_ALLOWED", False):
+    if current_app.config.get("ENV_NAME") == "production" or not current_app.config.get("DEMO_ALLOWED", False):
         raise DemoRefused("The demo community cannot be created under the production configuration.")
     password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
-    people = {u: _person(u, name, staff, year, lang, password) for u, name, staff, year, lang in PEOPLE}
+    people = {u: _person(u, name, year, lang, password) for u, name, year, lang in PEOPLE}
     admin = people["admin"]
     if not admin.is_admin:  # "admin" was taken by a non-admin account; act as any real admin instead
         admin = db.session.scalar(select(User).where(User.is_admin.is_(True)).limit(1)) or admin

@@ -1,7 +1,7 @@
-"""Accounts: sign-in, sign-out, the first admin's setup link."""
+"""Accounts: sign-in and sessions, two-factor sign-in, password reset, the member's own account."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from community.auth import routes  # noqa: E402,F401
+from community.auth import account_routes, reset_routes, routes, two_factor_routes  # noqa: E402,F401

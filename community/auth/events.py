@@ -6,10 +6,13 @@ itself and refuses anonymous clients; each feature's event handlers re-check mem
 
 from __future__ import annotations
 
+from flask import session
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
-from community.core.realtime import user_room
+from community.auth.sessions import session_id_for_token
+from community.core.realtime import session_room, user_room
+from community.core.sessions import SESSION_TOKEN_KEY
 
 
 def register(socketio: SocketIO) -> None:
@@ -18,4 +21,8 @@ def register(socketio: SocketIO) -> None:
         if not current_user.is_authenticated:
             return False  # refused: the client gets a connect_error
         join_room(user_room(current_user.id))
+        # Per browser session too: sign-out or "end this session" closes exactly this browser's sockets.
+        session_id = session_id_for_token(session.get(SESSION_TOKEN_KEY))
+        if session_id is not None:
+            join_room(session_room(session_id))
         return True

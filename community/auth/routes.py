@@ -9,7 +9,7 @@ from flask import Response, flash, redirect, render_template, request, session, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.auth import bp, services
+from community.auth import bp, services, two_factor
 from community.auth import sessions as auth_sessions
 from community.auth.forms import SetupForm, SignInForm
 from community.core.errors import DomainError
@@ -25,7 +25,8 @@ def _safe_next(target: str | None) -> str:
     return url_for("groups.home")
 
 
-def _begin_session(user: object) -> None:
+def begin_session(user: object) -> None:
+    """Sign a person in on a fresh server-side session (also used after accepting an invitation)."""
     session.clear()  # a fresh session on sign-in: no fixation
     token = auth_sessions.start_session(user, request.user_agent.string or "")
     db.session.commit()
@@ -48,16 +49,27 @@ def login() -> str | Response:
             db.session.rollback()
             form.login.errors = [error.message]
         else:
-            _begin_session(user)
+            if two_factor.is_enabled(user):
+                # Password right, but no session until the second step: only a short-lived marker.
+                db.session.commit()  # keeps a rehashed password
+                session.clear()
+                session[two_factor.PENDING_KEY] = two_factor.new_pending(user.id, _safe_next(request.args.get("next")))
+                return redirect(url_for("auth.two_factor_challenge"))
+            begin_session(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
+    from community.auth.account import disconnect_session_sockets
+
     token = session.get(SESSION_TOKEN_KEY)
     if token:
-        auth_sessions.end_session_by_token(token)
+        session_id = auth_sessions.session_id_for_token(token)
+        auth_sessions.end_session_by_token(token)  # commits
+        if session_id is not None:
+            disconnect_session_sockets(session_id)  # after the commit: this browser's open sockets close now
     session.clear()
     response = redirect(url_for("auth.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
@@ -88,7 +100,7 @@ def setup(token: str) -> str | Response | tuple[str, int]:
             getattr(form, error.field or "username").errors = [error.message]
         else:
             db.session.commit()
-            _begin_session(user)
+            begin_session(user)
             flash(_("Welcome. Your admin account is ready."), "success")
             return redirect(url_for("groups.home"))
     return render_template("auth/setup.html", form=form), 200 if not form.errors else 400

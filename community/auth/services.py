@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select
 
+from community.auth import passwords_policy, throttle
 from community.auth.models import SetupToken, User
 from community.auth.names import normalise_display_name, normalise_username
 from community.core import audit
@@ -21,12 +22,14 @@ PASSWORD_MIN, STAFF_PASSWORD_MIN, PASSWORD_MAX = 8, 12, 128
 SIGN_IN_REFUSED = "That username or password is not right. Check them and try again."
 
 
-def check_password_rules(password: str, *, staff: bool) -> None:
+def check_password_rules(password: str, *, staff: bool, username: str | None = None, email: str | None = None) -> None:
+    """8 to 128 characters (12 for staff), not a common password, not the username or email. No other rules."""
     minimum = STAFF_PASSWORD_MIN if staff else PASSWORD_MIN
     if len(password) < minimum:
         raise DomainError(f"Choose a password of at least {minimum} characters.", field="password")
     if len(password) > PASSWORD_MAX:
         raise DomainError(f"A password can be at most {PASSWORD_MAX} characters.", field="password")
+    passwords_policy.check_not_guessable(password, username=username, email=email)
 
 
 def find_by_login(login: str) -> User | None:
@@ -39,12 +42,20 @@ def find_by_login(login: str) -> User | None:
 
 
 def authenticate(login: str, password: str) -> User:
-    """The member for these credentials. Unknown account and wrong password give the same answer."""
+    """The member for these credentials. Unknown account and wrong password give the same answer.
+
+    Repeated failures put the account (or the unknown login) in a back-off during which every attempt is
+    refused, the right password too (see ``throttle``).
+    """
     user = find_by_login(login)
+    subject = throttle.subject_for(login, user)
+    throttle.check_allowed(subject)
     if not verify_password(user.password_hash if user else None, password or "") or user is None:
+        throttle.record_failure(subject, user)
         raise DomainError(SIGN_IN_REFUSED)
     if not user.is_active:
         raise DomainError(SIGN_IN_REFUSED)
+    throttle.record_success(subject)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     return user
@@ -63,7 +74,7 @@ def create_account(
     """Validate and add a new account to the session (the caller commits)."""
     shown, key = normalise_username(username)
     name = normalise_display_name(display_name, allow_staff_words=is_admin)
-    check_password_rules(password, staff=is_admin)
+    check_password_rules(password, staff=is_admin, username=shown, email=email)
     if db.session.scalar(select(func.count()).select_from(User).where(User.username_key == key)):
         raise DomainError("That username is taken. Please choose another.", field="username")
     email_value = email.strip().lower() if email else None

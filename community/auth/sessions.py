@@ -58,3 +58,21 @@ def end_all_sessions(user_id: int) -> int:
         .values(ended_at=utcnow())
     )
     return result.rowcount or 0
+
+
+def session_id_for_token(token: str | None) -> int | None:
+    """The id of the open session this cookie token belongs to (for "this device" and socket rooms)."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(UserSession.id).where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+    )
+
+
+def touch_session(token: str) -> None:
+    """Note activity on an open session (for the sessions list). The caller commits; see core.sessions."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+        .values(last_seen_at=utcnow())
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -12,6 +12,8 @@ RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 
 
 def select_locale() -> str | None:
+    if not has_request_context():
+        return None  # CLI and background work: the default language (mails choose their own)
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language

@@ -41,6 +41,11 @@ def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+def session_room(session_id: int) -> str:
+    """Every socket of one signed-in browser (UserSession), so ending that session can close them."""
+    return f"session:{session_id}"
+
+
 @event.listens_for(Session, "after_commit")
 def _emit_after_commit(session: Session) -> None:
     pending: list[PendingEvent] = session.info.pop(_PENDING_KEY, [])

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, session
+from flask import Flask, request, session
+from flask_login import current_user
 
 from community.extensions import login_manager
 
 SESSION_TOKEN_KEY = "kring_sid"  # noqa: S105 (a session key name, not a secret)
 LAST_SEEN_KEY = "kring_seen"
+SEEN_DB_KEY = "kring_seen_db"
+SEEN_DB_EVERY_SECONDS = 5 * 60
 
 
 def init_app(app: Flask) -> None:
@@ -41,3 +44,27 @@ def init_app(app: Flask) -> None:
             return None
         session[LAST_SEEN_KEY] = now
         return user
+
+    @app.before_request
+    def record_activity() -> None:
+        # A request hook, not the loader: it runs before any view work, so its commit can never carry a
+        # view's half-done changes. Socket.IO events do not run request hooks (they cannot update the cookie).
+        if request.endpoint != "static" and current_user.is_authenticated:
+            _record_activity(session.get(SESSION_TOKEN_KEY, ""), int(time.time()))
+
+
+def _record_activity(token: str, now: int) -> None:
+    """Keep ``UserSession.last_seen_at`` roughly right for the "where you are signed in" list, writing at most
+    once every few minutes per session (the time of the last write rides in the signed cookie)."""
+    from community.auth import sessions as auth_sessions
+    from community.extensions import db
+
+    last_write = session.get(SEEN_DB_KEY)
+    if last_write is None:
+        session[SEEN_DB_KEY] = now  # a new session: its row was just written with last_seen_at = now
+        return
+    if now - int(last_write) < SEEN_DB_EVERY_SECONDS:
+        return
+    auth_sessions.touch_session(token)
+    db.session.commit()
+    session[SEEN_DB_KEY] = now

@@ -40,3 +40,45 @@ def is_group_moderator(user: User | None, group: Group, membership: Membership |
 
 def can_manage_groups(user: User | None) -> bool:
     return is_active_account(user) and user is not None and user.is_admin
+
+
+def can_invite(user: User | None, group: Group, membership: Membership | None) -> bool:
+    """Admins always; a group's moderator only when the admin lets moderators invite. Never into an archived group."""
+    if not is_active_account(user) or group.state != "active":
+        return False
+    if can_manage_groups(user):
+        return True
+    return group.moderators_can_invite and is_group_moderator(user, group, membership)
+
+
+def can_invite_as(user: User | None, group: Group, membership: Membership | None, role: str) -> bool:
+    """Moderators may only invite members; only an admin can bring in a moderator."""
+    return can_invite(user, group, membership) and (role == "member" or can_manage_groups(user))
+
+
+def can_see_invitation_email(user: User | None, created_by_id: int | None) -> bool:
+    """An invitee's email is personal data: the admin sees it, and so does whoever typed it in."""
+    return can_manage_groups(user) or (is_active_account(user) and user is not None and user.id == created_by_id)
+
+
+def can_edit_group(user: User | None, group: Group) -> bool:
+    """Settings and name of a group: instance admins only (moderators run the group, they do not shape it)."""
+    return can_manage_groups(user)
+
+
+def can_archive_group(user: User | None, group: Group) -> bool:
+    return can_manage_groups(user) and group.state == "active"
+
+
+def can_unarchive_group(user: User | None, group: Group) -> bool:
+    return can_manage_groups(user) and group.state == "archived"
+
+
+def can_change_membership(user: User | None, group: Group, membership: Membership | None) -> bool:
+    """Change the role of, or remove, someone who is (still) in the group."""
+    return (
+        can_manage_groups(user)
+        and membership is not None
+        and membership.group_id == group.id
+        and membership.state != "removed"
+    )

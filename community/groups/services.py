@@ -13,7 +13,7 @@ from community.core import audit
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.extensions import db
 from community.groups import policy
-from community.groups.models import GROUP_KINDS, ROLES, Group, Membership
+from community.groups.models import GROUP_KINDS, PREMODERATION_MODES, ROLES, Group, Membership
 
 
 @dataclass(frozen=True)
@@ -113,3 +113,149 @@ def member_list(group: Group, *, limit: int = 200) -> list[tuple[User, Membershi
         .limit(limit)
     ).all()
     return [(user, membership) for user, membership in rows]
+
+
+SLOW_MODE_MAX_SECONDS = 3600
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not 2 <= len(name) <= 80:
+        raise DomainError("Give the group a name of 2 to 80 characters.", field="name")
+    return name
+
+
+def update_group(
+    actor: User,
+    group: Group,
+    *,
+    name: str,
+    description: str = "",
+    kind: str = "other",
+    premoderation: str = "none",
+    member_messages_allowed: bool = False,
+    moderators_can_invite: bool = True,
+    slow_mode_seconds: int = 0,
+) -> Group:
+    """Change a group's name, description, kind and settings. Admin only; audited with the changed fields.
+
+    The slug stays as it was, so links people saved keep working after a rename.
+    """
+    if not policy.can_edit_group(actor, group):
+        raise Forbidden("Only an admin can change a group.")
+    name = _clean_name(name)
+    if kind not in GROUP_KINDS:
+        raise DomainError("Choose what kind of group this is.", field="kind")
+    if premoderation not in PREMODERATION_MODES:
+        raise DomainError("Choose which posts a moderator checks first.", field="premoderation")
+    if not isinstance(slow_mode_seconds, int) or not 0 <= slow_mode_seconds <= SLOW_MODE_MAX_SECONDS:
+        raise DomainError(
+            f"Slow mode is a number of seconds from 0 (off) to {SLOW_MODE_MAX_SECONDS}.", field="slow_mode_seconds"
+        )
+    values = {
+        "name": name,
+        "description": (description or "").strip(),
+        "kind": kind,
+        "premoderation": premoderation,
+        "member_messages_allowed": bool(member_messages_allowed),
+        "moderators_can_invite": bool(moderators_can_invite),
+        "slow_mode_seconds": slow_mode_seconds,
+    }
+    changed = sorted(key for key, value in values.items() if getattr(group, key) != value)
+    for key in changed:
+        setattr(group, key, values[key])
+    if changed:
+        # Field names and setting values only: the name and description are not copied into the log.
+        settings = {key: values[key] for key in changed if key not in ("name", "description")}
+        audit.record(
+            "group.updated",
+            actor_id=actor.id,
+            target_type="group",
+            target_id=group.id,
+            group_id=group.id,
+            details={"changed": changed, "settings": settings},
+        )
+    return group
+
+
+def archive_group(actor: User, group: Group) -> Group:
+    """Archive an active group: its members still read it, nobody writes in it any more."""
+    if not policy.can_manage_groups(actor):
+        raise Forbidden("Only an admin can archive a group.")
+    if not policy.can_archive_group(actor, group):
+        raise DomainError("This group is already archived.")
+    group.state = "archived"
+    audit.record("group.archived", actor_id=actor.id, target_type="group", target_id=group.id, group_id=group.id)
+    return group
+
+
+def unarchive_group(actor: User, group: Group) -> Group:
+    """Open an archived group for writing again."""
+    if not policy.can_manage_groups(actor):
+        raise Forbidden("Only an admin can reopen a group.")
+    if not policy.can_unarchive_group(actor, group):
+        raise DomainError("This group is not archived.")
+    group.state = "active"
+    audit.record("group.unarchived", actor_id=actor.id, target_type="group", target_id=group.id, group_id=group.id)
+    return group
+
+
+def _membership_of(group: Group, user: User) -> Membership | None:
+    return db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
+
+
+def set_role(actor: User, group: Group, user: User, role: str) -> Membership:
+    """Appoint someone in the group as moderator, or make a moderator a member again. Admin only; audited."""
+    membership = _membership_of(group, user)
+    if not policy.can_manage_groups(actor):
+        raise Forbidden("Only an admin can appoint or remove moderators.")
+    if not policy.can_change_membership(actor, group, membership) or membership is None:
+        raise NotFound("This person is not in the group.")
+    if role not in ROLES:
+        raise DomainError("Choose member or moderator.", field="role")
+    previous = membership.role
+    if previous == role:
+        return membership
+    membership.role = role
+    audit.record(
+        "membership.role_changed",
+        actor_id=actor.id,
+        target_type="user",
+        target_id=user.id,
+        group_id=group.id,
+        details={"role": role, "previous_role": previous},
+    )
+    return membership
+
+
+def remove_member(actor: User, group: Group, user: User, reason: str) -> Membership:
+    """Take someone out of a group. Admin only; the reason is required and kept in the audit log.
+
+    Access ends at once: every page and socket event checks the membership row, and the person's open
+    sockets are closed after the commit so they rejoin only the rooms they may still be in.
+    """
+    from community.auth.admin_actions import disconnect_after_commit
+
+    membership = _membership_of(group, user)
+    if not policy.can_manage_groups(actor):
+        raise Forbidden("Only an admin can remove someone from a group.")
+    if not policy.can_change_membership(actor, group, membership) or membership is None:
+        raise NotFound("This person is not in the group.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Write down why this person is removed. Only staff see it.", field="reason")
+    if len(reason) > 500:
+        raise DomainError("Keep the reason under 500 characters.", field="reason")
+    previous_role = membership.role
+    membership.state, membership.role = "removed", "member"
+    audit.record(
+        "membership.removed",
+        actor_id=actor.id,
+        target_type="user",
+        target_id=user.id,
+        group_id=group.id,
+        reason=reason,
+        details={"previous_role": previous_role},
+    )
+    disconnect_after_commit(user.id)
+    return membership

@@ -6,6 +6,7 @@ import pytest
 
 import config as kring_config
 from community import create_app
+from community.core.security import public
 from config import DevelopmentConfig, ProductionConfig, config_from_env
 
 
@@ -76,3 +77,75 @@ def test_config_from_env_rejects_an_unknown_configuration_name(monkeypatch):
     monkeypatch.setenv("KRING_CONFIG", "staging")
     with pytest.raises(RuntimeError, match="KRING_CONFIG"):
         config_from_env()
+
+
+def test_production_refuses_to_fall_back_to_a_sqlite_file(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        ProductionConfig()
+
+
+def test_production_never_allows_the_demo_even_when_the_environment_says_so(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("DEMO_ALLOWED", "1")
+    app = create_app(ProductionConfig())
+    from community.extensions import db
+
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0 and "production" in result.output
+
+
+def test_forms_work_over_https_although_browsers_send_no_referer(app):
+    """Referrer-Policy: no-referrer means no Referer header; CSRF must not depend on it."""
+    from tests.factories import make_user, post_form
+
+    with app.app_context():
+        make_user("sam")
+    client = app.test_client()
+    response = post_form(
+        client, "/login", {"login": "sam", "password": "a-long-test-password"}, base_url="https://localhost"
+    )
+    assert response.status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_scheme_come_from_forwarded_headers():
+    from flask import request
+
+    from tests.conftest import build_app
+
+    app = build_app(TRUSTED_PROXY_COUNT=1)
+    seen = {}
+
+    @app.get("/_probe")
+    @public
+    def probe():
+        seen.update(addr=request.remote_addr, scheme=request.scheme, host=request.host)
+        return "ok"
+
+    app.test_client().get(
+        "/_probe",
+        headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"},
+    )
+    assert seen == {"addr": "203.0.113.7", "scheme": "https", "host": "localhost"}, "X-Forwarded-Host is ignored"
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored():
+    from flask import request
+
+    from tests.conftest import build_app
+
+    app = build_app()
+    seen = {}
+
+    @app.get("/_probe")
+    @public
+    def probe():
+        seen.update(addr=request.remote_addr)
+        return "ok"
+
+    app.test_client().get("/_probe", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen["addr"] == "127.0.0.1"

@@ -1,0 +1,97 @@
+"""Admin forms. They only shape the input; the services decide what is allowed and say what to fix.
+
+Choice fields do not validate their choices here (``validate_choice=False``): the service refuses an unknown
+value with a sentence tied to the field, the same way for the pages, the CLI and the tests.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+KIND_LABELS = {
+    "young_people": _l("Young people"),
+    "parents": _l("Parents"),
+    "family": _l("Family and friends"),
+    "other": _l("Other"),
+}
+PREMODERATION_LABELS = {
+    "none": _l("No: posts appear at once"),
+    "new_members": _l("Posts by new members"),
+    "all": _l("All posts"),
+}
+ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator")}
+
+
+def choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+STATE_LABELS = {
+    "active": _l("Active"),
+    "archived": _l("Archived"),
+    "muted": _l("Muted"),
+    "suspended": _l("Suspended"),
+    "removed": _l("Removed"),
+    "paused": _l("Paused"),
+    "deleted": _l("Deleted"),
+}
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    description = TextAreaField(_l("Description (members see it)"), validators=[Length(max=2000)])
+    kind = SelectField(_l("Kind of group"), choices=choices(KIND_LABELS), validate_choice=False)
+
+
+class GroupSettingsForm(GroupForm):
+    premoderation = SelectField(
+        _l("Which posts does a moderator check before others see them?"),
+        choices=choices(PREMODERATION_LABELS),
+        validate_choice=False,
+    )
+    member_messages_allowed = BooleanField(_l("Members may send each other private messages"))
+    moderators_can_invite = BooleanField(_l("Moderators may invite people to this group"))
+    slow_mode_seconds = IntegerField(
+        _l("Slow mode: seconds between two chat messages of one person (0 is off)"),
+        validators=[InputRequired(message=_l("Enter a number of seconds, 0 for off."))],
+    )
+
+
+class AddMemberForm(FlaskForm):
+    username = StringField(_l("Username of an existing account"), validators=[Length(max=64)])
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), validate_choice=False)
+
+
+class RoleForm(FlaskForm):
+    role = HiddenField()
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (staff only; the member does not see it)"), validators=[Length(max=1000)])
+
+
+class SuspendForm(ReasonForm):
+    until = DateField(_l("Suspended until (optional; empty: until an admin lifts it)"), validators=[Optional()])
+
+
+class ConfirmForm(FlaskForm):
+    """A button with a CSRF token: for actions that need no input but must be a deliberate POST."""
+
+
+class AccountSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search that changes nothing
+
+    q = StringField(_l("Username, display name or email"), validators=[Length(max=100)])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validate_choice=False)
+    group = SelectField(_l("Group"), validate_choice=False)

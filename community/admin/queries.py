@@ -1,0 +1,173 @@
+"""Read-only lists for the admin pages. Every list is bounded; none reads group content (posts, messages).
+
+Changes go through the features' services; this module only looks things up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from community.auth.models import User
+from community.core.audit import AuditEntry
+from community.core.errors import NotFound
+from community.core.time import utcnow
+from community.extensions import db
+from community.groups.models import Group, Invitation, Membership
+from community.groups.policy import READING_STATES
+
+ACCOUNTS_PER_PAGE = 50
+MEMBERS_PER_PAGE = 100
+AUDIT_PER_PAGE = 50
+GROUPS_LIMIT = 500  # an instance with more groups than this needs a search box, not a longer page
+
+
+def group_or_404(group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
+    if group is None:
+        raise NotFound("We could not find that group.")
+    return group
+
+
+def user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.state == "deleted":
+        raise NotFound("We could not find that account.")
+    return user
+
+
+def find_username(username: str) -> User | None:
+    key = (username or "").strip().casefold()
+    return db.session.scalar(select(User).where(User.username_key == key, User.state != "deleted")) if key else None
+
+
+@dataclass(frozen=True)
+class Overview:
+    groups: int
+    members: int
+    open_invitations: int
+
+
+def overview() -> Overview:
+    members = select(func.count()).select_from(User).where(User.state.in_(("active", "paused", "suspended")))
+    invitations = (
+        select(func.count()).select_from(Invitation).where(Invitation.state == "open", Invitation.expires_at > utcnow())
+    )
+    return Overview(
+        groups=db.session.scalar(select(func.count()).select_from(Group)) or 0,
+        members=db.session.scalar(members) or 0,
+        open_invitations=db.session.scalar(invitations) or 0,
+    )
+
+
+def groups_with_counts() -> list[tuple[Group, int]]:
+    """Every group with its number of people who can read it, in one query (GROUP BY, not one per group)."""
+    counted = (
+        select(Membership.group_id, func.count(Membership.id).label("members"))
+        .where(Membership.state.in_(READING_STATES))
+        .group_by(Membership.group_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Group, func.coalesce(counted.c.members, 0))
+        .outerjoin(counted, counted.c.group_id == Group.id)
+        .order_by(Group.state, Group.name)
+        .limit(GROUPS_LIMIT)
+    ).all()
+    return [(group, count) for group, count in rows]
+
+
+def group_choices() -> list[tuple[int, str]]:
+    return [(gid, name) for gid, name in db.session.execute(select(Group.id, Group.name).order_by(Group.name))]
+
+
+def group_members(group: Group, page: int = 1) -> tuple[list[tuple[User, Membership]], bool]:
+    """Everyone with a membership row in the group, removed people last. Returns (rows, has_more)."""
+    page = max(page, 1)
+    rows = db.session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.group_id == group.id)
+        .order_by((Membership.state == "removed"), Membership.role.desc(), User.display_name, User.id)
+        .offset((page - 1) * MEMBERS_PER_PAGE)
+        .limit(MEMBERS_PER_PAGE + 1)
+    ).all()
+    return [(u, m) for u, m in rows[:MEMBERS_PER_PAGE]], len(rows) > MEMBERS_PER_PAGE
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_accounts(query: str, page: int = 1) -> tuple[list[User], bool]:
+    """Accounts whose username, display name or email contains ``query`` (any case). Returns (rows, has_more)."""
+    page = max(page, 1)
+    statement = select(User).where(User.state != "deleted")
+    query = (query or "").strip()[:100]
+    if query:
+        pattern = _like_pattern(query)
+        statement = statement.where(
+            or_(
+                func.lower(User.username).like(pattern, escape="\\"),
+                func.lower(User.display_name).like(pattern, escape="\\"),
+                func.lower(User.email).like(pattern, escape="\\"),
+            )
+        )
+    rows = db.session.scalars(
+        statement.order_by(User.username_key).offset((page - 1) * ACCOUNTS_PER_PAGE).limit(ACCOUNTS_PER_PAGE + 1)
+    ).all()
+    return list(rows[:ACCOUNTS_PER_PAGE]), len(rows) > ACCOUNTS_PER_PAGE
+
+
+def account_groups(user: User) -> list[tuple[Group, Membership]]:
+    rows = db.session.execute(
+        select(Group, Membership)
+        .join(Membership, Membership.group_id == Group.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Group.name)
+        .limit(GROUPS_LIMIT)
+    ).all()
+    return [(g, m) for g, m in rows]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    entry: AuditEntry
+    actor_name: str | None
+    group_name: str | None
+    target_name: str | None
+
+
+def audit_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def audit_rows(
+    *, before_id: int | None = None, action: str = "", group_id: int | None = None, limit: int = AUDIT_PER_PAGE
+) -> tuple[list[AuditRow], int | None]:
+    """Newest first, keyset by id. Returns the rows and the id to continue before (None on the last page)."""
+    actor, target = aliased(User), aliased(User)
+    statement = (
+        select(AuditEntry, actor.display_name, Group.name, target.display_name)
+        .outerjoin(actor, actor.id == AuditEntry.actor_id)
+        .outerjoin(Group, Group.id == AuditEntry.group_id)
+        .outerjoin(target, and_(AuditEntry.target_type == "user", target.id == AuditEntry.target_id))
+    )
+    if before_id:
+        statement = statement.where(AuditEntry.id < before_id)
+    if action:
+        statement = statement.where(AuditEntry.action == action)
+    if group_id:
+        statement = statement.where(AuditEntry.group_id == group_id)
+    rows = db.session.execute(statement.order_by(AuditEntry.id.desc()).limit(limit + 1)).all()
+    page = [AuditRow(*row) for row in rows[:limit]]
+    next_before = page[-1].entry.id if len(rows) > limit else None
+    return page, next_before
+
+
+def format_time(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""

@@ -1,0 +1,302 @@
+"""HTTP adapters for the admin area: groups, membership, accounts and the audit log.
+
+Admins only: anyone else gets 404, so the area does not even admit it exists. The pages show settings and
+membership, never group content. Every change is a POST with a CSRF token, then a redirect (PRG).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
+from wtforms.fields.choices import SelectChoice
+
+from community.admin import bp, forms, policy, queries
+from community.admin.audit_export import audit_csv_response
+from community.auth import admin_actions
+from community.core import audit
+from community.core.errors import DomainError, NotFound
+from community.extensions import db
+from community.groups import services as groups
+from community.groups.models import Group
+
+Page = str | Response | tuple[str, int]
+
+
+@bp.before_request
+def admins_only() -> None:
+    if not policy.can_use_admin_area(current_user):
+        raise NotFound(_("We could not find that page."))
+
+
+@bp.app_context_processor
+def admin_template_helpers() -> dict[str, Any]:
+    # Templates decide what to show with the same predicates the services use.
+    return {"can_use_admin_area": policy.can_use_admin_area}
+
+
+def _refused(form: FlaskForm, error: DomainError, default_field: str) -> None:
+    """Tie a service's refusal to the field it names, so the page says what to fix next to it."""
+    db.session.rollback()
+    field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
+    field.errors = [error.message]
+
+
+def _invitations_url(group: Group) -> str:
+    try:
+        return url_for("groups.invitations_page", slug=group.slug)
+    except BuildError:  # the invitations pages are built separately; the path is part of their contract
+        return f"/g/{group.slug}/invitations"
+
+
+@bp.route("/")
+def overview() -> str:
+    return render_template("admin/overview.html", counts=queries.overview())
+
+
+@bp.route("/groups", methods=["GET", "POST"])
+def group_list() -> Page:
+    form = forms.GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = groups.create_group(
+                current_user, name=form.name.data, description=form.description.data or "", kind=form.kind.data
+            )
+        except DomainError as error:
+            _refused(form, error, "name")
+        else:
+            db.session.commit()
+            flash(_("The group “%(name)s” is created.", name=group.name), "success")
+            return redirect(url_for("admin.group_detail", group_id=group.id))
+    page = render_template("admin/groups.html", form=form, groups=queries.groups_with_counts(), labels=forms)
+    return (page, 400) if form.errors else page
+
+
+def _group_page(group: Group, *, settings: FlaskForm | None = None, add: FlaskForm | None = None) -> Page:
+    if settings is None:
+        settings = forms.GroupSettingsForm(obj=group, formdata=None)
+    page_number = request.args.get("page", 1, type=int) or 1
+    members, has_more = queries.group_members(group, page_number)
+    page = render_template(
+        "admin/group.html",
+        group=group,
+        settings=settings,
+        add=add or forms.AddMemberForm(formdata=None),
+        members=members,
+        page=page_number,
+        has_more=has_more,
+        invitations_url=_invitations_url(group),
+        labels=forms,
+    )
+    return (page, 400) if settings.errors or (add and add.errors) else page
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+def group_detail(group_id: int) -> Page:
+    group = queries.group_or_404(group_id)
+    if request.method == "GET":
+        return _group_page(group)
+    form = forms.GroupSettingsForm()
+    if form.validate_on_submit():
+        try:
+            groups.update_group(
+                current_user,
+                group,
+                name=form.name.data,
+                description=form.description.data or "",
+                kind=form.kind.data,
+                premoderation=form.premoderation.data,
+                member_messages_allowed=form.member_messages_allowed.data,
+                moderators_can_invite=form.moderators_can_invite.data,
+                slow_mode_seconds=form.slow_mode_seconds.data,
+            )
+        except DomainError as error:
+            _refused(form, error, "name")
+            group = queries.group_or_404(group_id)  # reloaded after the rollback
+        else:
+            db.session.commit()
+            flash(_("The group settings are saved."), "success")
+            return redirect(url_for("admin.group_detail", group_id=group.id))
+    return _group_page(group, settings=form)
+
+
+@bp.route("/groups/<int:group_id>/<any(archive, unarchive):change>", methods=["GET", "POST"])
+def group_state(group_id: int, change: str) -> Page:
+    """Archiving asks first: a confirmation page, then a POST."""
+    group = queries.group_or_404(group_id)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        (groups.archive_group if change == "archive" else groups.unarchive_group)(current_user, group)
+        db.session.commit()
+        flash(_("The group is archived.") if change == "archive" else _("The group is open again."), "success")
+        return redirect(url_for("admin.group_detail", group_id=group.id))
+    return render_template("admin/group_state.html", group=group, change=change, form=form)
+
+
+@bp.route("/groups/<int:group_id>/members", methods=["POST"])
+def group_add_member(group_id: int) -> Page:
+    group = queries.group_or_404(group_id)
+    form = forms.AddMemberForm()
+    if form.validate_on_submit():
+        person = queries.find_username(form.username.data)
+        if person is None:
+            form.username.errors = [_("There is no account with that username. Check the spelling.")]
+        else:
+            try:
+                groups.add_member(current_user, group, person, role=form.role.data)
+            except DomainError as error:
+                _refused(form, error, "username")
+            else:
+                db.session.commit()
+                flash(_("%(name)s is now in the group.", name=person.display_name), "success")
+                return redirect(url_for("admin.group_detail", group_id=group.id))
+    return _group_page(queries.group_or_404(group_id), add=form)
+
+
+@bp.route("/groups/<int:group_id>/members/<int:user_id>/role", methods=["POST"])
+def group_member_role(group_id: int, user_id: int) -> Response:
+    group, person = queries.group_or_404(group_id), queries.user_or_404(user_id)
+    form = forms.RoleForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("The form was out of date. Please try again."))
+    groups.set_role(current_user, group, person, form.role.data or "")
+    db.session.commit()
+    if form.role.data == "moderator":
+        flash(_("%(name)s is now a moderator.", name=person.display_name), "success")
+    else:
+        flash(_("%(name)s is no longer a moderator.", name=person.display_name), "success")
+    return redirect(url_for("admin.group_detail", group_id=group.id))
+
+
+@bp.route("/groups/<int:group_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
+def group_member_remove(group_id: int, user_id: int) -> Page:
+    group, person = queries.group_or_404(group_id), queries.user_or_404(user_id)
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        try:
+            groups.remove_member(current_user, group, person, form.reason.data or "")
+        except DomainError as error:
+            _refused(form, error, "reason")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is removed from the group.", name=person.display_name), "success")
+            return redirect(url_for("admin.group_detail", group_id=group.id))
+    group, person = queries.group_or_404(group_id), queries.user_or_404(user_id)
+    page = render_template("admin/member_remove.html", group=group, person=person, form=form)
+    return (page, 400) if form.errors else page
+
+
+@bp.route("/accounts")
+def account_list() -> str:
+    form = forms.AccountSearchForm(request.args)
+    page = request.args.get("page", 1, type=int) or 1
+    accounts, has_more = queries.search_accounts(form.q.data or "", page)
+    return render_template(
+        "admin/accounts.html", form=form, accounts=accounts, page=page, has_more=has_more, labels=forms
+    )
+
+
+def _account_page(person: Any, form: FlaskForm | None = None) -> Page:
+    page = render_template(
+        "admin/account.html",
+        person=person,
+        memberships=queries.account_groups(person),
+        form=form or forms.SuspendForm(formdata=None),
+        can_suspend=policy.can_suspend_account(current_user, person),
+        can_unsuspend=policy.can_unsuspend_account(current_user, person),
+        show_contact=policy.can_see_contact_details(current_user, person),
+        labels=forms,
+        format_time=queries.format_time,
+    )
+    return (page, 400) if form is not None and form.errors else page
+
+
+@bp.route("/accounts/<int:user_id>")
+def account_detail(user_id: int) -> Page:
+    return _account_page(queries.user_or_404(user_id))
+
+
+@bp.route("/accounts/<int:user_id>/suspend", methods=["POST"])
+def account_suspend(user_id: int) -> Page:
+    person = queries.user_or_404(user_id)
+    form = forms.SuspendForm()
+    if form.validate_on_submit():
+        until = datetime.combine(form.until.data, time()) if form.until.data else None
+        try:
+            admin_actions.suspend_account(current_user, person, form.reason.data or "", until)
+        except DomainError as error:
+            if error.field is None:
+                raise  # not about the input (their own account, not active): the error page says why
+            _refused(form, error, "reason")
+        else:
+            db.session.commit()
+            flash(_("The account of %(name)s is suspended and signed out.", name=person.display_name), "success")
+            return redirect(url_for("admin.account_detail", user_id=person.id))
+    return _account_page(queries.user_or_404(user_id), form)
+
+
+@bp.route("/accounts/<int:user_id>/unsuspend", methods=["POST"])
+def account_unsuspend(user_id: int) -> Response:
+    person = queries.user_or_404(user_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        raise DomainError(_("The form was out of date. Please try again."))
+    admin_actions.unsuspend_account(current_user, person)
+    db.session.commit()
+    flash(_("The suspension of %(name)s is lifted.", name=person.display_name), "success")
+    return redirect(url_for("admin.account_detail", user_id=person.id))
+
+
+def _audit_filters() -> tuple[forms.AuditFilterForm, str, int | None]:
+    form = forms.AuditFilterForm(request.args)
+    form.action.choices = [SelectChoice("", _("All actions")), *(SelectChoice(a, a) for a in queries.audit_actions())]
+    form.group.choices = [
+        SelectChoice("", _("All groups")),
+        *(SelectChoice(str(gid), name) for gid, name in queries.group_choices()),
+    ]
+    group_id = int(form.group.data) if (form.group.data or "").isdigit() else None
+    return form, (form.action.data or "")[:64], group_id
+
+
+@bp.route("/audit")
+def audit_log() -> str:
+    form, action, group_id = _audit_filters()
+    before = request.args.get("before", type=int)
+    rows, next_before = queries.audit_rows(before_id=before, action=action, group_id=group_id)
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        rows=rows,
+        next_before=next_before,
+        filters={"action": action or None, "group": group_id},
+        format_time=queries.format_time,
+    )
+
+
+@bp.route("/audit.csv")
+def audit_csv() -> Response:
+    _form, action, group_id = _audit_filters()
+    return audit_csv_response(action=action, group_id=group_id)
+
+
+@bp.route("/audit/verify", methods=["POST"])
+def audit_verify() -> Response:
+    if not forms.ConfirmForm().validate_on_submit():
+        raise DomainError(_("The form was out of date. Please try again."))
+    report = audit.verify_chain()
+    if report.ok:
+        flash(_("The audit log is intact: %(count)d entries checked.", count=report.checked), "success")
+    else:
+        flash(
+            _(
+                "The audit log was changed at entry %(id)d: %(problem)s.",
+                id=report.first_bad_id,
+                problem=report.problem,
+            ),
+            "error",
+        )
+    return redirect(url_for("admin.audit_log"))

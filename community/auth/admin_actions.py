@@ -1,0 +1,98 @@
+"""Admin actions on accounts: suspending and lifting a suspension.
+
+A suspension ends access at once: the account state makes every later request and socket event refuse the
+session, every open session row is ended, and after the commit the person's open sockets are closed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from community.admin import policy
+from community.auth.models import User
+from community.auth.sessions import end_all_sessions
+from community.core import audit
+from community.core.errors import DomainError, Forbidden
+from community.core.time import utcnow
+from community.extensions import db
+
+log = logging.getLogger(__name__)
+_DISCONNECT_KEY = "kring_disconnect_after_commit"
+REASON_MAX = 500
+
+
+def disconnect_after_commit(user_id: int) -> None:
+    """Close this person's open sockets once the current transaction commits (dropped on rollback).
+
+    After the commit, because a socket closed before it could reconnect and still find the old state.
+    """
+    db.session.connection()  # begin now, so a rollback of this transaction fires the rollback hook
+    db.session.info.setdefault(_DISCONNECT_KEY, set()).add(user_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _disconnect_after_commit(session: Session) -> None:
+    user_ids: set[int] = session.info.pop(_DISCONNECT_KEY, set())
+    if not user_ids:
+        return
+    from community.auth import account  # written alongside; imported late to keep start-up order simple
+
+    for user_id in sorted(user_ids):
+        try:
+            account.disconnect_user_sockets(user_id)
+        except Exception:  # noqa: BLE001 (already committed: a failed close must not look like a failed suspension)
+            log.warning("could not close the sockets of a member", exc_info=False)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(_DISCONNECT_KEY, None)
+
+
+def suspend_account(actor: User, user: User, reason: str, until: datetime | None = None) -> User:
+    """Suspend an account: sign it out everywhere and refuse sign-in until an admin lifts it.
+
+    Preconditions: ``actor`` is an admin and not ``user``; ``user`` is active. ``until`` is naive UTC and in
+    the future, or None for "until lifted". The caller commits once.
+    """
+    if not policy.can_manage_groups(actor):
+        raise Forbidden("Only an admin can suspend an account.")
+    if user.id == actor.id:
+        raise DomainError("You cannot suspend your own account.")
+    if not policy.can_suspend_account(actor, user):
+        raise DomainError("This account is not active, so it cannot be suspended.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Write down why the account is suspended. The member does not see it.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    if until is not None and until <= utcnow():
+        raise DomainError("Choose an end date in the future, or leave it empty.", field="until")
+    user.state, user.state_reason, user.state_until = "suspended", reason, until
+    ended = end_all_sessions(user.id)
+    audit.record(
+        "account.suspended",
+        actor_id=actor.id,
+        target_type="user",
+        target_id=user.id,
+        reason=reason,
+        details={"until": until.isoformat() if until else None, "sessions_ended": ended},
+    )
+    disconnect_after_commit(user.id)
+    return user
+
+
+def unsuspend_account(actor: User, user: User) -> User:
+    """Lift a suspension. The member signs in again themselves; no session is restored."""
+    if not policy.can_manage_groups(actor):
+        raise Forbidden("Only an admin can lift a suspension.")
+    if not policy.can_unsuspend_account(actor, user):
+        raise DomainError("This account is not suspended.")
+    user.state, user.state_reason, user.state_until = "active", "", None
+    audit.record("account.unsuspended", actor_id=actor.id, target_type="user", target_id=user.id)
+    return user

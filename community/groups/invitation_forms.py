@@ -1,0 +1,98 @@
+"""Invitation forms. They only shape the input; the rules live in community.groups.invitations."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+DAY_CHOICES = [("1", _l("1 day")), ("3", _l("3 days")), ("7", _l("7 days")), ("14", _l("14 days")),
+               ("30", _l("30 days"))]  # fmt: skip
+
+
+def role_choices(may_invite_moderators: bool) -> list[tuple[str, str]]:
+    choices = [("member", str(_l("Member")))]
+    if may_invite_moderators:
+        choices.append(("moderator", str(_l("Moderator"))))
+    return choices
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language in its own words, so a person finds theirs whatever language the page is in."""
+    choices = []
+    for code in current_app.config["LANGUAGES"]:
+        try:
+            name = Locale.parse(code).get_display_name(code) or code
+        except ValueError:  # an unknown code in the settings: show the code rather than fail
+            name = code
+        choices.append((code, name[:1].upper() + name[1:]))
+    return choices
+
+
+class AcceptForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    language = SelectField(_l("Language"), choices=[], validate_choice=True)
+    year_of_birth = StringField(_l("Year of birth (optional)"), validators=[Optional(), Length(max=8)])
+    consent = BooleanField(_l("I agree to the terms of use and the privacy notice"))
+    submit = SubmitField(_l("Create my account and join"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+
+
+class JoinForm(FlaskForm):
+    submit = SubmitField(_l("Join"))
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Invitation code"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Continue"))
+
+
+class StaffForm(FlaskForm):
+    class Meta:
+        # Three forms share one page under prefixes; the app-wide CSRFProtect checks the page's single
+        # csrf_token on every POST, so the forms do not each carry (and check) their own prefixed copy.
+        csrf = False
+
+
+class EmailInviteForm(StaffForm):
+    email = StringField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[])
+    days = SelectField(_l("Valid for"), choices=DAY_CHOICES, default="7")
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class CodeInviteForm(StaffForm):
+    role = SelectField(_l("Role"), choices=[])
+    days = SelectField(_l("Valid for"), choices=DAY_CHOICES, default="7")
+    max_uses = StringField(_l("How many people may use it (optional)"), validators=[Optional(), Length(max=6)])
+    submit = SubmitField(_l("Create a code"))
+
+
+class BulkInviteForm(StaffForm):
+    emails = TextAreaField(_l("Email addresses"), validators=[DataRequired(), Length(max=100_000)])
+    role = SelectField(_l("Role"), choices=[])
+    days = SelectField(_l("Valid for"), choices=DAY_CHOICES, default="7")
+    submit = SubmitField(_l("Invite them all"))
+
+
+STAFF_FORMS: dict[str, type[FlaskForm]] = {"email": EmailInviteForm, "code": CodeInviteForm, "bulk": BulkInviteForm}
+
+
+def staff_forms(may_invite_moderators: bool, submitted: str | None = None) -> dict[str, FlaskForm]:
+    """The invite forms of the invitations page. Only the submitted one reads the request; each has its own
+    prefix, so the ids of their fields never clash on the page."""
+    forms: dict[str, FlaskForm] = {}
+    for name, form_class in STAFF_FORMS.items():
+        extra = {} if name == submitted else {"formdata": None}
+        form = form_class(prefix=name, **extra)
+        form.role.choices = role_choices(may_invite_moderators)
+        forms[name] = form
+    return forms

@@ -1,0 +1,271 @@
+"""Invitations: the only way into Kring. Tokens, the invitation mail, and accepting an invitation.
+
+Creating, listing, resending and revoking them (staff work) is in ``invitation_staff``.
+
+A token is never stored, only its SHA-256. Email links carry ``secrets.token_urlsafe(32)``. Group codes are
+made for people without email who may type them from a note, so they use an unambiguous 32-letter alphabet:
+20 characters, 100 random bits, which no rate-limited guessing reaches before the code expires.
+
+Mails are sent after the transaction commits (like realtime events): a rollback never leaves a mail pointing
+at an invitation that was not stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from contextlib import nullcontext
+from typing import Any
+
+from flask import current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from community.auth.models import User
+from community.auth.services import check_password_rules, create_account
+from community.core import audit
+from community.core.errors import DomainError, NotFound
+from community.core.mail import send_mail
+from community.core.time import utcnow
+from community.extensions import db
+from community.groups import policy
+from community.groups.models import Group, Invitation, Membership
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DAYS = 7
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: nothing to misread on paper
+CODE_LENGTH = 20
+_PENDING_MAILS = "kring_pending_invitation_mails"
+
+
+class InvitationGone(DomainError):
+    """The invitation existed but can no longer be used: expired, used up or revoked."""
+
+    status_code = 410
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+# --- tokens -------------------------------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 5] for i in range(0, CODE_LENGTH, 5))
+
+
+def normalise_code(value: str) -> str:
+    return re.sub(r"[\s-]+", "", value).upper()
+
+
+def effective_state(invitation: Invitation) -> str:
+    """The state a person would meet now: an open invitation past its expiry is expired (no write on read)."""
+    if invitation.state == "open" and invitation.expires_at <= utcnow():
+        return "expired"
+    return invitation.state
+
+
+def find_invitation(token: str) -> Invitation:
+    """The invitation behind a link or a typed code, if it can still be used. Raises NotFound or InvitationGone."""
+    token = (token or "").strip()[:200]
+    hashes = {hash_token(token), hash_token(normalise_code(token))} if token else set()
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash.in_(hashes))) if hashes else None
+    if invitation is None:
+        raise NotFound(
+            _l(
+                "We could not find this invitation. Check that you copied the whole link or code, "
+                "or ask the person who invited you for a new invitation."
+            )
+        )
+    state = effective_state(invitation)
+    if state == "expired":
+        raise InvitationGone(
+            _l("This invitation has expired. Ask the person who invited you for a new invitation."), reason=state
+        )
+    if state == "revoked":
+        raise InvitationGone(
+            _l("This invitation was withdrawn. Ask the person who invited you for a new invitation."), reason=state
+        )
+    if state != "open" or invitation.uses_left == 0:
+        raise InvitationGone(
+            _l(
+                "This invitation has already been used. If you used it, sign in. "
+                "Otherwise ask the person who invited you for a new invitation."
+            ),
+            reason="used",
+        )
+    return invitation
+
+
+# --- mail after commit --------------------------------------------------------------------------------------
+
+
+def queue_invitation_mail(email: str, token: str, days: int) -> None:
+    db.session.connection()  # begin now, so a rollback (and its hook) drops the mail
+    db.session.info.setdefault(_PENDING_MAILS, []).append((email, token, days))
+
+
+def invite_link(token: str) -> str:
+    """The address of an invitation, from BASE_URL: mails are sent outside any request."""
+    return f"{current_app.config['BASE_URL']}/invite/{token}"
+
+
+def _invitation_mail_body(token: str, expires_days: int) -> str:
+    link = invite_link(token)
+    # No group name: the mail may be read by others, and the name of a group can reveal a diagnosis.
+    return _(
+        "Hello,\n\nYou are invited to join a closed group on Kring.\n\n"
+        "Open this link to accept the invitation and create your account:\n%(link)s\n\n"
+        "The link works once and for %(days)d days. If you did not expect this mail, you can ignore it.\n",
+        link=link,
+        days=expires_days,
+    )
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING_MAILS, [])
+    if not pending:
+        return
+    # Outside a request (the CLI) there is no browser language to follow: write in the default language.
+    language = None if has_request_context() else current_app.config["BABEL_DEFAULT_LOCALE"]
+    for email, token, days in pending:
+        try:
+            with force_locale(language) if language else nullcontext():
+                send_mail(email, _("You are invited to Kring"), _invitation_mail_body(token, days))
+        except OSError as error:  # SMTP down: the invitation stays listed and can be resent
+            log.warning("invitation mail not sent: %s", type(error).__name__)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(_PENDING_MAILS, None)
+
+
+def membership_of(user: User, group: Group) -> Membership | None:
+    return db.session.scalar(select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id))
+
+
+# --- accepting ----------------------------------------------------------------------------------------------
+
+
+def consent_hook(user: User, form_data: dict[str, Any]) -> None:
+    """The consent step of accepting an invitation.
+
+    For now it only checks that the person ticked "I agree to the terms of use and the privacy notice" and
+    records nothing. The consent issue fills this in: store a ConsentRecord for the current consent version
+    (and, for minors, the guardian step). Runs inside the accepting transaction, so a refusal stores nothing.
+    """
+    if not form_data.get("consent"):
+        raise DomainError(_l("Tick the box to agree to the terms of use and the privacy notice."), field="consent")
+
+
+def parse_year_of_birth(raw: str | int | None) -> int | None:
+    value = str(raw or "").strip()
+    if not value:
+        return None
+    this_year = utcnow().year
+    if not value.isdigit() or not 1900 <= int(value) <= this_year:
+        raise DomainError(_l("Enter a year between 1900 and %(year)d, or leave it empty.", year=this_year),
+                          field="year_of_birth")  # fmt: skip
+    return int(value)
+
+
+def _use_once(invitation: Invitation) -> None:
+    """Take one use in the database itself, so two people cannot both take the last one."""
+    now = utcnow()
+    taken = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.state == "open",
+            Invitation.expires_at > now,
+            or_(Invitation.uses_left.is_(None), Invitation.uses_left > 0),
+        )
+        .values(uses_left=Invitation.uses_left - 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        raise InvitationGone(_l("This invitation has just been used up. Ask the person who invited you for a new one."),
+                             reason="used")  # fmt: skip
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.uses_left == 0)
+        .values(state="accepted")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(invitation)
+
+
+def _join(user: User, invitation: Invitation, *, new_account: bool) -> Group:
+    group = invitation.group
+    membership = membership_of(user, group)
+    if membership is not None and membership.state in policy.READING_STATES:
+        raise DomainError(_l("You are already in this group."))
+    if membership is not None and membership.state == "suspended":
+        raise DomainError(_l("You cannot join this group at the moment. Ask the person who invited you."))
+    _use_once(invitation)
+    role, channel = invitation.role, invitation.channel
+    if membership is None:
+        db.session.add(Membership(group_id=group.id, user_id=user.id, role=role))
+    else:  # removed earlier, invited back by staff
+        membership.role, membership.state, membership.state_until = role, "active", None
+    db.session.flush()
+    audit.record(
+        "invitation.accepted",
+        actor_id=user.id,
+        target_type="invitation",
+        target_id=invitation.id,
+        group_id=group.id,
+        details={"role": role, "channel": channel, "new_account": new_account},
+    )
+    return group
+
+
+def accept_with_new_account(
+    token: str,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    language: str,
+    year_of_birth: str | int | None,
+    form_data: dict[str, Any],
+) -> tuple[User, Group]:
+    """Create an account from an invitation and join its group. The caller commits, then signs the person in."""
+    invitation = find_invitation(token)
+    year = parse_year_of_birth(year_of_birth)
+    check_password_rules(password or "", staff=invitation.role == "moderator")
+    email = invitation.email if invitation.channel == "email" else None
+    if email and db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        raise DomainError(_l("This email address already has an account. Sign in first, then open the link again."))
+    user = create_account(
+        username=username,
+        display_name=display_name,
+        password=password,
+        email=email,
+        language=language,
+        year_of_birth=year,
+    )
+    consent_hook(user, form_data)
+    return user, _join(user, invitation, new_account=True)
+
+
+def accept_as_member(user: User, token: str) -> Group:
+    """A signed-in member joins the invitation's group with its role; no new account. The caller commits."""
+    invitation = find_invitation(token)
+    if not policy.is_active_account(user):
+        raise NotFound(_l("We could not find this invitation."))
+    return _join(user, invitation, new_account=False)
