@@ -11,8 +11,9 @@ from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
 from community.auth.sessions import session_id_for_token
-from community.core.realtime import session_room, user_room
+from community.core.realtime import group_room, session_room, user_room
 from community.core.sessions import SESSION_TOKEN_KEY
+from community.groups.services import memberships_of
 
 
 def register(socketio: SocketIO) -> None:
@@ -25,4 +26,8 @@ def register(socketio: SocketIO) -> None:
         session_id = session_id_for_token(session.get(SESSION_TOKEN_KEY))
         if session_id is not None:
             join_room(session_room(session_id))
+        # Every group the member can read: live forum updates, unread counts and presence go to group rooms.
+        # Removal from a group must also take the member out of its room (groups.services does that).
+        for access in memberships_of(current_user):
+            join_room(group_room(access.group.id))
         return True

@@ -1,0 +1,228 @@
+"""The authorization matrix: every route and every Socket.IO event, for every kind of person.
+
+The expectations live in ``authorization_matrix.csv`` beside this file, one row per route (or event) and
+method. The test builds a small world per row, sends the request as each kind of person, and compares what
+happened with the row. It also reads the app's URL map and Socket.IO handlers, so a new route or event
+without a row fails here: whoever adds one must decide, in the CSV, who may use it.
+
+Outcomes:
+  ok      the request reached the view and was handled (2xx, a redirect elsewhere than sign-in, a 400 form
+          error, a 410 "no longer valid" page)
+  login   redirected to sign in              404 / 403 / 405 / 429   that status
+  refused a Socket.IO connection refused      error   a Socket.IO acknowledgement {"ok": false}
+
+Kinds of person: anonymous; member of the group; member of another group; moderator of the group; moderator
+of another group; admin (in no group); suspended member (membership suspended in the group); suspended
+account (signed in, then the account was suspended).
+
+Run ``python -m tests.auth.test_authorization_matrix`` to print what the app does now as CSV: a draft to
+review line by line, never to paste unread.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from community.auth.sessions import start_session
+from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
+from community.extensions import db, socketio
+from community.forum import services as forum
+from community.groups import invitation_staff
+from community.groups import services as groups
+from community.groups.models import Membership
+from tests.conftest import build_app
+from tests.factories import add_to_group, make_group, make_user
+
+MATRIX_FILE = Path(__file__).with_name("authorization_matrix.csv")
+ROLES = (
+    "anonymous", "member", "other_member", "moderator", "other_moderator", "admin",
+    "suspended_member", "suspended_account",
+)  # fmt: skip
+SOCKET_METHOD = "EVENT"
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    method: str
+    path: str
+    payload: dict
+    expected: dict[str, str]
+
+
+def read_matrix() -> list[Row]:
+    lines = [line for line in MATRIX_FILE.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    rows = []
+    for record in csv.DictReader(lines):
+        payload = json.loads(record["payload"]) if record["payload"] else {}
+        expected = {role: record[role].strip() for role in ROLES}
+        rows.append(Row(record["endpoint"], record["method"], record["path"], payload, expected))
+    return rows
+
+
+def app_routes(app: Flask) -> set[tuple[str, str]]:
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        routes |= {(rule.endpoint, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    events = {(f"socket:{name}", SOCKET_METHOD) for name in socketio.server.handlers.get("/", {})}
+    return routes | events
+
+
+def build_world(app: Flask) -> dict[str, object]:
+    """Two groups, one person of each kind, a topic and an open invitation in the first group."""
+    with app.app_context():
+        admin = make_user("admin1", admin=True, display_name="Admin One")
+        group, other = make_group(admin, "Group A"), make_group(admin, "Group B")
+        people = {"admin": admin}
+        for role, username, target, membership_role in (
+            ("member", "mia", group, "member"),
+            ("other_member", "otto", other, "member"),
+            ("moderator", "mona", group, "moderator"),
+            ("other_moderator", "oscar", other, "moderator"),
+            ("suspended_member", "susan", group, "member"),
+            ("suspended_account", "sacha", group, "member"),
+        ):
+            people[role] = make_user(username)
+            add_to_group(admin, target, people[role], role=membership_role)
+        db.session.query(Membership).filter_by(user_id=people["suspended_member"].id).update({"state": "suspended"})
+        access = groups.open_group(people["member"], group.slug)
+        topic = forum.create_topic(people["member"], access, title="A topic", body="Hello").topic
+        invitation = invitation_staff.create_code_invitation(admin, group, role="member")
+        db.session.commit()
+        tokens = {}
+        for role, user in people.items():
+            tokens[role] = start_session(user, "matrix")
+        db.session.commit()
+        people["suspended_account"].state = "suspended"
+        db.session.commit()
+        return {
+            "tokens": tokens,
+            "values": {
+                "group": group.slug, "other_group": other.slug, "group_id": group.id, "topic": topic.id,
+                "member_id": people["member"].id, "invitation_id": invitation.invitation.id,
+                "invite_token": invitation.code,
+            },
+        }  # fmt: skip
+
+
+def client_for(app: Flask, world: dict, role: str):
+    client = app.test_client()
+    if role != "anonymous":
+        import time
+
+        with client.session_transaction() as session:
+            session[SESSION_TOKEN_KEY] = world["tokens"][role]
+            session[LAST_SEEN_KEY] = int(time.time())
+    return client
+
+
+def outcome_of_request(client, method: str, path: str, payload: dict) -> str:
+    response = client.open(path, method=method, data=payload)
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        return "login" if response.headers.get("Location", "").startswith("/login") else "ok"
+    if status in (200, 201, 204, 400, 410):
+        return "ok"
+    return str(status)
+
+
+def outcome_of_event(app: Flask, client, event: str, payload: dict) -> str:
+    socket = socketio.test_client(app, flask_test_client=client)
+    if not socket.is_connected():
+        return "refused"
+    if event == "connect":
+        socket.disconnect()
+        return "ok"
+    ack = socket.emit(event, payload, callback=True)
+    socket.disconnect()
+    return "ok" if isinstance(ack, dict) and ack.get("ok") else "error"
+
+
+def run_row(row: Row) -> dict[str, str]:
+    app = build_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        db.create_all()
+    try:
+        world = build_world(app)
+        values = world["values"]
+        path = row.path.format(**values)
+        payload = {key: str(value).format(**values) for key, value in row.payload.items()}
+        outcomes = {}
+        for role in ROLES:
+            client = client_for(app, world, role)
+            if row.method == SOCKET_METHOD:
+                outcomes[role] = outcome_of_event(app, client, row.endpoint.removeprefix("socket:"), payload)
+            else:
+                outcomes[role] = outcome_of_request(client, row.method, path, payload)
+        return outcomes
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+MATRIX = read_matrix()
+
+
+def test_every_route_and_event_has_a_row_and_every_row_a_route():
+    app = build_app()
+    listed = {(row.endpoint, row.method) for row in MATRIX}
+    missing = sorted(app_routes(app) - listed)
+    stale = sorted(listed - app_routes(app))
+    assert missing == [], f"add these to {MATRIX_FILE.name}, deciding who may use them: {missing}"
+    assert stale == [], f"these rows name no route or event any more: {stale}"
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[f"{row.method} {row.endpoint}" for row in MATRIX])
+def test_who_may_use_it(row: Row):
+    outcomes = run_row(row)
+    wrong = {
+        role: f"expected {row.expected[role]}, got {outcomes[role]}"
+        for role in ROLES
+        if outcomes[role] != row.expected[role]
+    }
+    assert wrong == {}
+
+
+DRAFT_PLACEHOLDERS = {"slug": "{group}", "user_id": "{member_id}", "topic_id": "{topic}", "token": "not-a-token"}
+
+
+def _draft_placeholder(match: re.Match) -> str:
+    spec = match.group(1)
+    name = spec.split(":")[-1]
+    if spec.startswith("any("):
+        return spec[4 : spec.index(")")].split(",")[0].strip()
+    return DRAFT_PLACEHOLDERS.get(name, "{" + name + "}" if name in ("group_id", "invitation_id") else "999999")
+
+
+def _draft() -> None:
+    """Print the current behaviour as CSV rows (for review), keeping existing paths and payloads."""
+    known = {(row.endpoint, row.method): row for row in MATRIX}
+    app = build_app()
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["endpoint", "method", "path", "payload", *ROLES])
+    rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
+    for endpoint, method in sorted(app_routes(app)):
+        row = known.get((endpoint, method))
+        if row is None:
+            path = re.sub(r"<([^>]+)>", _draft_placeholder, rules.get(endpoint, endpoint.removeprefix("socket:")))
+            row = Row(endpoint, method, path, {}, {})
+        outcomes = run_row(row)
+        writer.writerow(
+            [endpoint, method, row.path, json.dumps(row.payload) if row.payload else "", *(outcomes[r] for r in ROLES)]
+        )
+
+
+if __name__ == "__main__":
+    _draft()
