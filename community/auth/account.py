@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from community.auth import policy
 from community.auth.models import User, UserSession
 from community.auth.names import normalise_display_name
-from community.auth.services import check_password_rules
+from community.auth.services import check_not_imitating_staff, check_password_rules
 from community.auth.sessions import end_all_sessions
 from community.core import audit
 from community.core.errors import DomainError, NotFound
@@ -96,7 +96,10 @@ def update_profile(
     """Change the actor's own profile. Everything is checked before anything is set, so a refusal leaves the
     account as it was. Changing the email address needs the current password: whoever controls the email
     controls password reset. The caller commits."""
-    name = normalise_display_name(display_name, allow_staff_words=is_staff_account(actor))
+    staff = is_staff_account(actor)
+    name = normalise_display_name(display_name, allow_staff_words=staff)
+    if not staff:
+        check_not_imitating_staff(name, user_id=actor.id)
     pronouns_value = _clean_pronouns(pronouns)
     bio_value = _clean_bio(bio)
     if language not in current_app.config["LANGUAGES"]:

@@ -6,10 +6,11 @@ itself and refuses anonymous clients; each feature's event handlers re-check mem
 
 from __future__ import annotations
 
-from flask import session
+from flask import current_app, session
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
+from community.auth import two_factor
 from community.auth.sessions import session_id_for_token
 from community.core.realtime import group_room, session_room, user_room
 from community.core.sessions import SESSION_TOKEN_KEY
@@ -21,6 +22,8 @@ def register(socketio: SocketIO) -> None:
     def on_connect(auth: object = None) -> bool:
         if not current_user.is_authenticated:
             return False  # refused: the client gets a connect_error
+        if two_factor.must_enrol(current_user, current_app.config["STAFF_TWO_FACTOR_REQUIRED"]):
+            return False  # staff who must set up two-step sign-in first get no live access either
         join_room(user_room(current_user.id))
         # Per browser session too: sign-out or "end this session" closes exactly this browser's sockets.
         session_id = session_id_for_token(session.get(SESSION_TOKEN_KEY))

@@ -12,12 +12,15 @@ DISPLAY_NAME_MIN, DISPLAY_NAME_MAX = 2, 40
 USERNAME_PATTERN = re.compile(r"^[\w.-]+$")
 # Words that would let a member pass as staff, compared after folding look-alike characters.
 RESERVED_WORDS = ("admin", "administrator", "moderator", "kring", "staff", "support", "system", "root")
-# Characters that look like others (Cyrillic a, digit zero for o, ...) folded before the staff check.
-CONFUSABLES = str.maketrans(
-    {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l",
-     "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
-     "ο": "o", "α": "a", "ι": "i", "ν": "v", "ѕ": "s", "ԁ": "d", "ɑ": "a", "ɡ": "g"}
-)  # fmt: skip
+# A "skeleton" in the spirit of Unicode TR39: characters that look alike share one form, so names that read
+# the same compare equal. l, I, i, 1, | and ! all become "l"; Cyrillic and Greek look-alikes become Latin.
+CONFUSABLES = str.maketrans({
+    "0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+    "1": "l", "i": "l", "|": "l", "!": "l", "ı": "l",
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "l", "ј": "j",
+    "ο": "o", "α": "a", "ι": "l", "ν": "v", "ѕ": "s", "ԁ": "d", "ɑ": "a", "ɡ": "g",
+})  # fmt: skip
+MULTI_CHARACTER_LOOKALIKES = (("rn", "m"), ("vv", "w"))
 
 
 def _refuse_invisible(value: str, what: str) -> None:
@@ -28,18 +31,31 @@ def _refuse_invisible(value: str, what: str) -> None:
             raise DomainError(f"Your {what} contains an invisible or control character. Please type it again.")
 
 
-def fold(value: str) -> str:
-    """A key for comparing names as a person would read them: NFKC, case-folded, look-alikes folded."""
+def skeleton(value: str) -> str:
+    """A key for comparing names as a person reads them: NFKC, case-folded, look-alikes folded to one form,
+    spaces and punctuation dropped."""
     folded = unicodedata.normalize("NFKC", value).casefold().translate(CONFUSABLES)
+    for pair, single in MULTI_CHARACTER_LOOKALIKES:
+        folded = folded.replace(pair, single)
     return re.sub(r"[\W_]+", "", folded)
 
 
+_RESERVED_SKELETONS = tuple(skeleton(word) for word in RESERVED_WORDS)
+
+
 def looks_like_staff(value: str) -> bool:
-    key = fold(value)
-    return any(word in key for word in RESERVED_WORDS)
+    """True when the name contains a word that would pass for staff ("admin", "Adm1n", "M0derator", ...)."""
+    key = skeleton(value)
+    return any(word in key for word in _RESERVED_SKELETONS)
 
 
-def normalise_username(raw: str) -> tuple[str, str]:
+def imitates(value: str, staff_names: list[str]) -> bool:
+    """True when the name reads the same as one of these staff members' names."""
+    key = skeleton(value)
+    return any(key == skeleton(name) for name in staff_names if name)
+
+
+def normalise_username(raw: str, *, allow_staff_words: bool = False) -> tuple[str, str]:
     """Return (username as shown, uniqueness key) or raise a DomainError saying what to change."""
     value = unicodedata.normalize("NFKC", raw or "").strip()
     _refuse_invisible(value, "username")
@@ -48,6 +64,10 @@ def normalise_username(raw: str) -> tuple[str, str]:
     if not USERNAME_PATTERN.match(value):
         raise DomainError(
             "A username can have letters, digits, dots, dashes and underscores, and no spaces.", field="username"
+        )
+    if not allow_staff_words and looks_like_staff(value):
+        raise DomainError(
+            "That username could be mistaken for a staff member. Please choose another.", field="username"
         )
     return value, value.casefold()
 

@@ -42,12 +42,14 @@ def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = SignInForm()
+    status = 200
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.login.data, form.password.data)
         except DomainError as error:
             db.session.rollback()
             form.login.errors = [error.message]
+            status = error.status_code  # 400, or 429 while the account is in back-off
         else:
             if two_factor.is_enabled(user):
                 # Password right, but no session until the second step: only a short-lived marker.
@@ -57,7 +59,9 @@ def login() -> str | Response:
                 return redirect(url_for("auth.two_factor_challenge"))
             begin_session(user)
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+    if form.errors and status == 200:
+        status = 400
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -67,7 +71,8 @@ def logout() -> Response:
     token = session.get(SESSION_TOKEN_KEY)
     if token:
         session_id = auth_sessions.session_id_for_token(token)
-        auth_sessions.end_session_by_token(token)  # commits
+        auth_sessions.end_session_by_token(token)
+        db.session.commit()
         if session_id is not None:
             disconnect_session_sockets(session_id)  # after the commit: this browser's open sockets close now
     session.clear()

@@ -11,12 +11,13 @@ from sqlalchemy import func, or_, select
 
 from community.auth import passwords_policy, throttle
 from community.auth.models import SetupToken, User
-from community.auth.names import normalise_display_name, normalise_username
+from community.auth.names import imitates, normalise_display_name, normalise_username
 from community.core import audit
 from community.core.errors import DomainError
 from community.core.passwords import hash_password, needs_rehash, verify_password
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.models import Membership
 
 PASSWORD_MIN, STAFF_PASSWORD_MIN, PASSWORD_MAX = 8, 12, 128
 SIGN_IN_REFUSED = "That username or password is not right. Check them and try again."
@@ -41,6 +42,16 @@ def find_by_login(login: str) -> User | None:
     )
 
 
+def lift_expired_suspension(user: User) -> bool:
+    """A suspension with an end date ends by itself. Suspension ends every session, so the person's next
+    sign-in is the first moment it matters; lifting it there needs no scheduled job. Audited, actor "system"."""
+    if user.state != "suspended" or user.state_until is None or user.state_until > utcnow():
+        return False
+    user.state, user.state_reason, user.state_until = "active", "", None
+    audit.record("account.suspension_ended", actor_id=None, target_type="user", target_id=user.id)
+    return True
+
+
 def authenticate(login: str, password: str) -> User:
     """The member for these credentials. Unknown account and wrong password give the same answer.
 
@@ -53,12 +64,32 @@ def authenticate(login: str, password: str) -> User:
     if not verify_password(user.password_hash if user else None, password or "") or user is None:
         throttle.record_failure(subject, user)
         raise DomainError(SIGN_IN_REFUSED)
+    lift_expired_suspension(user)
     if not user.is_active:
         raise DomainError(SIGN_IN_REFUSED)
     throttle.record_success(subject)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     return user
+
+
+def staff_display_names(*, except_user_id: int | None = None, limit: int = 2000) -> list[str]:
+    """Display names of admins and group moderators: the names nobody else may imitate."""
+    moderators = select(Membership.user_id).where(Membership.role == "moderator", Membership.state == "active")
+    query = select(User.display_name).where(
+        User.state == "active", or_(User.is_admin.is_(True), User.id.in_(moderators))
+    )
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def check_not_imitating_staff(display_name: str, *, user_id: int | None = None) -> None:
+    """Refuse a member's display name that reads the same as a staff member's (after look-alike folding)."""
+    if imitates(display_name, staff_display_names(except_user_id=user_id)):
+        raise DomainError(
+            "That name could be mistaken for a staff member. Please choose another.", field="display_name"
+        )
 
 
 def create_account(
@@ -68,13 +99,20 @@ def create_account(
     password: str,
     email: str | None = None,
     is_admin: bool = False,
+    staff: bool = False,
     language: str = "en",
     year_of_birth: int | None = None,
 ) -> User:
-    """Validate and add a new account to the session (the caller commits)."""
-    shown, key = normalise_username(username)
-    name = normalise_display_name(display_name, allow_staff_words=is_admin)
-    check_password_rules(password, staff=is_admin, username=shown, email=email)
+    """Validate and add a new account to the session (the caller commits).
+
+    ``staff``: the account will moderate (an invitation as moderator); like admins, staff may use staff words
+    in their names and need the longer staff password."""
+    staff = staff or is_admin
+    shown, key = normalise_username(username, allow_staff_words=staff)
+    name = normalise_display_name(display_name, allow_staff_words=staff)
+    if not staff:
+        check_not_imitating_staff(name)
+    check_password_rules(password, staff=staff, username=shown, email=email)
     if db.session.scalar(select(func.count()).select_from(User).where(User.username_key == key)):
         raise DomainError("That username is taken. Please choose another.", field="username")
     email_value = email.strip().lower() if email else None

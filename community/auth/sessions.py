@@ -42,12 +42,12 @@ def user_for_token(token: str) -> User | None:
 
 
 def end_session_by_token(token: str) -> None:
+    """End this browser's session row. The caller commits."""
     db.session.execute(
         update(UserSession)
         .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
         .values(ended_at=utcnow())
     )
-    db.session.commit()
 
 
 def end_all_sessions(user_id: int) -> int:

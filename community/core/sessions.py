@@ -12,7 +12,7 @@ import time
 from flask import Flask, request, session
 from flask_login import current_user
 
-from community.extensions import login_manager
+from community.extensions import db, login_manager
 
 SESSION_TOKEN_KEY = "kring_sid"  # noqa: S105 (a session key name, not a secret)
 LAST_SEEN_KEY = "kring_seen"
@@ -32,17 +32,25 @@ def init_app(app: Flask) -> None:
         token = session.get(SESSION_TOKEN_KEY)
         if not token:
             return None
-        # Idle time-out, kept in the signed cookie so that reading a page never writes to the database.
         now = int(time.time())
-        if now - int(session.get(LAST_SEEN_KEY, 0)) > app.config["SESSION_IDLE_SECONDS"]:
+        # A Socket.IO event after connect sees the cookie as it was at the handshake, so its age says nothing
+        # about idleness: an open chat is activity. The handshake itself carries the browser's current cookie
+        # and is checked like a page. The server-side checks (ended, absolute lifetime, account) always apply.
+        event = getattr(request, "event", None)
+        in_socket_event = isinstance(event, dict) and event.get("message") != "connect"
+        # Idle time-out, kept in the signed cookie so that reading a page never writes to the database.
+        if not in_socket_event and now - int(session.get(LAST_SEEN_KEY, 0)) > app.config["SESSION_IDLE_SECONDS"]:
             auth_sessions.end_session_by_token(token)
+            db.session.commit()
             session.clear()
             return None
         user = auth_sessions.user_for_token(token)
         if user is None:
-            session.clear()
+            if not in_socket_event:
+                session.clear()
             return None
-        session[LAST_SEEN_KEY] = now
+        if not in_socket_event:
+            session[LAST_SEEN_KEY] = now
         return user
 
     @app.before_request
@@ -57,7 +65,6 @@ def _record_activity(token: str, now: int) -> None:
     """Keep ``UserSession.last_seen_at`` roughly right for the "where you are signed in" list, writing at most
     once every few minutes per session (the time of the last write rides in the signed cookie)."""
     from community.auth import sessions as auth_sessions
-    from community.extensions import db
 
     last_write = session.get(SEEN_DB_KEY)
     if last_write is None:

@@ -258,6 +258,7 @@ def accept_with_new_account(
         email=email,
         language=language,
         year_of_birth=year,
+        staff=invitation.role == "moderator",
     )
     consent_hook(user, form_data)
     return user, _join(user, invitation, new_account=True)

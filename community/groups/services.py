@@ -217,13 +217,20 @@ def set_role(actor: User, group: Group, user: User, role: str) -> Membership:
     if previous == role:
         return membership
     membership.role = role
+    # A role change rotates the person's sessions: they sign in again under the new role, so rules that
+    # depend on it (two-factor for staff, what their pages and sockets may show) apply from the next request.
+    from community.auth.admin_actions import disconnect_after_commit
+    from community.auth.sessions import end_all_sessions
+
+    ended = end_all_sessions(user.id)
+    disconnect_after_commit(user.id)
     audit.record(
         "membership.role_changed",
         actor_id=actor.id,
         target_type="user",
         target_id=user.id,
         group_id=group.id,
-        details={"role": role, "previous_role": previous},
+        details={"role": role, "previous_role": previous, "sessions_ended": ended},
     )
     return membership
 

@@ -194,12 +194,27 @@ def test_an_admin_appoints_and_removes_a_moderator(db_app):
         assert membership_of(db_app, world, "sam")[1].role == "moderator"
     (entry,) = audit_entries(db_app, "membership.role_changed")
     assert (entry.actor_id, entry.target_id, entry.group_id) == (world["boss"], world["sam"], world["group"])
-    assert entry.details == {"role": "moderator", "previous_role": "member"}
+    assert entry.details == {"role": "moderator", "previous_role": "member", "sessions_ended": 0}
 
     assert post_form(client, url, {"role": "member"}, form_page=page).status_code == 302
     with db_app.app_context():
         assert membership_of(db_app, world, "sam")[1].role == "member"
     assert [e.details["role"] for e in audit_entries(db_app, "membership.role_changed")] == ["moderator", "member"]
+
+
+def test_a_role_change_signs_the_person_out_so_they_return_under_the_new_role(app):
+    from tests.factories import sign_in
+
+    world = build_world(app)
+    sam = app.test_client()
+    sign_in(sam, "sam")
+    assert sam.get("/").status_code == 200
+    client = admin_client(app)
+    url = f"/admin/groups/{world['group']}/members/{world['sam']}/role"
+    assert post_form(client, url, {"role": "moderator"}, form_page=f"/admin/groups/{world['group']}").status_code == 302
+    assert sam.get("/").status_code == 302, "the old session ended with the role change"
+    (entry,) = audit_entries(app, "membership.role_changed")
+    assert entry.details["sessions_ended"] == 1
 
 
 def test_an_unknown_role_is_refused(app):

@@ -130,3 +130,35 @@ def test_passwords_are_stored_as_argon2id_hashes(app):
         user = make_user("sam")
         assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
+
+
+def test_a_suspension_with_an_end_date_lifts_itself_at_the_next_sign_in(db_app):
+    from datetime import timedelta
+
+    from community.auth.models import User
+    from community.core.audit import AuditEntry
+    from community.core.time import utcnow
+
+    client = db_app.test_client()
+    with db_app.app_context():
+        user = make_user("sam")
+        user_id = user.id
+        user.state, user.state_until = "suspended", utcnow() + timedelta(days=1)
+        db.session.commit()
+    assert post_form(client, "/login", {"login": "sam", "password": PASSWORD}).status_code == 400, "not yet"
+    with db_app.app_context():
+        db.session.get(User, user_id).state_until = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    assert post_form(client, "/login", {"login": "sam", "password": PASSWORD}).status_code == 302
+    with db_app.app_context():
+        assert db.session.get(User, user_id).state == "active"
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.suspension_ended"))
+        assert entry is not None and entry.actor_id is None and entry.target_id == user_id
+
+
+def test_an_open_ended_suspension_does_not_lift_itself(app, client):
+    with app.app_context():
+        user = make_user("sam")
+        user.state = "suspended"
+        db.session.commit()
+    assert post_form(client, "/login", {"login": "sam", "password": PASSWORD}).status_code == 400

@@ -48,11 +48,11 @@ def test_after_five_failures_even_the_right_password_is_refused_for_a_while(db_a
     fail_five_times(db_app)
 
     response = attempt(elsewhere(db_app), "sam", PASSWORD)
-    assert response.status_code == 400
+    assert response.status_code == 429
     html = response.get_data(as_text=True)
     assert TOO_MANY in html and 'value="sam"' in html, "the form keeps the login"
-    assert attempt(elsewhere(db_app), "SAM", PASSWORD).status_code == 400, "any spelling of the account"
-    assert attempt(elsewhere(db_app), "sam@example.org", PASSWORD).status_code == 400, "or its email"
+    assert attempt(elsewhere(db_app), "SAM", PASSWORD).status_code == 429, "any spelling of the account"
+    assert attempt(elsewhere(db_app), "sam@example.org", PASSWORD).status_code == 429, "or its email"
 
 
 def test_the_back_off_ends_by_itself_and_the_owner_signs_in(db_app, monkeypatch):

@@ -47,3 +47,55 @@ def test_events_are_sent_after_commit_and_dropped_on_rollback(app, client):
 
     received = [(event["name"], event["args"][0]) for event in socket.get_received()]
     assert received == [("test:event", {"n": 2})], "the rolled-back event is never sent"
+
+
+def test_staff_who_must_set_up_two_step_sign_in_get_no_socket():
+    from community.extensions import db as database
+    from tests.conftest import build_app
+
+    app = build_app(STAFF_TWO_FACTOR_REQUIRED=True)
+    with app.app_context():
+        database.create_all()
+        make_user("boss", admin=True)
+        make_user("sam")
+    staff, member = app.test_client(), app.test_client()
+    sign_in(staff, "boss")
+    sign_in(member, "sam")
+    assert not socketio.test_client(app, flask_test_client=staff).is_connected()
+    assert socketio.test_client(app, flask_test_client=member).is_connected()
+
+
+def test_a_socket_handshake_with_an_idle_cookie_is_refused(app, client):
+    with app.app_context():
+        make_user("sam")
+    sign_in(client, "sam")
+    with client.session_transaction() as session:
+        session["kring_seen"] -= app.config["SESSION_IDLE_SECONDS"] + 1
+    assert not socketio.test_client(app, flask_test_client=client).is_connected()
+
+
+def test_later_events_on_an_open_socket_are_not_judged_idle_by_the_handshake_cookie(app, client, monkeypatch):
+    """An open chat is activity: hours later its events still carry the handshake's cookie."""
+    import time
+
+    from flask_login import current_user
+
+    from community.core import sessions as core_sessions
+
+    @socketio.on("whoami", namespace="/probe")
+    def whoami():
+        return {"signed_in": current_user.is_authenticated}
+
+    with app.app_context():
+        make_user("sam")
+    sign_in(client, "sam")
+    socket = socketio.test_client(app, namespace="/probe", flask_test_client=client)
+    later = time.time() + app.config["SESSION_IDLE_SECONDS"] + 60
+    monkeypatch.setattr(core_sessions.time, "time", lambda: later)
+    assert socket.emit("whoami", callback=True, namespace="/probe") == {"signed_in": True}
+    with app.app_context():
+        from sqlalchemy import select
+
+        from community.auth.models import UserSession
+
+        assert db.session.scalar(select(UserSession.ended_at)) is None, "the session was not ended behind their back"
