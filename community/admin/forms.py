@@ -12,6 +12,8 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from community.core.forms import select_choices
+
 KIND_LABELS = {
     "young_people": _l("Young people"),
     "parents": _l("Parents"),
@@ -27,7 +29,7 @@ ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator")}
 
 
 def choices(labels: dict) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in labels.items()]
+    return select_choices(labels.items())
 
 
 STATE_LABELS = {

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from babel import Locale
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -36,18 +35,6 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 # --- profile -------------------------------------------------------------------------------------------------
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """The configured languages, each named in itself ("Nederlands", "Türkçe"), so anyone can find their own."""
-    choices = []
-    for code in current_app.config["LANGUAGES"]:
-        try:
-            name = Locale.parse(code).get_display_name(code) or code
-        except (ValueError, LookupError):
-            name = code
-        choices.append((code, name[:1].upper() + name[1:]))
-    return choices
 
 
 def is_staff_account(user: User) -> bool:

@@ -13,6 +13,7 @@ from community.auth import sessions as auth_sessions
 from community.auth.account_forms import PasswordChangeForm, ProfileForm
 from community.auth.routes import begin_session  # the one way a browser gets a fresh session
 from community.core.errors import DomainError
+from community.core.forms import language_choices
 from community.core.sessions import SESSION_TOKEN_KEY
 from community.extensions import db, limiter
 
@@ -31,7 +32,7 @@ def _current_session_id() -> int | None:
 @bp.route("/account/profile", methods=["GET", "POST"])
 def profile_edit() -> str | Response | tuple[str, int]:
     form = ProfileForm(obj=current_user)
-    form.language.choices = account.language_choices()
+    form.language.choices = language_choices()
     if form.validate_on_submit():
         try:
             account.update_profile(

@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-from babel import Locale
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-DAY_CHOICES = [("1", _l("1 day")), ("3", _l("3 days")), ("7", _l("7 days")), ("14", _l("14 days")),
-               ("30", _l("30 days"))]  # fmt: skip
+from community.core.forms import language_choices, select_choices
+
+DAY_CHOICES = select_choices(
+    [("1", _l("1 day")), ("3", _l("3 days")), ("7", _l("7 days")), ("14", _l("14 days")), ("30", _l("30 days"))]
+)
 
 
-def role_choices(may_invite_moderators: bool) -> list[tuple[str, str]]:
-    choices = [("member", str(_l("Member")))]
+def role_choices(may_invite_moderators: bool) -> list[SelectChoice]:
+    pairs = [("member", str(_l("Member")))]
     if may_invite_moderators:
-        choices.append(("moderator", str(_l("Moderator"))))
-    return choices
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """Each language in its own words, so a person finds theirs whatever language the page is in."""
-    choices = []
-    for code in current_app.config["LANGUAGES"]:
-        try:
-            name = Locale.parse(code).get_display_name(code) or code
-        except ValueError:  # an unknown code in the settings: show the code rather than fail
-            name = code
-        choices.append((code, name[:1].upper() + name[1:]))
-    return choices
+        pairs.append(("moderator", str(_l("Moderator"))))
+    return select_choices(pairs)
 
 
 class AcceptForm(FlaskForm):
