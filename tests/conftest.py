@@ -14,6 +14,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -50,23 +51,31 @@ def build_app(database_url: str = "sqlite://", **overrides: object) -> Flask:
     return create_app(make_config(SQLALCHEMY_DATABASE_URI=database_url, **overrides))
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throw-away PostgreSQL database for this test session."""
+@contextmanager
+def temporary_postgres_database(prefix: str = "kring_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database on the TEST_DATABASE_URL server, dropped afterwards."""
     require_service("PostgreSQL", bool(TEST_DATABASE_URL), "set TEST_DATABASE_URL")
     admin_engine = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    name = f"kring_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         with admin_engine.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sa.exc.OperationalError as error:
         admin_engine.dispose()
         require_service("PostgreSQL", False, f"cannot connect: {type(error).__name__}")
-    url = sa.engine.make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin_engine.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin_engine.dispose()
+    try:
+        yield sa.engine.make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throw-away PostgreSQL database for this test session (tests share it; each makes its own tables)."""
+    with temporary_postgres_database() as url:
+        yield url
 
 
 def _fresh_schema(app: Flask) -> Iterator[Flask]:

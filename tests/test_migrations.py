@@ -8,7 +8,6 @@ other tests create can never hide or fake a difference.
 from __future__ import annotations
 
 import logging.config
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from pprint import pformat
@@ -22,7 +21,7 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from community.extensions import db
-from tests.conftest import TEST_DATABASE_URL, build_app, require_service
+from tests.conftest import build_app, temporary_postgres_database
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -43,21 +42,8 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def fresh_postgres_url() -> Iterator[str]:
     """An empty PostgreSQL database for one test, dropped afterwards (not the shared session database)."""
-    require_service("PostgreSQL", bool(TEST_DATABASE_URL), "set TEST_DATABASE_URL")
-    admin_engine = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    name = f"kring_migr_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin_engine.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as error:
-        admin_engine.dispose()
-        require_service("PostgreSQL", False, f"cannot connect: {type(error).__name__}")
-    try:
-        yield sa.engine.make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin_engine.dispose()
+    with temporary_postgres_database("kring_migr") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

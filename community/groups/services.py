@@ -180,23 +180,23 @@ def update_group(
 
 def archive_group(actor: User, group: Group) -> Group:
     """Archive an active group: its members still read it, nobody writes in it any more."""
-    if not policy.can_manage_groups(actor):
-        raise Forbidden("Only an admin can archive a group.")
-    if not policy.can_archive_group(actor, group):
-        raise DomainError("This group is already archived.")
-    group.state = "archived"
-    audit.record("group.archived", actor_id=actor.id, target_type="group", target_id=group.id, group_id=group.id)
-    return group
+    return _change_group_state(actor, group, archive=True)
 
 
 def unarchive_group(actor: User, group: Group) -> Group:
     """Open an archived group for writing again."""
+    return _change_group_state(actor, group, archive=False)
+
+
+def _change_group_state(actor: User, group: Group, *, archive: bool) -> Group:
     if not policy.can_manage_groups(actor):
-        raise Forbidden("Only an admin can reopen a group.")
-    if not policy.can_unarchive_group(actor, group):
-        raise DomainError("This group is not archived.")
-    group.state = "active"
-    audit.record("group.unarchived", actor_id=actor.id, target_type="group", target_id=group.id, group_id=group.id)
+        raise Forbidden("Only an admin can archive a group." if archive else "Only an admin can reopen a group.")
+    allowed = policy.can_archive_group(actor, group) if archive else policy.can_unarchive_group(actor, group)
+    if not allowed:
+        raise DomainError("This group is already archived." if archive else "This group is not archived.")
+    group.state = "archived" if archive else "active"
+    action = "group.archived" if archive else "group.unarchived"
+    audit.record(action, actor_id=actor.id, target_type="group", target_id=group.id, group_id=group.id)
     return group
 
 
