@@ -40,13 +40,28 @@ def skeleton(value: str) -> str:
     return re.sub(r"[\W_]+", "", folded)
 
 
-_RESERVED_SKELETONS = tuple(skeleton(word) for word in RESERVED_WORDS)
+_RESERVED_SKELETONS = frozenset(skeleton(word) for word in RESERVED_WORDS)
+# Words that pass for staff even glued to another word ("sysadmin", "moderatorteam"). Only these two: as a
+# part of a word, "staff" or "support" are ordinary ("Staffan", "Supportive mum").
+_GLUED_SKELETONS = (skeleton("admin"), skeleton("moderator"))
+
+
+def _words(value: str) -> list[str]:
+    """The words of a name, split at spaces, punctuation and camel case ("AdminTeam" is two words)."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", unicodedata.normalize("NFKC", value))
+    return [word for word in re.split(r"[\W_]+", spaced) if word]
 
 
 def looks_like_staff(value: str) -> bool:
-    """True when the name contains a word that would pass for staff ("admin", "Adm1n", "M0derator", ...)."""
-    key = skeleton(value)
-    return any(word in key for word in _RESERVED_SKELETONS)
+    """True when a word of the name reads as a staff word ("admin", "Adm1n", "M0derator", "Kring Support"),
+    when the whole name does ("S t a f f"), or when it glues admin/moderator to another word ("sysadmin")."""
+    if skeleton(value) in _RESERVED_SKELETONS:
+        return True
+    for word in _words(value):
+        key = skeleton(word)
+        if key in _RESERVED_SKELETONS or any(key.startswith(g) or key.endswith(g) for g in _GLUED_SKELETONS):
+            return True
+    return False
 
 
 def imitates(value: str, staff_names: list[str]) -> bool:

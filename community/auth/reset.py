@@ -22,7 +22,7 @@ from community.auth import throttle
 from community.auth.account import is_staff_account
 from community.auth.models import User
 from community.auth.reset_models import PasswordResetToken
-from community.auth.services import check_password_rules, find_by_login
+from community.auth.services import check_password_rules, find_by_login, lift_expired_suspension
 from community.auth.sessions import end_all_sessions
 from community.core import audit, mail
 from community.core import time as clock
@@ -64,6 +64,8 @@ def request_reset(login: str) -> None:
     request is quietly dropped.
     """
     user = find_by_login(login)
+    if user is not None:
+        lift_expired_suspension(user)  # a suspension that has ended must not block a reset
     if user is None or not user.email or not user.is_active:
         return
     now = clock.utcnow()
@@ -108,6 +110,8 @@ def check_reset_token(token: str) -> PasswordResetToken:
     if row is None:
         raise NotFound(_("We do not know this link. Ask for a new one on the page where you reset your password."))
     user = db.session.get(User, row.user_id)
+    if user is not None:
+        lift_expired_suspension(user)
     if user is None or not user.is_active:
         raise ResetLinkGone(_("This link is not valid any more."))
     if row.used_at is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from flask import current_app
@@ -34,7 +35,8 @@ def check_password_rules(password: str, *, staff: bool, username: str | None = N
 
 
 def find_by_login(login: str) -> User | None:
-    value = (login or "").strip()
+    """The account a sign-in name or email address points at, read the way registration stored it (NFKC)."""
+    value = unicodedata.normalize("NFKC", login or "").strip()
     if not value:
         return None
     return db.session.scalar(

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 from dataclasses import dataclass, field
 
 import pyotp
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 
@@ -28,6 +30,8 @@ from community.core.passwords import verify_password
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Membership
+
+log = logging.getLogger(__name__)
 
 TOTP_ISSUER = "Kring"
 TOTP_STEP_SECONDS = 30
@@ -257,10 +261,12 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
 
 
 def disable(user: User, *, password: str, code: str, required_setting: bool) -> None:
-    """Turn two-step sign-in off. Needs the password and a code; staff may not while it is required."""
+    """Turn two-step sign-in off. Needs the password and a code.
+
+    Staff may turn it off too, even while it is required: that is how they move it to a new phone. They are
+    sent straight back to set it up again (the staff rule is checked on every page and at socket connect), so
+    no staff account can use Kring without it. ``required_setting`` is kept for the callers' clarity."""
     row = _enabled_row(user)
-    if is_required_for(user, required_setting):
-        raise DomainError(_("Staff accounts must keep two-step sign-in on."))
     if not verify_password(user.password_hash, password or ""):
         raise DomainError(_("That password is not right."), field="password")
     _check_code(user, row, code)
@@ -294,7 +300,17 @@ def check_sign_in_code(user_id: int, code: str) -> SecondStep:
 
 
 def _warn_owner(user: User) -> None:
-    """Someone knows this password: the owner should hear about it, without any detail an attacker could use."""
+    """Someone knows this password: the owner should hear about it, without any detail an attacker could use.
+
+    A mail server that is down must not turn a wrong code into an error page (and roll back the count)."""
+    try:
+        with force_locale(user.language or "en"):
+            _send_warning(user)
+    except OSError as error:
+        log.warning("two-step warning mail not sent: %s", type(error).__name__)
+
+
+def _send_warning(user: User) -> None:
     send_mail(
         user.email or "",
         _("Someone tried to sign in to your Kring account"),
