@@ -7,8 +7,12 @@ Development keeps a generated SECRET_KEY in ``instance/``; production refuses to
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import secrets
+import shutil
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -42,6 +46,9 @@ class Config:
     # Real-time. Set explicitly: left unset, Flask-SocketIO picks gevent whenever gevent is installed.
     SOCKETIO_ASYNC_MODE = "gevent"
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
+    # Redis pub/sub channel of the Socket.IO message queue. Channels are global to a Redis server (not per
+    # database number): two Kring installations, or two test runs, sharing one Redis need different names.
+    SOCKETIO_MESSAGE_QUEUE_CHANNEL = "flask-socketio"
 
     # Sessions and cookies.
     SESSION_COOKIE_NAME = "kring_session"
@@ -60,7 +67,11 @@ class Config:
     # How many reverse proxies in front of the app may set X-Forwarded-For/-Proto. 0: trust none (direct).
     # X-Forwarded-Host is never trusted: BASE_URL is the site's address.
     TRUSTED_PROXY_COUNT = 0
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # A post may carry 4 images of at most 8 MB each (forum.images), plus its text.
+    MAX_CONTENT_LENGTH = 34 * 1024 * 1024
+    # Where uploaded images are kept: outside static/, served only through a route that checks membership.
+    # Empty: instance/uploads.
+    UPLOAD_DIR = ""
 
     # Passwords: argon2id, RFC 9106's second recommended profile (64 MiB, t=3), ~60 ms on this machine.
     ARGON2_TIME_COST = 3
@@ -97,6 +108,10 @@ class Config:
                 setattr(self, name, _coerce(os.environ[name], getattr(self, name)))
         self.BASE_URL = self.BASE_URL.rstrip("/")
         self.SQLALCHEMY_DATABASE_URI = self.DATABASE_URL or f"sqlite:///{instance_dir() / 'kring.db'}"
+        # Not created here: a production host may keep the code read-only and point UPLOAD_DIR elsewhere.
+        self.UPLOAD_DIR = self.UPLOAD_DIR or str(
+            Path(os.environ.get("KRING_INSTANCE_DIR", BASE_DIR / "instance")) / "uploads"
+        )
         self.RATELIMIT_STORAGE_URI = self.RATELIMIT_STORAGE_URI or self.REDIS_URL or "memory://"
         self.SECRET_KEY = self.secret_key()
 
@@ -131,7 +146,16 @@ class TestingConfig(Config):
         # Tests never read the operator's environment: a stray DATABASE_URL must not point them at real data.
         self.BASE_URL = "http://localhost"
         self.SQLALCHEMY_DATABASE_URI = self.DATABASE_URL
+        # Never the instance folder: one throw-away folder per test process (tests may pass their own tmp_path).
+        self.UPLOAD_DIR = _test_upload_dir()
         self.SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+
+
+@functools.cache
+def _test_upload_dir() -> str:
+    path = tempfile.mkdtemp(prefix="kring-test-uploads-")
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 class ProductionConfig(Config):

@@ -31,17 +31,20 @@ def create_app(config: Config | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"] or None,
+        channel=app.config["SOCKETIO_MESSAGE_QUEUE_CHANNEL"],
         cors_allowed_origins=[app.config["BASE_URL"]],
         max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
         manage_session=False,
     )
 
-    from community import admin, auth, errors, forum, groups, health
+    from community import admin, auth, chat, errors, forum, groups, health, notifications
     from community.auth import events as auth_events
+    from community.chat import events as chat_events
 
-    for blueprint in (health.bp, auth.bp, groups.bp, forum.bp, admin.bp):
+    for blueprint in (health.bp, auth.bp, groups.bp, forum.bp, chat.bp, admin.bp, notifications.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     auth_events.register(socketio)
+    chat_events.register(socketio)
     admin.register_cli(app)
     return app

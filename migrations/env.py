@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from community.forum.search import include_name as search_include_name
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -91,6 +93,8 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Full-text search objects live outside the models (see community/forum/search.py): leave them alone.
+        conf_args.setdefault("include_name", search_include_name)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

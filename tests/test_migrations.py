@@ -21,6 +21,7 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from community.extensions import db
+from community.forum.search import include_name as search_include_name
 from tests.conftest import build_app, temporary_postgres_database
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -60,7 +61,8 @@ def empty_db_app(request: pytest.FixtureRequest) -> Iterator[Flask]:
 def schema_diff(app: Flask) -> list:
     """What autogenerate would write for this database: empty when migrations and models agree."""
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": search_include_name}
+        context = MigrationContext.configure(connection, opts=opts)
         return compare_metadata(context, db.metadata)
 
 

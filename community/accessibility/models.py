@@ -24,4 +24,6 @@ class MemberPreferences(db.Model):
     wide_line_spacing: Mapped[bool] = mapped_column(Boolean, default=False)
     reduced_motion: Mapped[bool | None] = mapped_column(Boolean)  # None: follow the operating system
     easy_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Chat: never list this member among who is online (presence:update, the chat page).
+    hide_presence: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

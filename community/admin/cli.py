@@ -54,3 +54,16 @@ def register(app: Flask) -> None:
         raise SystemExit(1)
 
     app.cli.add_command(audit_group)
+
+    images_group = AppGroup("images", help="Images in forum posts.")
+
+    @images_group.command("sweep")
+    @click.option("--grace-seconds", default=3600, show_default=True, help="Leave files younger than this.")
+    def images_sweep(grace_seconds: int) -> None:
+        """Remove image files whose post, topic or group was deleted (safe to run from cron)."""
+        from community.forum.images import sweep_orphan_files
+
+        removed = sweep_orphan_files(grace_seconds=grace_seconds)
+        click.echo(f"Removed {removed} image file(s) no post refers to any more.")
+
+    app.cli.add_command(images_group)

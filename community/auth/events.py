@@ -6,7 +6,9 @@ itself and refuses anonymous clients; each feature's event handlers re-check mem
 
 from __future__ import annotations
 
-from flask import current_app, session
+import logging
+
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
@@ -31,6 +33,18 @@ def register(socketio: SocketIO) -> None:
             join_room(session_room(session_id))
         # Every group the member can read: live forum updates, unread counts and presence go to group rooms.
         # Removal from a group must also take the member out of its room (groups.services does that).
-        for access in memberships_of(current_user):
-            join_room(group_room(access.group.id))
+        group_ids = [access.group.id for access in memberships_of(current_user)]
+        for group_id in group_ids:
+            join_room(group_room(group_id))
+        _announce_presence(current_user.id, group_ids)
         return True
+
+
+def _announce_presence(user_id: int, group_ids: list[int]) -> None:
+    """Who is online (chat.presence): a failure there must never refuse the connection."""
+    from community.chat import presence  # a feature's service; imported late to keep start-up order simple
+
+    try:
+        presence.member_connected(user_id, group_ids, request.sid)
+    except Exception as error:  # noqa: BLE001
+        logging.getLogger(__name__).warning("presence on connect failed: %s", type(error).__name__)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.core.time import utcnow
@@ -25,9 +25,14 @@ class Conversation(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when someone reports the conversation (the moderation issue sets it): only then may the group's
+    # moderators read a private conversation they are not part of (chat.policy.can_read_conversation).
+    reported: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     participants = relationship("ConversationParticipant", back_populates="conversation")
+    group = relationship("Group")
 
 
 class ConversationParticipant(db.Model):
@@ -44,6 +49,7 @@ class ConversationParticipant(db.Model):
     left_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     conversation = relationship("Conversation", back_populates="participants")
+    user = relationship("User")
 
 
 class Message(db.Model):
@@ -67,3 +73,24 @@ class Message(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     author = relationship("User")
+    reply_to = relationship("Message", remote_side=[id])
+
+
+class ChatRead(db.Model):
+    """How far a member has read a group room, for unread counts.
+
+    A separate table rather than participant rows for group rooms: a participant row is the RIGHT to read a
+    private conversation, while a group room's readers come from the memberships. Keeping read state apart
+    means no row here ever grants anything, and a removed member's leftover row is harmless. Written lazily
+    (on the first chat:read), so a group of 500 members does not need 500 rows before anyone reads.
+    Private conversations keep their read state in ``conversation_participants.last_read_seq``.
+    """
+
+    __tablename__ = "chat_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    last_read_seq: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

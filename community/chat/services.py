@@ -1,24 +1,42 @@
-"""Chat rules: a message is screened, stored with the next sequence number, and only then broadcast."""
+"""Chat rules: who may open a conversation, and sending: screened, stored with the next sequence number, and
+only then broadcast.
+
+Guarantees (docs/realtime.md, "Delivery"):
+* a message is broadcast only after the transaction that stored it commits (``core.realtime.queue_event``);
+* ``seq`` is strictly increasing per conversation with no gaps among stored messages: one atomic
+  ``UPDATE ... RETURNING`` takes the next number, in the same savepoint as the insert;
+* a resend with the same ``client_id`` (unique per writer) returns the stored message and broadcasts nothing.
+"""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
-from community.chat.models import Conversation, Message
-from community.core.errors import DomainError
-from community.core.realtime import group_room, queue_event
+from community.chat import policy, throttle
+from community.chat.errors import Invalid, Muted, RateLimited, SlowMode, TooLarge
+from community.chat.models import Conversation, ConversationParticipant, Message
+from community.chat.payloads import message_payload
+from community.core.errors import DomainError, Forbidden, NotFound
+from community.core.realtime import conversation_room, queue_event
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
-from community.groups import policy
+from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess
 from community.moderation import services as moderation
 
 MESSAGE_MAX, CLIENT_ID_MAX = 4_000, 64
+PAGE_SIZE = 50  # chat:join and chat:history
+CATCH_UP_MAX = 500  # chat:catch_up
+MESSAGE_LOAD = (joinedload(Message.author), joinedload(Message.reply_to).joinedload(Message.author))
+NOT_FOUND = _l("We could not find that conversation.")
 
 
 @dataclass(frozen=True)
@@ -27,8 +45,116 @@ class SendResult:
     duplicate: bool  # True: this client id was already stored; nothing new was written
 
 
+@dataclass(frozen=True)
+class Page:
+    messages: list[Message]
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class ConversationAccess:
+    """A conversation with everything the policy needs about the actor, loaded once per event or page."""
+
+    actor: User
+    conversation: Conversation
+    group: Group
+    membership: Membership
+    participant: ConversationParticipant | None
+    partners: tuple[tuple[User, Membership | None], ...]  # private: the other participant(s); group room: ()
+    this_year: int
+
+    @property
+    def partner(self) -> User | None:
+        return self.partners[0][0] if len(self.partners) == 1 else None
+
+    @property
+    def can_write(self) -> bool:
+        partner_membership = self.partners[0][1] if len(self.partners) == 1 else None
+        return policy.can_write_conversation(
+            self.actor,
+            self.group,
+            self.membership,
+            self.conversation,
+            self.participant,
+            self.partner,
+            partner_membership,
+            self.this_year,
+        )
+
+    @property
+    def can_moderate(self) -> bool:
+        return policy.can_moderate_conversation(
+            self.actor, self.group, self.membership, self.conversation, self.participant
+        )
+
+    @property
+    def sees_held(self) -> bool:
+        """Moderators see every held message of a conversation they read; others only their own."""
+        return self.membership.role == "moderator"
+
+    @property
+    def slow_mode_seconds(self) -> int:
+        """The room's own setting; a group room also follows the group's setting (the stricter one wins)."""
+        seconds = self.conversation.slow_mode_seconds or 0
+        if self.conversation.kind == "group":
+            seconds = max(seconds, self.group.slow_mode_seconds or 0)
+        return seconds
+
+    @property
+    def title(self) -> str:
+        if self.conversation.kind == "group":
+            return self.group.name
+        names = [
+            user.display_name if user.state != "deleted" else str(_l("former member")) for user, _m in self.partners
+        ]
+        return " & ".join(names) if names else str(_l("Private conversation"))
+
+
+# --- opening -------------------------------------------------------------------------------------------------
+
+
+def open_conversation(actor: User, conversation_id: int) -> ConversationAccess:
+    """The conversation if the actor may read it now: NotFound otherwise (also for one that does not exist).
+
+    Called on every socket event, so a member removed or suspended mid-session is refused at the next event.
+    One query, plus one for the partner of a private conversation.
+    """
+    row = db.session.execute(
+        select(Conversation, Group, Membership, ConversationParticipant)
+        .join(Group, Group.id == Conversation.group_id)
+        .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == actor.id))
+        .outerjoin(
+            ConversationParticipant,
+            and_(
+                ConversationParticipant.conversation_id == Conversation.id, ConversationParticipant.user_id == actor.id
+            ),
+        )
+        .where(Conversation.id == conversation_id)
+    ).first()
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    conversation, group, membership, participant = row
+    if membership is None or not policy.can_read_conversation(actor, group, membership, conversation, participant):
+        raise NotFound(NOT_FOUND)
+    partners: tuple[tuple[User, Membership | None], ...] = ()
+    if conversation.kind == "private":
+        partners = _partners(conversation, actor.id)
+    return ConversationAccess(actor, conversation, group, membership, participant, partners, utcnow().year)
+
+
+def _partners(conversation: Conversation, actor_id: int) -> tuple[tuple[User, Membership | None], ...]:
+    rows = db.session.execute(
+        select(User, Membership)
+        .join(ConversationParticipant, ConversationParticipant.user_id == User.id)
+        .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.group_id == conversation.group_id))
+        .where(ConversationParticipant.conversation_id == conversation.id, User.id != actor_id)
+        .order_by(User.id)
+    ).all()
+    return tuple((user, membership) for user, membership in rows)
+
+
 def group_room_conversation(group_id: int) -> Conversation:
-    """The group's chat room, created on first use."""
+    """The group's chat room, created on first use (groups.services.create_group makes it with the group)."""
     conversation = find_group_room(group_id)
     if conversation is None:
         conversation = Conversation(group_id=group_id, kind="group")
@@ -37,8 +163,99 @@ def group_room_conversation(group_id: int) -> Conversation:
     return conversation
 
 
+def find_group_room(group_id: int) -> Conversation | None:
+    """Read-only: the group's room, or None for a group made before rooms were created with the group."""
+    return db.session.scalar(
+        select(Conversation)
+        .where(Conversation.group_id == group_id, Conversation.kind == "group")
+        .order_by(Conversation.id)
+    )
+
+
+def open_group_room(actor: User, access: GroupAccess) -> ConversationAccess:
+    """The group room of a group the actor opened (``groups.services.open_group``). Creates it on first use."""
+    return open_conversation(actor, group_room_conversation(access.group.id).id)
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def _visible(access: ConversationAccess):
+    if access.sees_held:
+        return Message.state.in_(policy.VISIBLE_STATES_FOR_MODERATORS)
+    return or_(Message.state == "published", and_(Message.state == "held", Message.author_id == access.actor.id))
+
+
+def latest(access: ConversationAccess, *, before_seq: int | None = None, limit: int = PAGE_SIZE) -> Page:
+    """The newest messages the actor may see (before ``before_seq`` when loading older ones), oldest first."""
+    limit = max(1, min(limit, PAGE_SIZE))
+    query = select(Message).where(Message.conversation_id == access.conversation.id, _visible(access))
+    if before_seq is not None:
+        query = query.where(Message.seq < before_seq)
+    rows = db.session.scalars(query.options(*MESSAGE_LOAD).order_by(Message.seq.desc()).limit(limit + 1)).all()
+    return Page(list(reversed(rows[:limit])), has_more=len(rows) > limit)
+
+
+def catch_up(access: ConversationAccess, after_seq: int, *, limit: int = CATCH_UP_MAX) -> Page:
+    """Everything the actor may see after ``after_seq``, in seq order, at most ``limit`` at a time."""
+    rows = db.session.scalars(
+        select(Message)
+        .where(Message.conversation_id == access.conversation.id, Message.seq > after_seq, _visible(access))
+        .options(*MESSAGE_LOAD)
+        .order_by(Message.seq)
+        .limit(limit + 1)
+    ).all()
+    return Page(list(rows[:limit]), has_more=len(rows) > limit)
+
+
+def history(conversation: Conversation | None, *, before_seq: int | None = None, limit: int = 50) -> list[Message]:
+    """Published messages only (a group page's preview), oldest first. Precondition: the reader may read the
+    conversation. Pages that show a writer their held messages use :func:`latest`."""
+    if conversation is None:
+        return []
+    query = select(Message).where(Message.conversation_id == conversation.id, Message.state == "published")
+    if before_seq is not None:
+        query = query.where(Message.seq < before_seq)
+    rows = db.session.scalars(query.options(joinedload(Message.author)).order_by(Message.seq.desc()).limit(limit)).all()
+    return list(reversed(rows))
+
+
+# --- sending -------------------------------------------------------------------------------------------------
+
+
+def clean_body(body: str) -> str:
+    text = (body or "").replace("\x00", "").strip()
+    if not text:
+        raise Invalid(_l("Write something before you send it."), field="body")
+    if len(text) > MESSAGE_MAX:
+        raise TooLarge(_l("A message can be at most %(count)s characters.", count=f"{MESSAGE_MAX:,}"), field="body")
+    return text
+
+
+def require_write(access: ConversationAccess) -> None:
+    if access.can_write:
+        return
+    if policy.is_muted(access.membership):
+        raise Muted(_l("You are muted in this group for now: you can read, but not write."))
+    if access.group.state != "active":
+        raise Forbidden(_l("This group is archived; you can read it but not write in it."))
+    raise Forbidden(_l("You cannot write in this conversation at the moment."))
+
+
+def savepoints_work() -> bool:
+    """pysqlite (before Python 3.12) opens no transaction before a SAVEPOINT, so its RELEASE would commit
+    everything done so far. On SQLite (one writer at a time, the single-process setup) chat uses none."""
+    return db.session.get_bind().dialect.name != "sqlite"
+
+
+def savepoint() -> AbstractContextManager:
+    """A savepoint where savepoints work; elsewhere nothing (a constraint error then fails the whole event)."""
+    return db.session.begin_nested() if savepoints_work() else nullcontext()
+
+
 def _next_seq(conversation_id: int) -> int:
-    # One atomic UPDATE ... RETURNING: concurrent senders in one room never get the same number.
+    # One atomic UPDATE ... RETURNING: concurrent senders in one room never get the same number (the row lock
+    # also orders them), and a rollback gives the number back, so stored messages have no gaps.
     return db.session.execute(
         update(Conversation)
         .where(Conversation.id == conversation_id)
@@ -47,70 +264,114 @@ def _next_seq(conversation_id: int) -> int:
     ).scalar_one()
 
 
-def send_message(
-    actor: User, access: GroupAccess, conversation: Conversation, *, client_id: str, body: str
-) -> SendResult:
-    if conversation.group_id != access.group.id:
-        raise DomainError("That conversation is not part of this group.")
-    if not policy.can_write_in_group(actor, access.group, access.membership):
-        raise DomainError("You cannot write in this group at the moment.")
+def _stored(actor: User, client_id: str) -> Message | None:
+    return db.session.scalar(
+        select(Message).options(*MESSAGE_LOAD).where(Message.author_id == actor.id, Message.client_id == client_id)
+    )
+
+
+def _duplicate(access: ConversationAccess, existing: Message) -> SendResult:
+    if existing.conversation_id != access.conversation.id:
+        raise Invalid(_l("That client id was already used for another message. Reload the page and try again."))
+    return SendResult(existing, duplicate=True)
+
+
+def _reply_target(access: ConversationAccess, reply_to_id: int | None) -> Message | None:
+    if reply_to_id is None:
+        return None
+    target = db.session.scalar(select(Message).options(joinedload(Message.author)).where(Message.id == reply_to_id))
+    if (
+        target is None
+        or target.conversation_id != access.conversation.id
+        or not policy.can_see_message(access.actor, access.membership, target)
+    ):
+        raise NotFound(_l("The message you are replying to is no longer there."), field="reply_to_id")
+    return target
+
+
+def send(access: ConversationAccess, *, client_id: str, body: str, reply_to_id: int | None = None) -> SendResult:
+    """Store one message and queue its broadcast. Preconditions: ``access`` is fresh (from this event or request).
+
+    Order matters: a resend is answered before any limit applies (it stores nothing), and the rate limit is
+    counted before the text is screened, so a flood is refused cheaply.
+    """
+    actor = access.actor
     client_id = (client_id or "").strip()
     if not 1 <= len(client_id) <= CLIENT_ID_MAX:
-        raise DomainError("The message has no valid client id.")
-    existing = db.session.scalar(select(Message).where(Message.author_id == actor.id, Message.client_id == client_id))
+        raise Invalid(_l("The message has no valid client id. Reload the page and try again."), field="client_id")
+    existing = _stored(actor, client_id)
     if existing is not None:
-        return SendResult(existing, duplicate=True)
-    text = (body or "").replace("\x00", "").strip()
-    if not text:
-        raise DomainError("Write something before you send it.")
-    if len(text) > MESSAGE_MAX:
-        raise DomainError(f"A message can be at most {MESSAGE_MAX:,} characters.")
+        return _duplicate(access, existing)
+    require_write(access)
+    text = clean_body(body)
+    reply_to = _reply_target(access, reply_to_id)
+    wait = throttle.hit_send_rate(actor.id)
+    if wait:
+        raise RateLimited(_l("You are sending messages very fast. Wait a moment, then send again."), seconds_left=wait)
+    slow = 0 if policy.skips_slow_mode(access.membership) else access.slow_mode_seconds
+    wait = throttle.slow_mode_wait(actor.id, access.conversation.id, slow)
+    if wait:
+        raise SlowMode(
+            _l("This room is in slow mode. You can send your next message in %(seconds)s seconds.", seconds=wait),
+            seconds_left=wait,
+        )
     screening = moderation.screen(actor, access.group, access.membership, text, kind="message")
     if screening.verdict == moderation.REFUSE:
         raise DomainError(screening.reason)
-    message = Message(
-        conversation_id=conversation.id,
-        author_id=actor.id,
-        client_id=client_id,
-        seq=_next_seq(conversation.id),
-        body_source=text,
-        body_html=render_markdown(text),
-        state=screening.state,
-        state_reason=screening.reason,
-        created_at=utcnow(),
-    )
-    db.session.add(message)
-    db.session.flush()
+    try:
+        with savepoint():  # the number and the row together: a failed insert gives the number back
+            message = Message(
+                conversation_id=access.conversation.id,
+                author_id=actor.id,
+                client_id=client_id,
+                seq=_next_seq(access.conversation.id),
+                body_source=text,
+                body_html=render_markdown(text),
+                reply_to_id=reply_to.id if reply_to else None,
+                state=screening.state,
+                state_reason=screening.reason,
+                created_at=utcnow(),
+            )
+            db.session.add(message)
+            db.session.flush()
+    except IntegrityError:
+        # The same client id, sent twice at once (two tabs, a retry racing the original): the first one won.
+        if not savepoints_work():
+            raise  # the whole event fails; the client's resend is then answered as a duplicate
+        existing = _stored(actor, client_id)
+        if existing is None:
+            raise
+        return _duplicate(access, existing)
+    message.author, message.reply_to = actor, reply_to
+    throttle.mark_slow_mode(actor.id, access.conversation.id, slow)
     if screening.verdict == moderation.HOLD:
         moderation.enqueue_held(access.group, target_type="message", target_id=message.id, screening=screening)
-    else:
-        queue_event("chat:message", message_payload(message), room=group_room(access.group.id))
+        return SendResult(message, duplicate=False)  # broadcast to nobody: a moderator decides first
+    payload = message_payload(message, author_is_moderator=access.membership.role == "moderator")
+    queue_event("chat:message", {"message": payload}, room=conversation_room(access.conversation.id))
+    if access.conversation.kind == "private":
+        from community.chat import reads  # imported late: reads builds on this module
+
+        reads.after_private_message(access, message)
     return SendResult(message, duplicate=False)
 
 
-def message_payload(message: Message) -> dict:
-    return {
-        "id": message.id,
-        "conversation_id": message.conversation_id,
-        "seq": message.seq,
-        "author_id": message.author_id,
-        "body_html": message.body_html,
-        "created_at": message.created_at.isoformat() + "Z",
-    }
+def send_message(
+    actor: User,
+    access: GroupAccess,
+    conversation: Conversation,
+    *,
+    client_id: str,
+    body: str,
+    reply_to_id: int | None = None,
+) -> SendResult:
+    """:func:`send` for callers that hold a group and a conversation (the demo, the page's no-JavaScript form)."""
+    if conversation.group_id != access.group.id:
+        raise DomainError(_l("That conversation is not part of this group."))
+    return send(open_conversation(actor, conversation.id), client_id=client_id, body=body, reply_to_id=reply_to_id)
 
 
-def find_group_room(group_id: int) -> Conversation | None:
-    return db.session.scalar(
-        select(Conversation).where(Conversation.group_id == group_id, Conversation.kind == "group")
+def is_visible_to(access: ConversationAccess, message: Message) -> bool:
+    return message.conversation_id == access.conversation.id and policy.can_see_message(
+        access.actor, access.membership, message
     )
-
-
-def history(conversation: Conversation | None, *, before_seq: int | None = None, limit: int = 50) -> list[Message]:
-    """The latest published messages (before ``before_seq`` when loading older ones), oldest first."""
-    if conversation is None:
-        return []
-    query = select(Message).where(Message.conversation_id == conversation.id, Message.state == "published")
-    if before_seq is not None:
-        query = query.where(Message.seq < before_seq)
-    rows = db.session.scalars(query.options(joinedload(Message.author)).order_by(Message.seq.desc()).limit(limit)).all()
-    return list(reversed(rows))

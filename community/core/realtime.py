@@ -7,15 +7,19 @@ With REDIS_URL set, Flask-SocketIO sends through the Redis queue and every serve
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from community.extensions import db, socketio
 
+log = logging.getLogger(__name__)
 _PENDING_KEY = "kring_pending_events"
+_LEAVE_KEY = "kring_leave_after_commit"
+NAMESPACE = "/"
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,89 @@ def session_room(session_id: int) -> str:
     return f"session:{session_id}"
 
 
+def conversation_room(conversation_id: int) -> str:
+    """The sockets that have a conversation open (joined with chat:join after a policy check)."""
+    return f"conversation:{conversation_id}"
+
+
+def local_user_ids(room: str) -> set[int]:
+    """Ids of the members with a socket in ``room`` on THIS process (each socket is in its ``user:<id>`` room).
+
+    With several processes behind Redis each process knows only its own sockets: python-socketio keeps room
+    membership per process and has no cluster-wide list.
+    """
+    server = socketio.server
+    if server is None:
+        return set()
+    manager = server.manager
+    found = set()
+    for sid, _eio_sid in list(manager.get_participants(NAMESPACE, room)):
+        for name in manager.get_rooms(sid, NAMESPACE):
+            if name.startswith("user:"):
+                found.add(int(name.removeprefix("user:")))
+    return found
+
+
+def user_has_local_socket(user_id: int, *, except_sid: str | None = None) -> bool:
+    server = socketio.server
+    if server is None:
+        return False
+    return any(sid != except_sid for sid, _ in server.manager.get_participants(NAMESPACE, user_room(user_id)))
+
+
+def leave_group_rooms(user_id: int, group_id: int) -> None:
+    """Take a member's sockets on this process out of a group's room and its conversation rooms, at once.
+
+    Call after the commit that removed them (``leave_group_rooms_after_commit`` does). Only sockets on THIS
+    process are reached; see docs/realtime.md ("Several processes") for what happens on the others.
+    """
+    server = socketio.server
+    if server is None:  # Socket.IO not initialised (a CLI command): no sockets here
+        return
+    manager = server.manager
+    sids = [sid for sid, _ in list(manager.get_participants(NAMESPACE, user_room(user_id)))]
+    rooms = {sid: list(manager.get_rooms(sid, NAMESPACE)) for sid in sids}
+    candidates = {
+        int(name.removeprefix("conversation:"))
+        for names in rooms.values()
+        for name in names
+        if name.startswith("conversation:")
+    }
+    in_group = _conversations_of_group(group_id, candidates)
+    leaving = {group_room(group_id)} | {conversation_room(cid) for cid in in_group}
+    for sid, names in rooms.items():
+        for name in names:
+            if name in leaving:
+                server.leave_room(sid, name, namespace=NAMESPACE)
+
+
+def _conversations_of_group(group_id: int, candidates: set[int]) -> set[int]:
+    if not candidates:
+        return set()
+    # The table by name: core knows no feature's models, and this is the one fact it needs from chat.
+    table = db.metadata.tables["conversations"]
+    query = select(table.c.id).where(table.c.group_id == group_id, table.c.id.in_(sorted(candidates)))
+    # Its own connection: this runs in the session's after_commit hook, where the session may not emit SQL.
+    with db.engine.connect() as connection:
+        return set(connection.execute(query).scalars())
+
+
+def leave_group_rooms_after_commit(user_id: int, group_id: int) -> None:
+    """Run :func:`leave_group_rooms` once the current transaction commits (dropped on rollback)."""
+    db.session.connection()  # begin now, so a rollback of this transaction fires the rollback hook
+    db.session.info.setdefault(_LEAVE_KEY, set()).add((user_id, group_id))
+
+
 @event.listens_for(Session, "after_commit")
 def _emit_after_commit(session: Session) -> None:
+    leaving: set[tuple[int, int]] = session.info.pop(_LEAVE_KEY, set())
     pending: list[PendingEvent] = session.info.pop(_PENDING_KEY, [])
+    # Out of the rooms first, so nothing queued in the same transaction reaches a member who was just removed.
+    for user_id, group_id in sorted(leaving):
+        try:
+            leave_group_rooms(user_id, group_id)
+        except Exception:  # noqa: BLE001 (committed already: a failed leave must not look like a failed removal)
+            log.warning("could not take a member's sockets out of a group's rooms", exc_info=False)
     for item in pending:
         socketio.emit(item.name, item.payload, to=item.room, namespace=item.namespace)
 
@@ -56,3 +140,4 @@ def _emit_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_LEAVE_KEY, None)

@@ -16,7 +16,9 @@ REACTION_KINDS = ("hug", "me_too", "thank_you", "strength")
 
 class Topic(db.Model):
     __tablename__ = "topics"
-    __table_args__ = (Index("ix_topics_listing", "group_id", "state", "pinned", "last_activity_at"),)
+    # The topic list's keyset (pinned, last_activity_at, id) in index order after the filters: a page is one
+    # index range scan from the cursor, whatever the number of topics.
+    __table_args__ = (Index("ix_topics_listing", "group_id", "state", "pinned", "last_activity_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
@@ -80,3 +82,35 @@ class Reaction(db.Model):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Announcement(db.Model):
+    """A moderator's notice shown at the top of the group page to every member until they dismiss it."""
+
+    __tablename__ = "announcements"
+    # The group page asks for "this group's announcements that have not ended, newest first".
+    __table_args__ = (Index("ix_announcements_current", "group_id", "ended_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    author = relationship("User", foreign_keys=[author_id])
+
+
+class AnnouncementDismissal(db.Model):
+    """A member has read an announcement and put it away; it stays away for them only."""
+
+    __tablename__ = "announcement_dismissals"
+    __table_args__ = (UniqueConstraint("user_id", "announcement_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
+    dismissed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
@@ -110,18 +112,74 @@ def _add_post(
     return post
 
 
-def list_topics(access: GroupAccess, *, page: int = 1) -> tuple[list[Topic], bool]:
-    """Published topics, pinned first, then by last activity; (topics, has_more)."""
-    page = max(page, 1)
-    rows = db.session.scalars(
+@dataclass(frozen=True)
+class TopicPage:
+    """One page of a group's topic list, with the cursors for the "Older topics" and "Newer topics" links.
+
+    A cursor holds the sort key of the last (or first) topic shown, so a page stays where it was even when
+    topics above it get new replies, and fetching it costs the same on page 1 and page 1,000.
+    """
+
+    topics: list[Topic]
+    older: str | None = None
+    newer: str | None = None
+
+
+_EPOCH = datetime(1970, 1, 1)
+_CURSOR = re.compile(r"([01])\.(\d{1,19})\.(\d{1,12})")
+
+
+def _cursor_of(topic: Topic) -> str:
+    micros = (topic.last_activity_at - _EPOCH) // timedelta(microseconds=1)
+    return f"{int(bool(topic.pinned))}.{micros}.{topic.id}"
+
+
+def _parse_cursor(raw: str | None) -> tuple[bool, datetime, int] | None:
+    """The sort key in a cursor, or None for a missing or mangled one (the list then starts at the top)."""
+    match = _CURSOR.fullmatch(raw or "")
+    if match is None:
+        return None
+    try:
+        when = _EPOCH + timedelta(microseconds=int(match[2]))
+    except OverflowError:
+        return None
+    return match[1] == "1", when, int(match[3])
+
+
+def list_topics(access: GroupAccess, *, older: str | None = None, newer: str | None = None) -> TopicPage:
+    """Published topics, pinned first, then by last activity (newest first), keyset-paginated.
+
+    ``older`` continues after the topic its cursor names; ``newer`` goes back towards the top. The query walks
+    the index ``ix_topics_listing`` (group_id, state, pinned, last_activity_at, id) from the cursor and reads
+    at most one page plus one row, whatever the number of topics.
+    """
+    key = (Topic.pinned, Topic.last_activity_at, Topic.id)
+    base = (
         select(Topic)
         .options(joinedload(Topic.author))
         .where(Topic.group_id == access.group.id, Topic.state == "published")
-        .order_by(Topic.pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
-        .offset((page - 1) * TOPICS_PER_PAGE)
         .limit(TOPICS_PER_PAGE + 1)
-    ).all()
-    return list(rows[:TOPICS_PER_PAGE]), len(rows) > TOPICS_PER_PAGE
+    )
+    towards_top = _parse_cursor(newer) if older is None else None
+    if towards_top is not None:
+        rows = db.session.scalars(
+            base.where(tuple_(*key) > tuple_(*towards_top)).order_by(*(column.asc() for column in key))
+        ).all()
+        if len(rows) > TOPICS_PER_PAGE:  # still not at the top: show the page just above the cursor
+            topics = list(reversed(rows[:TOPICS_PER_PAGE]))
+            return TopicPage(topics, older=_cursor_of(topics[-1]), newer=_cursor_of(topics[0]))
+        # Reached the top: show the first page as it is now (a full page, and no "newer" link).
+    after = _parse_cursor(older) if towards_top is None else None
+    query = base.order_by(*(column.desc() for column in key))
+    if after is not None:
+        query = query.where(tuple_(*key) < tuple_(*after))
+    rows = db.session.scalars(query).all()
+    topics = list(rows[:TOPICS_PER_PAGE])
+    return TopicPage(
+        topics,
+        older=_cursor_of(topics[-1]) if len(rows) > TOPICS_PER_PAGE else None,
+        newer=_cursor_of(topics[0]) if after is not None and topics else None,
+    )
 
 
 def open_topic(access: GroupAccess, topic_id: int) -> Topic:

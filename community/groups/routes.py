@@ -18,14 +18,12 @@ def home() -> str:
 @bp.route("/g/<slug>")
 def group_page(slug: str) -> str:
     access = services.open_group(current_user, slug)
-    page = request.args.get("page", 1, type=int) or 1
-    topics, has_more = forum.list_topics(access, page=page)
+    listing = forum.list_topics(access, older=request.args.get("older"), newer=request.args.get("newer"))
     return render_template(
         "groups/group.html",
         access=access,
-        topics=topics,
-        page=page,
-        has_more=has_more,
+        topics=listing.topics,
+        listing=listing,
         members=services.member_list(access.group, limit=50),
         recent_messages=chat.history(chat.find_group_room(access.group.id), limit=5),
     )

@@ -73,12 +73,18 @@ def create_group(actor: User, *, name: str, description: str = "", kind: str = "
     group = Group(name=name, slug=slug, description=description.strip(), kind=kind)
     db.session.add(group)
     db.session.flush()
+    # The group's chat room comes with the group, so opening the chat page never has to write.
+    from community.chat.services import group_room_conversation
+
+    group_room_conversation(group.id)
     audit.record("group.created", actor_id=actor.id, target_type="group", target_id=group.id, group_id=group.id)
     return group
 
 
 def add_member(actor: User, group: Group, user: User, *, role: str = "member") -> Membership:
-    """Put a person in a group (or change their role). Admin only here; invitations use their own path."""
+    """Put a person in a group, or bring back someone who was removed. Admin only; invitations use their own
+    path. Someone already in the group keeps their membership: a role change goes through ``set_role`` (which
+    rotates sessions and is audited as such), and a suspension is lifted through moderation, not here."""
     if not policy.can_manage_groups(actor):
         raise Forbidden("Only an admin can add people to a group directly.")
     if role not in ROLES:
@@ -86,11 +92,15 @@ def add_member(actor: User, group: Group, user: User, *, role: str = "member") -
     membership = db.session.scalar(
         select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
     )
+    if membership is not None and membership.state != "removed":
+        raise DomainError(
+            "This person is already in the group. To change their role, use the list of members.", field="username"
+        )
     if membership is None:
         membership = Membership(group_id=group.id, user_id=user.id, role=role)
         db.session.add(membership)
     else:
-        membership.role, membership.state = role, "active"
+        membership.role, membership.state, membership.state_until = role, "active", None
     db.session.flush()
     audit.record(
         "membership.added",
@@ -242,6 +252,7 @@ def remove_member(actor: User, group: Group, user: User, reason: str) -> Members
     sockets are closed after the commit so they rejoin only the rooms they may still be in.
     """
     from community.auth.admin_actions import disconnect_after_commit
+    from community.core.realtime import leave_group_rooms_after_commit
 
     membership = _membership_of(group, user)
     if not policy.can_manage_groups(actor):
@@ -264,5 +275,8 @@ def remove_member(actor: User, group: Group, user: User, reason: str) -> Members
         reason=reason,
         details={"previous_role": previous_role},
     )
+    # Out of the group's rooms at once (this process), then every socket closed so it reconnects to the rooms
+    # it may still be in; both after the commit, so a rolled-back removal changes nothing.
+    leave_group_rooms_after_commit(user.id, group.id)
     disconnect_after_commit(user.id)
     return membership

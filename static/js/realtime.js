@@ -23,6 +23,11 @@
     socket.on("disconnect", function () { setStatus("reconnecting"); });
     socket.io.on("reconnect_attempt", function () { setStatus("reconnecting"); });
     socket.on("connect_error", function () { setStatus("reconnecting"); });
+    // Back online (a train leaves the tunnel, a laptop wakes): try at once instead of waiting out the
+    // reconnection back-off, which grows to reconnectionDelayMax after a long time offline.
+    window.addEventListener("online", function () {
+      if (socket && !socket.connected) socket.disconnect().connect();
+    });
     return socket;
   }
 

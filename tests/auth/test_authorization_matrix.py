@@ -22,6 +22,7 @@ review line by line, never to paste unread.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
@@ -30,14 +31,20 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from PIL import Image
 
 from community.auth.sessions import start_session
+from community.chat import private as private_chat
+from community.chat import services as chat
 from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
 from community.extensions import db, socketio
+from community.forum import coach
+from community.forum import images as forum_images
 from community.forum import services as forum
 from community.groups import invitation_staff
 from community.groups import services as groups
 from community.groups.models import Membership
+from community.notifications import services as notifications
 from tests.conftest import build_app
 from tests.factories import add_to_group, make_group, make_user
 
@@ -78,6 +85,13 @@ def app_routes(app: Flask) -> set[tuple[str, str]]:
     return routes | events
 
 
+def _small_png() -> io.BytesIO:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 128, 0)).save(out, "PNG")
+    out.seek(0)
+    return out
+
+
 def build_world(app: Flask) -> dict[str, object]:
     """Two groups, one person of each kind, a topic and an open invitation in the first group."""
     with app.app_context():
@@ -96,8 +110,24 @@ def build_world(app: Flask) -> dict[str, object]:
             add_to_group(admin, target, people[role], role=membership_role)
         db.session.query(Membership).filter_by(user_id=people["suspended_member"].id).update({"state": "suspended"})
         access = groups.open_group(people["member"], group.slug)
-        topic = forum.create_topic(people["member"], access, title="A topic", body="Hello").topic
+        opened = forum.create_topic(people["member"], access, title="A topic", body="Hello")
+        topic = opened.topic
+        # An image in the opening post (forum.post_image).
+        [image] = forum_images.attach_images(people["member"], access, opened.post, [_small_png()], ["A square"])
         invitation = invitation_staff.create_code_invitation(admin, group, role="member")
+        announcement = coach.create_announcement(
+            people["moderator"], groups.open_group(people["moderator"], group.slug), title="Notice", body="Hello"
+        )
+        [notification] = notifications.notify(
+            [people["member"].id], kind="mention", actor_id=people["moderator"].id, group_id=group.id,
+            target_type="post", target_id=opened.post.id,
+        )  # fmt: skip
+        # A private conversation between the member and the group's moderator (chat pages and events).
+        conversation = private_chat.start_private_conversation(people["member"], access, people["moderator"].id)
+        # The group's chat room and a message of the member in it (chat events).
+        room = chat.group_room_conversation(group.id)
+        in_room = chat.open_conversation(people["member"], room.id)
+        message = chat.send(in_room, client_id="matrix-world", body="Hi").message
         db.session.commit()
         tokens = {}
         for role, user in people.items():
@@ -110,7 +140,10 @@ def build_world(app: Flask) -> dict[str, object]:
             "values": {
                 "group": group.slug, "other_group": other.slug, "group_id": group.id, "topic": topic.id,
                 "member_id": people["member"].id, "invitation_id": invitation.invitation.id,
-                "invite_token": invitation.code,
+                "invite_token": invitation.code, "post": opened.post.id, "image": image.id,
+                "announcement": announcement.id, "notification": notification.id,
+                "conversation": conversation.conversation.id, "room": room.id, "message": message.id,
+                "moderator_id": people["moderator"].id,
             },
         }  # fmt: skip
 
@@ -148,6 +181,15 @@ def outcome_of_event(app: Flask, client, event: str, payload: dict) -> str:
     return "ok" if isinstance(ack, dict) and ack.get("ok") else "error"
 
 
+def _payload_value(value: object, values: dict) -> object:
+    """A whole "{name}" becomes the value itself (socket events take real integers); other strings are
+    formatted; numbers, booleans and null stay as they are."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\{(\w+)\}", value)
+        return values[match.group(1)] if match else value.format(**values)
+    return value
+
+
 def run_row(row: Row) -> dict[str, str]:
     app = build_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     with app.app_context():
@@ -156,7 +198,7 @@ def run_row(row: Row) -> dict[str, str]:
         world = build_world(app)
         values = world["values"]
         path = row.path.format(**values)
-        payload = {key: str(value).format(**values) for key, value in row.payload.items()}
+        payload = {key: _payload_value(value, values) for key, value in row.payload.items()}
         outcomes = {}
         for role in ROLES:
             client = client_for(app, world, role)
@@ -195,7 +237,8 @@ def test_who_may_use_it(row: Row):
     assert wrong == {}
 
 
-DRAFT_PLACEHOLDERS = {"slug": "{group}", "user_id": "{member_id}", "topic_id": "{topic}", "token": "not-a-token"}
+DRAFT_PLACEHOLDERS = {"slug": "{group}", "user_id": "{member_id}", "topic_id": "{topic}", "post_id": "{post}",
+                      "token": "not-a-token"}  # fmt: skip
 
 
 def _draft_placeholder(match: re.Match) -> str:

@@ -90,3 +90,25 @@ def test_a_topic_page_shows_the_posts_as_sanitised_html(app):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Content warning: loss" in html
+
+
+def test_adding_someone_already_in_the_group_is_refused_so_roles_change_only_through_set_role(app):
+    import pytest
+
+    from community.core.errors import DomainError
+
+    with app.app_context():
+        admin = make_user("boss", admin=True)
+        group = make_group(admin, "Young people")
+        sam = make_user("sam")
+        add_to_group(admin, group, sam)
+        with pytest.raises(DomainError, match="already in the group"):
+            groups.add_member(admin, group, sam, role="moderator")
+        db.session.rollback()
+        membership = db.session.query(Membership).filter_by(user_id=sam.id).one()
+        assert membership.role == "member"
+        membership.state = "removed"
+        db.session.commit()
+        groups.add_member(admin, group, sam, role="member")
+        db.session.commit()
+        assert db.session.query(Membership).filter_by(user_id=sam.id).one().state == "active", "removed: re-added"

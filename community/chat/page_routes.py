@@ -1,0 +1,247 @@
+"""HTTP adapters for the chat pages: a group's room, a private conversation, the list of one's conversations,
+the form fallbacks that make them work without JavaScript (send, hide my presence), and the unread count in
+the navigation.
+
+The live part is Socket.IO (``chat.events``, ``static/js/chat.js``); these pages render the same messages
+server-side first, so a page without JavaScript still reads, sends and pages back through older messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
+from wtforms import HiddenField, SubmitField, TextAreaField
+
+from community.chat import bp, page_data, presence, private, reads, services
+from community.chat.page_data import ChatView
+from community.chat.services import ConversationAccess
+from community.core.errors import DomainError
+from community.extensions import db
+from community.groups import policy as groups_policy
+from community.groups.services import GroupAccess, memberships_of, open_group
+
+log = logging.getLogger(__name__)
+Page = str | Response | tuple[str, int]
+
+
+class MessageForm(FlaskForm):
+    """The message box. Only the shape: the service judges the text (empty, too long, screening)."""
+
+    body = TextAreaField(_l("Message"), id="chat-body")
+    client_id = HiddenField()  # made when the page is shown: submitting the form twice stores one message
+    reply_to_id = HiddenField()
+    submit = SubmitField(_l("Send"))
+
+
+def _message_form() -> MessageForm:
+    form = MessageForm()
+    if not form.client_id.data:
+        form.client_id.data = uuid.uuid4().hex
+    return form
+
+
+def _before_arg() -> int | None:
+    before = request.args.get("before", type=int)
+    return before if before and before > 0 else None
+
+
+def _chat_view(
+    access: ConversationAccess, *, send_url: str, page_url: Callable[..., str], before: int | None
+) -> ChatView:
+    days, oldest = page_data.page_of_messages(access, before)
+    return ChatView(
+        conversation_id=access.conversation.id,
+        group_id=access.group.id,
+        can_write=access.can_write,
+        is_moderator=access.can_moderate,
+        live=before is None,  # an older page is a plain page; live updates belong to the latest one
+        send_url=send_url,
+        days=days,
+        older_url=page_url(before=oldest) if oldest else None,
+        latest_url=page_url() if before else None,
+        cannot_write_reason="" if access.can_write else page_data.cannot_write_reason(access),
+    )
+
+
+# --- a group's room ------------------------------------------------------------------------------------------
+
+
+def _room(access: GroupAccess, form: MessageForm, before: int | None, status: int = 200) -> tuple[str, int]:
+    slug = access.group.slug
+    room = services.find_group_room(access.group.id)
+    send_url = url_for("chat.room_send", slug=slug)
+    if room is None:  # a group made before rooms came with the group: the first message creates it
+        writable = groups_policy.can_write_in_group(current_user, access.group, access.membership)
+        chat = ChatView("", access.group.id, writable, False, False, send_url)
+    else:
+        chat = _chat_view(
+            services.open_conversation(current_user, room.id),
+            send_url=send_url,
+            page_url=lambda **args: url_for("chat.room_page", slug=slug, **args),
+            before=before,
+        )
+    online = presence.online(access.group.id)
+    hidden = presence.hides_presence(current_user.id)
+    html = render_template(
+        "chat/room.html", access=access, chat=chat, form=form, presence={"online": online, "hidden": hidden}
+    )
+    return html, status
+
+
+@bp.route("/g/<slug>/chat")
+def room_page(slug: str) -> Page:
+    return _room(open_group(current_user, slug), _message_form(), _before_arg())
+
+
+def _reply_to(form: MessageForm) -> int | None:
+    raw = (form.reply_to_id.data or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 10:
+        raise DomainError(_l("The message you are replying to is no longer there."), field="reply_to_id")
+    return int(raw)
+
+
+def _sent(result: services.SendResult, target: str) -> Response:
+    db.session.commit()
+    if result.message.state == "held":
+        flash(_("Your message is waiting for a moderator. You will see it here until then."), "info")
+    return redirect(target, 303)
+
+
+def _refused(form: MessageForm, error: DomainError) -> None:
+    db.session.rollback()
+    form.body.errors = [*form.body.errors, error.message]
+
+
+@bp.route("/g/<slug>/chat/send", methods=["POST"])
+def room_send(slug: str) -> Page:
+    """The message box without JavaScript: the same service as chat:send, then back to the room."""
+    access = open_group(current_user, slug)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            room = services.group_room_conversation(access.group.id)
+            result = services.send_message(
+                current_user, access, room, client_id=form.client_id.data, body=form.body.data or "",
+                reply_to_id=_reply_to(form),
+            )  # fmt: skip
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            return _sent(result, url_for("chat.room_page", slug=slug, _anchor="chat-form"))
+    return _room(access, form, None, 400)
+
+
+@bp.route("/g/<slug>/chat/presence", methods=["POST"])
+def presence_setting(slug: str) -> Response:
+    """Hide (or show) this member in the lists of who is here, in all their groups."""
+    open_group(current_user, slug)
+    choice = request.form.get("hide")
+    if choice not in ("0", "1"):
+        abort(400)
+    presence.set_hide_presence(current_user, choice == "1")
+    db.session.commit()
+    if choice == "1":
+        flash(_("Others no longer see when you are here."), "success")
+    else:
+        flash(_("Others can see when you are here again."), "success")
+    return redirect(url_for("chat.room_page", slug=slug), 303)
+
+
+# --- private conversations -----------------------------------------------------------------------------------
+
+
+def _conversation(access: ConversationAccess, form: MessageForm, before: int | None, status: int = 200) -> Page:
+    conversation_id = access.conversation.id
+    chat = _chat_view(
+        access,
+        send_url=url_for("chat.conversation_send", conversation_id=conversation_id),
+        page_url=lambda **args: url_for("chat.conversation_page", conversation_id=conversation_id, **args),
+        before=before,
+    )
+    html = render_template(
+        "chat/conversation.html", access=access, group=access.group, title=access.title, chat=chat, form=form
+    )
+    return html, status
+
+
+def _open_private(conversation_id: int) -> ConversationAccess | Response:
+    """The conversation (404 for anyone who may not read it); a group room's id leads to its room page."""
+    access = services.open_conversation(current_user, conversation_id)
+    if access.conversation.kind != "private":
+        return redirect(url_for("chat.room_page", slug=access.group.slug), 303)
+    return access
+
+
+@bp.route("/conversations/<int:conversation_id>")
+def conversation_page(conversation_id: int) -> Page:
+    access = _open_private(conversation_id)
+    if isinstance(access, Response):
+        return access
+    return _conversation(access, _message_form(), _before_arg())
+
+
+@bp.route("/conversations/<int:conversation_id>/send", methods=["POST"])
+def conversation_send(conversation_id: int) -> Page:
+    access = _open_private(conversation_id)
+    if isinstance(access, Response):
+        return access
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            result = services.send(
+                access, client_id=form.client_id.data or "", body=form.body.data or "", reply_to_id=_reply_to(form)
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            return _sent(
+                result, url_for("chat.conversation_page", conversation_id=conversation_id, _anchor="chat-form")
+            )
+    return _conversation(access, form, None, 400)
+
+
+@bp.route("/conversations")
+def conversations_page() -> str:
+    before = _before_arg()
+    rows, more = private.my_conversations(current_user, before_id=before)
+    unread = reads.unread_counts(current_user)
+    groups = memberships_of(current_user)
+    rooms = page_data.rooms_of([access.group for access in groups], unread)
+    items = [
+        {"id": row.conversation.id, "title": " & ".join(row.names) or _("Private conversation"),
+         "group_name": row.group.name, "unread": unread.get(row.conversation.id, 0)}
+        for row in rows
+    ]  # fmt: skip
+    older_url = url_for("chat.conversations_page", before=rows[-1].conversation.id) if more and rows else None
+    return render_template("chat/conversations.html", rooms=rooms, conversations=items, older_url=older_url)
+
+
+# --- the navigation's unread count ---------------------------------------------------------------------------
+
+
+@bp.app_context_processor
+def _chat_navigation() -> dict:
+    def chat_unread() -> dict[int, int]:
+        """Unread messages per conversation for the signed-in member: one query, at most once per request."""
+        if not current_user.is_authenticated:
+            return {}
+        if "chat_unread" not in g:
+            try:
+                g.chat_unread = reads.unread_counts(current_user)
+            except SQLAlchemyError as error:  # the navigation must never turn a page (or an error page) into a 500
+                log.warning("chat unread counts unavailable: %s", type(error).__name__)
+                db.session.rollback()  # PostgreSQL refuses every later query of an aborted transaction
+                g.chat_unread = {}
+        return g.chat_unread
+
+    return {"chat_unread": chat_unread}

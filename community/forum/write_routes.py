@@ -1,0 +1,335 @@
+"""HTTP adapters for writing in the forum: new topic, reply, edit, earlier versions, reading position.
+
+Each route opens the group (404 for a group the member is not in), calls one service, commits once, and
+redirects (published or held) or shows the form again with the input kept and the reason (HTTP 400).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from community.core.errors import DomainError
+from community.extensions import db
+from community.forum import bp, extra_routes, images, policy, reading_state, services, writing
+from community.forum.forms import EditForm, ReplyForm, TopicForm
+from community.forum.image_forms import image_inputs
+from community.forum.models import Post, Topic
+from community.groups.services import GroupAccess, open_group
+
+Page = str | Response | tuple[str, int]
+
+# How a content warning reads inside "Content warning: %(warning)s" (the form shows its own labels).
+WARNING_PHRASES = {
+    "self-harm": _l("self-harm"),
+    "suicide": _l("suicide"),
+    "medical detail": _l("medical detail"),
+    "loss": _l("loss"),
+    "abuse": _l("abuse"),
+    "other": _l("may be hard to read"),
+}
+HELD_MESSAGE = _l("Thank you. A moderator will look at your post before it is shown.")
+DRAFT_DONE_KEY = "kring_draft_done"  # in the signed session cookie, like a flash: no database write
+
+
+@bp.app_template_global("draft_key")
+def draft_key(slug: str, form: str, item_id: int | None = None) -> str:
+    """The name forum.js keeps a form's draft under: ``<group>:new``, ``<group>:t<topic>``, ``<group>:e<post>``."""
+    return f"{slug}:{form}{item_id or ''}"
+
+
+@bp.app_template_global("confirmed_draft")
+def confirmed_draft() -> str:
+    """The draft whose post the server just accepted, once: the next forum page tells forum.js to forget it.
+    Decided here rather than in the browser, so a draft goes only when the server really took the post."""
+    return session.pop(DRAFT_DONE_KEY, "")
+
+
+@bp.app_template_global("content_warning_phrase")
+def content_warning_phrase(value: str) -> str:
+    """The words for a stored warning; an older free-text warning is shown as it is (escaped by Jinja)."""
+    phrase = WARNING_PHRASES.get(value)
+    return str(phrase) if phrase is not None else value
+
+
+@bp.app_template_global("forum_hint")
+def forum_hint(name: str) -> str:
+    """The hints under the writing forms' fields: they document the limits the services enforce."""
+    if name == "title":
+        return _("%(min)d to %(max)d characters.", min=writing.TITLE_MIN, max=services.TITLE_MAX)
+    if name == "body":
+        return _(
+            "Up to %(max)s characters. Markdown works: **bold**, *italic*, > for a quote, - for a list. "
+            "HTML is shown as plain text, and pictures cannot be added by a link.",
+            max=f"{services.BODY_MAX:,}",
+        )
+    if name == "content_warning":
+        return _(
+            "If your post may be hard for some people to read, choose a warning: readers see the warning first "
+            "and open the post when they are ready."
+        )
+    if name == "as_coach":
+        return _("Shown in the coach's style, labelled “Coach”.")
+    return ""
+
+
+@bp.app_template_global("topic_list_extras")
+def topic_list_extras(access: GroupAccess, topics: list[Topic]) -> dict[str, Any]:
+    """For the group page's topic list: "new" markers (one query), the member's own topics that wait for a
+    moderator, and whether they may start a topic. A template global, so the group page's route (kept lean by
+    the read path) needs no change."""
+    return {
+        "markers": reading_state.topic_markers(current_user, [topic.id for topic in topics]),
+        "held_topics": writing.held_topics_for(current_user, access),
+        "may_post": policy.can_post(current_user, access.group, access.membership),
+    }
+
+
+# --- shared by the pages ---------------------------------------------------------------------------------------
+
+
+def _show_error(form: FlaskForm, error: DomainError, default_field: str) -> str | None:
+    """Put the service's reason next to its field; a reason about no field comes back for the top of the form."""
+    if error.field is None:
+        return error.message
+    field = getattr(form, error.field, None) or getattr(form, default_field)
+    field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    return None
+
+
+def _id_arg(values: Any, name: str) -> int:
+    """A positive id from the query string or form, else 0 (a nonsense or out-of-range value means "none")."""
+    value = values.get(name, 0, type=int) or 0
+    return value if 0 < value < 2**31 else 0
+
+
+def _topic_url(slug: str, topic_id: int, *, after: int = 0, post_id: int | None = None) -> str:
+    anchor = f"post-{post_id}" if post_id else None
+    return url_for("forum.topic_page", slug=slug, topic_id=topic_id, after=after or None, _anchor=anchor)
+
+
+def _written(access: GroupAccess, result: writing.WriteResult, published_message: str, draft: str) -> Response:
+    """Tell the writer what happened, and let forum.js forget the form's draft (``draft``: its key)."""
+    session[DRAFT_DONE_KEY] = draft
+    for notice in result.notices:
+        flash(notice, "notice")
+    if result.state == "held":
+        flash(str(HELD_MESSAGE), "posted")
+        if result.topic.state == "held":
+            return redirect(url_for("groups.group_page", slug=access.group.slug), 303)
+    else:
+        flash(published_message, "posted")
+    return redirect(
+        _topic_url(access.group.slug, result.topic.id, after=result.page_after, post_id=result.post.id), 303
+    )
+
+
+def post_list_context(access: GroupAccess, topic: Topic, posts: list[Post]) -> dict[str, Any]:
+    """What ``forum/_post.html`` needs for a list of posts, worked out once per page (no query per post)."""
+    group, membership = access.group, access.membership
+    may_see_revisions = policy.can_see_revisions(current_user, group, membership)
+    return {
+        "may_quote": policy.can_reply(current_user, group, membership, topic),
+        "editable_ids": {post.id for post in posts if policy.can_edit_post(current_user, group, membership, post)},
+        "revised_ids": writing.revised_post_ids([post.id for post in posts]) if may_see_revisions else set(),
+        # Reactions (one grouped query for the whole list) and the coach's controls: forum.extra_routes.
+        **extra_routes.post_extras_context(access, topic, posts),
+    }
+
+
+def topic_page_context(access: GroupAccess, topic: Topic, posts: list[Post], has_more: bool) -> dict[str, Any]:
+    """The writing side of the topic page: held posts the reader may see, the reply form (with a quote when
+    ``?quote=<post id>``), the reading position and its "first unread" link. Called by ``routes.topic_page``."""
+    after = _id_arg(request.args, "after")
+    until = posts[-1].id if has_more and posts else None
+    held = writing.held_posts_for(current_user, access, topic, after_id=after, until_id=until)
+    shown = sorted([*posts, *held], key=lambda post: post.id)
+    may_reply = policy.can_reply(current_user, access.group, access.membership, topic)
+    quote_id = _id_arg(request.args, "quote")
+    quote = writing.quote_for(access, topic, quote_id) if may_reply and quote_id else ""
+    position = reading_state.reading_position(current_user, topic)
+    first_unread_url = None
+    if position.last_read_post_id is not None and position.first_unread_id is not None:
+        on_this_page = any(post.id == position.first_unread_id for post in posts)
+        first_unread_url = (
+            f"#post-{position.first_unread_id}"
+            if on_this_page
+            else _topic_url(
+                access.group.slug, topic.id, after=position.first_unread_id - 1, post_id=position.first_unread_id
+            )
+        )
+    return {
+        "shown_posts": shown,
+        "after": after,
+        "may_reply": may_reply,
+        "reply_form": ReplyForm(formdata=None, data={"body": quote}),
+        "may_post_as_coach": policy.can_post_as_coach(current_user, access.group, access.membership),
+        "first_unread_url": first_unread_url,
+        "last_read_post_id": position.last_read_post_id or 0,
+        **post_list_context(access, topic, shown),
+    }
+
+
+# --- new topic -------------------------------------------------------------------------------------------------
+
+
+@bp.route("/g/<slug>/topics/new", methods=["GET", "POST"])
+def new_topic(slug: str) -> Page:
+    access = open_group(current_user, slug)
+    form, form_error = TopicForm(), None
+    if form.validate_on_submit():
+        try:
+            result = writing.create_topic(
+                current_user,
+                access,
+                title=form.title.data,
+                body=form.body.data,
+                content_warning=form.content_warning.data,
+                as_coach=form.as_coach.data,
+            )
+            images.attach_images(current_user, access, result.post, *image_inputs(form))
+        except DomainError as error:
+            db.session.rollback()
+            form_error = _show_error(form, error, "body")
+        else:
+            db.session.commit()
+            return _written(access, result, _("Your topic is published."), draft_key(slug, "new"))
+    html = render_template(
+        "forum/new_topic.html",
+        access=access,
+        form=form,
+        form_error=form_error,
+        may_post=policy.can_post(current_user, access.group, access.membership),
+        may_post_as_coach=policy.can_post_as_coach(current_user, access.group, access.membership),
+    )
+    return html, 400 if request.method == "POST" else 200
+
+
+# --- reply -----------------------------------------------------------------------------------------------------
+
+
+@bp.route("/g/<slug>/t/<int:topic_id>/reply", methods=["POST"])
+def reply(slug: str, topic_id: int) -> Page:
+    access = open_group(current_user, slug)
+    form, form_error = ReplyForm(), None
+    if form.validate_on_submit():
+        try:
+            result = writing.reply(
+                current_user,
+                access,
+                topic_id,
+                body=form.body.data,
+                content_warning=form.content_warning.data,
+                as_coach=form.as_coach.data,
+            )
+            images.attach_images(current_user, access, result.post, *image_inputs(form))
+        except DomainError as error:
+            if error.status_code == 404:
+                raise
+            db.session.rollback()
+            form_error = _show_error(form, error, "body")
+        else:
+            db.session.commit()
+            return _written(access, result, _("Your reply is published."), draft_key(slug, "t", topic_id))
+    topic = services.open_topic(access, topic_id)
+    html = render_template(
+        "forum/reply.html",
+        access=access,
+        topic=topic,
+        reply_form=form,
+        form_error=form_error,
+        may_reply=policy.can_reply(current_user, access.group, access.membership, topic),
+        may_post_as_coach=policy.can_post_as_coach(current_user, access.group, access.membership),
+    )
+    return html, 400
+
+
+# --- edit and earlier versions ---------------------------------------------------------------------------------
+
+
+@bp.route("/g/<slug>/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_post(slug: str, post_id: int) -> Page:
+    access = open_group(current_user, slug)
+    view = writing.open_post_for_edit(current_user, access, post_id)
+    if request.method == "GET":
+        current = {
+            "title": view.topic.title,
+            "body": view.post.body_source,
+            "content_warning": view.post.content_warning,
+        }
+        form, form_error = EditForm(formdata=None, data=current), None
+    else:
+        form, form_error = EditForm(), None
+        if form.validate_on_submit():
+            try:
+                result = writing.edit_post(
+                    current_user,
+                    access,
+                    post_id,
+                    body=form.body.data,
+                    content_warning=form.content_warning.data,
+                    title=form.title.data if view.is_opening_post else None,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                form_error = _show_error(form, error, "body")
+            else:
+                db.session.commit()
+                message = _("Your changes are saved.") if result.changed else _("Nothing was changed.")
+                return _written(access, result, message, draft_key(slug, "e", post_id))
+    html = render_template("forum/edit.html", access=access, view=view, form=form, form_error=form_error)
+    return html, 400 if request.method == "POST" else 200
+
+
+@bp.route("/g/<slug>/posts/<int:post_id>/revisions")
+def post_revisions(slug: str, post_id: int) -> str:
+    access = open_group(current_user, slug)
+    page = writing.post_revisions(current_user, access, post_id, before_id=_id_arg(request.args, "before"))
+    return render_template("forum/revisions.html", access=access, page=page)
+
+
+# --- reading position and live updates -------------------------------------------------------------------------
+
+
+@bp.route("/g/<slug>/t/<int:topic_id>/read", methods=["POST"])
+def mark_read(slug: str, topic_id: int) -> Page:
+    """From forum.js (``format=beacon``: answered 204) or the "Mark as read" button (back to the page)."""
+    access = open_group(current_user, slug)
+    beacon = request.form.get("format") == "beacon"
+    try:
+        reading_state.record_read(current_user, access, topic_id, request.form.get("last_post_id", 0, type=int) or 0)
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        db.session.rollback()
+        if beacon:
+            return "", 400
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if beacon:
+            return "", 204
+        flash(_("Marked as read."), "info")
+    after = _id_arg(request.form, "after")
+    return redirect(_topic_url(slug, topic_id, after=after), 303)
+
+
+@bp.route("/g/<slug>/t/<int:topic_id>/posts")
+def posts_fragment(slug: str, topic_id: int) -> str:
+    """Published posts after ``?after=<id>`` as list items, rendered here, for forum.js to add to the page."""
+    access = open_group(current_user, slug)
+    topic = services.open_topic(access, topic_id)
+    posts, has_more = services.topic_posts(topic, after_id=_id_arg(request.args, "after"))
+    return render_template(
+        "forum/_posts_fragment.html",
+        access=access,
+        topic=topic,
+        shown_posts=posts,
+        has_more=has_more,
+        **post_list_context(access, topic, posts),
+    )

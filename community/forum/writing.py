@@ -1,0 +1,400 @@
+"""Writing in the forum: new topics, replies, edits (with revisions) and quotes.
+
+Every piece of text is checked here (empty, too long, not text), screened by the moderation pipeline, and
+rendered once by ``core.sanitize``. Nothing is added to the session before all checks have passed, so a refusal
+stores nothing; the adapter commits once. Held posts are stored and queued for moderators, and shown only to
+their writer and the group's moderators.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from community.auth.models import User
+from community.core import audit
+from community.core.errors import DomainError, Forbidden, NotFound
+from community.core.realtime import group_room, queue_event
+from community.core.sanitize import render_markdown
+from community.core.time import utcnow
+from community.extensions import db
+from community.forum import mentions, policy
+from community.forum.models import Post, PostRevision, Topic
+from community.forum.services import BODY_MAX, POSTS_PER_PAGE, TITLE_MAX
+from community.groups.services import GroupAccess
+from community.moderation import services as moderation
+
+TITLE_MIN = 3
+# The fixed set a writer chooses from; stored as these words (the demo and older posts use them too).
+CONTENT_WARNINGS = ("self-harm", "suicide", "medical detail", "loss", "abuse", "other")
+QUOTE_MAX = 2_000  # a quote is a pointer to what was said, not a copy of a long post
+HELD_SHOWN_MAX = 20
+REVISIONS_PER_PAGE = 20
+# C0 controls other than tab, newline and carriage return; DEL; U+FFFD (what invalid UTF-8 decodes to) and the
+# two non-characters. Text with these came from a file or a broken encoding, not from someone typing.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ufffe\uffff]")
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
+_DB_INT_MAX = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What happened to a new post or an edit, for the adapter to tell the writer."""
+
+    post: Post
+    topic: Topic
+    state: str  # "published" or "held" (a refusal is a DomainError)
+    notices: tuple[str, ...] = field(default=())  # from the screening: helplines, warnings
+    page_after: int = 0  # the topic page (``?after=``) on which the post is shown
+    changed: bool = True  # False: an edit that changed nothing
+
+
+@dataclass(frozen=True)
+class EditView:
+    post: Post
+    topic: Topic
+    is_opening_post: bool  # the first post of a topic: its title can be edited with it
+
+
+# --- checking input ------------------------------------------------------------------------------------------
+
+
+def _check_text(text: str, field_name: str) -> None:
+    if _NOT_TEXT.search(text):
+        raise DomainError(
+            _("This contains characters that are not text (it may be a file). Please type or paste plain text."),
+            field=field_name,
+        )
+
+
+def clean_title(title: str | None) -> str:
+    title = " ".join((title or "").split())
+    _check_text(title, "title")
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise DomainError(
+            _("Give the topic a title of %(min)d to %(max)d characters.", min=TITLE_MIN, max=TITLE_MAX), field="title"
+        )
+    return title
+
+
+def clean_body(body: str | None) -> str:
+    text = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    _check_text(text, "body")
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Write something before you send it."), field="body")
+    if len(text) > BODY_MAX:
+        raise DomainError(
+            _(
+                "A post can be at most %(max)s characters; this one has %(count)s. Please shorten it.",
+                max=f"{BODY_MAX:,}",
+                count=f"{len(text):,}",
+            ),
+            field="body",
+        )
+    return text
+
+
+def clean_warning(content_warning: str | None) -> str:
+    warning = (content_warning or "").strip()
+    if warning and warning not in CONTENT_WARNINGS:
+        raise DomainError(_("Choose a content warning from the list, or none."), field="content_warning")
+    return warning
+
+
+def _check_can_post(actor: User, access: GroupAccess) -> None:
+    if access.group.state != "active":
+        raise DomainError(_("This group is archived: you can read it, but nobody can write in it any more."))
+    if not policy.can_post(actor, access.group, access.membership):
+        raise DomainError(_("You cannot write in this group at the moment."))
+
+
+def _as_coach(actor: User, access: GroupAccess, requested: bool) -> bool:
+    return bool(requested) and policy.can_post_as_coach(actor, access.group, access.membership)
+
+
+def _screen(actor: User, access: GroupAccess, text: str, kind: str) -> moderation.Screening:
+    screening = moderation.screen(actor, access.group, access.membership, text, kind=kind)
+    if screening.verdict == moderation.REFUSE:
+        raise DomainError(screening.reason, field="body")
+    return screening
+
+
+# --- new topics and replies ----------------------------------------------------------------------------------
+
+
+def create_topic(
+    actor: User,
+    access: GroupAccess,
+    *,
+    title: str,
+    body: str,
+    content_warning: str = "",
+    as_coach: bool = False,
+) -> WriteResult:
+    """Open a topic with its first post. Precondition: ``access`` is the actor's (from ``open_group``)."""
+    _check_can_post(actor, access)
+    title, text, warning = clean_title(title), clean_body(body), clean_warning(content_warning)
+    screening = _screen(actor, access, f"{title}\n{text}", "topic")
+    now = utcnow()
+    topic = Topic(
+        group_id=access.group.id,
+        author_id=actor.id,
+        title=title,
+        state=screening.state,
+        created_at=now,
+        last_activity_at=now,
+    )
+    db.session.add(topic)
+    db.session.flush()
+    post = _add_post(actor, access, topic, text, warning, _as_coach(actor, access, as_coach), screening)
+    return WriteResult(post, topic, screening.state, screening.notices, page_after=0)
+
+
+def reply(
+    actor: User,
+    access: GroupAccess,
+    topic_id: int,
+    *,
+    body: str,
+    content_warning: str = "",
+    as_coach: bool = False,
+) -> WriteResult:
+    """Answer a published topic of the actor's group. Others reading the topic hear of it after the commit."""
+    topic = _published_topic(access, topic_id)
+    _check_can_post(actor, access)
+    text, warning = clean_body(body), clean_warning(content_warning)
+    screening = _screen(actor, access, text, "reply")
+    post = _add_post(actor, access, topic, text, warning, _as_coach(actor, access, as_coach), screening)
+    if screening.verdict == moderation.PUBLISH:
+        topic.reply_count += 1
+        topic.last_activity_at = post.created_at
+        # Ids only: each reader fetches the post through the page, which checks what they may see.
+        queue_event("forum:post", {"topic_id": topic.id, "post_id": post.id}, room=group_room(access.group.id))
+    return WriteResult(post, topic, screening.state, screening.notices, page_after=page_start_for(post))
+
+
+def _add_post(
+    actor: User,
+    access: GroupAccess,
+    topic: Topic,
+    text: str,
+    warning: str,
+    as_coach: bool,
+    screening: moderation.Screening,
+) -> Post:
+    post = Post(
+        topic_id=topic.id,
+        group_id=access.group.id,
+        author_id=actor.id,
+        body_source=text,
+        body_html=render_markdown(text),
+        content_warning=warning,
+        is_coach_post=as_coach,
+        state=screening.state,
+        state_reason=screening.reason,
+        created_at=utcnow(),
+    )
+    db.session.add(post)
+    db.session.flush()
+    if screening.verdict == moderation.HOLD:
+        moderation.enqueue_held(access.group, target_type="post", target_id=post.id, screening=screening)
+    # Link "@Name" of group members and, when published, tell them (a held post: when a moderator approves).
+    mentions.apply_mentions(access.group, post)
+    return post
+
+
+def _published_topic(access: GroupAccess, topic_id: int) -> Topic:
+    topic = db.session.get(Topic, topic_id) if 0 < topic_id <= _DB_INT_MAX else None
+    if topic is None or topic.group_id != access.group.id or topic.state != "published":
+        raise NotFound(_("We could not find that topic. It may have been removed."))
+    return topic
+
+
+def page_start_for(post: Post) -> int:
+    """The ``after`` id of a topic page that ends with ``post`` (or the first page): the post and what came
+    just before it, so a reader lands on it with some context. Bounded: at most one page of ids is read."""
+    earlier = db.session.scalars(
+        select(Post.id)
+        .where(Post.topic_id == post.topic_id, Post.state == "published", Post.id < post.id)
+        .order_by(Post.id.desc())
+        .limit(POSTS_PER_PAGE)
+    ).all()
+    if len(earlier) < POSTS_PER_PAGE:
+        return 0  # the first page reaches it
+    return earlier[-1]  # the page shows the POSTS_PER_PAGE - 1 posts after this id, then ``post``
+
+
+# --- editing -------------------------------------------------------------------------------------------------
+
+
+def open_post_for_edit(actor: User, access: GroupAccess, post_id: int) -> EditView:
+    """The post, if the actor may change it: 404 when it is not in the group (or gone), 403 when it is not
+    theirs to change."""
+    post = db.session.get(Post, post_id) if 0 < post_id <= _DB_INT_MAX else None
+    if post is None or post.group_id != access.group.id or post.state not in policy.EDITABLE_STATES:
+        raise NotFound(_("We could not find that post. It may have been removed."))
+    if post.state == "held" and not policy.can_see_held(actor, access.group, access.membership, post.author_id):
+        raise NotFound(_("We could not find that post. It may have been removed."))
+    topic = db.session.get(Topic, post.topic_id)
+    if topic is None or not policy.can_read_topic(actor, access.group, access.membership, topic):
+        raise NotFound(_("We could not find that post. It may have been removed."))
+    _check_can_post(actor, access)
+    if not policy.can_edit_post(actor, access.group, access.membership, post):
+        raise Forbidden(_("You can change only your own posts."))
+    opening_id = db.session.scalar(select(Post.id).where(Post.topic_id == topic.id).order_by(Post.id).limit(1))
+    return EditView(post, topic, is_opening_post=opening_id == post.id)
+
+
+def edit_post(
+    actor: User,
+    access: GroupAccess,
+    post_id: int,
+    *,
+    body: str,
+    content_warning: str = "",
+    title: str | None = None,
+) -> WriteResult:
+    """Change a post's text (and, for a topic's first post, its title). The previous text is kept as a
+    ``PostRevision`` for moderators; the new text is screened (kind "edit") and rendered again.
+
+    A post that was answered, or changed by someone else than its writer, is marked "edited". An edit never
+    takes a post out of the moderators' hands: a held post stays held, and a published post whose new text is
+    held waits for a moderator again. A moderator changing someone else's post is audited.
+    """
+    view = open_post_for_edit(actor, access, post_id)
+    post, topic = view.post, view.topic
+    text, warning = clean_body(body), clean_warning(content_warning)
+    new_title = clean_title(title) if view.is_opening_post and title is not None else topic.title
+    title_changed = new_title != topic.title
+    if text == post.body_source and warning == post.content_warning and not title_changed:
+        return WriteResult(post, topic, post.state, page_after=_page_of(post), changed=False)
+    screening = _screen(actor, access, f"{new_title}\n{text}" if title_changed else text, "edit")
+
+    now = utcnow()
+    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_source=post.body_source, created_at=now))
+    post.body_source, post.body_html, post.content_warning = text, render_markdown(text), warning
+    topic.title = new_title
+    answered = db.session.scalar(
+        select(Post.id).where(Post.topic_id == topic.id, Post.state == "published", Post.id > post.id).limit(1)
+    )
+    by_someone_else = post.author_id != actor.id
+    if answered is not None or by_someone_else:
+        post.edited_at = now
+    if screening.verdict == moderation.HOLD and post.state == "published":
+        post.state, post.state_reason = "held", screening.reason
+        if not view.is_opening_post:
+            topic.reply_count = max(topic.reply_count - 1, 0)
+        db.session.flush()
+        moderation.enqueue_held(access.group, target_type="post", target_id=post.id, screening=screening)
+    mentions.apply_mentions(access.group, post)  # people newly mentioned are told; nobody is told twice
+    if by_someone_else:
+        audit.record(
+            "post.edited",
+            actor_id=actor.id,
+            target_type="post",
+            target_id=post.id,
+            group_id=access.group.id,
+            details={"topic_id": topic.id, "author_id": post.author_id, "title_changed": title_changed},
+        )
+    db.session.flush()
+    return WriteResult(post, topic, post.state, screening.notices, page_after=_page_of(post))
+
+
+def _page_of(post: Post) -> int:
+    return page_start_for(post) if post.state == "published" else 0
+
+
+@dataclass(frozen=True)
+class RevisionPage:
+    post: Post
+    revisions: list[PostRevision]
+    editors: dict[int, User]  # who made each change, by id (a former member is missing)
+    has_more: bool
+
+
+def post_revisions(actor: User, access: GroupAccess, post_id: int, *, before_id: int = 0) -> RevisionPage:
+    """Earlier versions of a post, newest first, for the group's moderators. Two queries, one page."""
+    if not policy.can_see_revisions(actor, access.group, access.membership):
+        raise NotFound(_("We could not find that page."))
+    post = db.session.get(Post, post_id) if 0 < post_id <= _DB_INT_MAX else None
+    if post is None or post.group_id != access.group.id:
+        raise NotFound(_("We could not find that post. It may have been removed."))
+    query = select(PostRevision).where(PostRevision.post_id == post.id)
+    if 0 < before_id <= _DB_INT_MAX:
+        query = query.where(PostRevision.id < before_id)
+    rows = list(db.session.scalars(query.order_by(PostRevision.id.desc()).limit(REVISIONS_PER_PAGE + 1)))
+    revisions = rows[:REVISIONS_PER_PAGE]
+    editor_ids = {revision.editor_id for revision in revisions if revision.editor_id is not None}
+    editors = (
+        {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(editor_ids)))}
+        if editor_ids
+        else {}
+    )
+    return RevisionPage(post, revisions, editors, has_more=len(rows) > REVISIONS_PER_PAGE)
+
+
+def revised_post_ids(post_ids: list[int]) -> set[int]:
+    """Which of these posts have earlier versions: one query for a whole page (moderators' "history" links)."""
+    if not post_ids:
+        return set()
+    return set(db.session.scalars(select(PostRevision.post_id).where(PostRevision.post_id.in_(post_ids)).distinct()))
+
+
+# --- quoting and what only some people see -------------------------------------------------------------------
+
+
+def _escape_markdown(text: str) -> str:
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def quote_for(access: GroupAccess, topic: Topic, post_id: int) -> str:
+    """Markdown that quotes a published post of this topic, with its writer's name; "" when there is none."""
+    if not 0 < post_id <= _DB_INT_MAX:
+        return ""
+    post = db.session.scalar(
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(Post.id == post_id, Post.topic_id == topic.id, Post.state == "published")
+    )
+    if post is None or topic.group_id != access.group.id:
+        return ""
+    source = post.body_source if len(post.body_source) <= QUOTE_MAX else post.body_source[:QUOTE_MAX].rstrip() + " …"
+    name = post.author.display_name if post.author else _("former member")
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in source.split("\n"))
+    return f"{_('%(name)s wrote:', name=_escape_markdown(name))}\n{quoted}\n\n"
+
+
+def held_posts_for(
+    actor: User, access: GroupAccess, topic: Topic, *, after_id: int = 0, until_id: int | None = None
+) -> list[Post]:
+    """Posts of this topic waiting for a moderator that the actor may see (their own; all for moderators),
+    between two ids of the page being shown. Bounded."""
+    if access.membership is None or topic.group_id != access.group.id:
+        return []
+    query = (
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(Post.topic_id == topic.id, Post.state == "held", Post.id > after_id)
+    )
+    if until_id is not None:
+        query = query.where(Post.id < until_id)
+    if not policy.can_see_all_held(actor, access.group, access.membership):
+        query = query.where(Post.author_id == actor.id)
+    return list(db.session.scalars(query.order_by(Post.id).limit(HELD_SHOWN_MAX)))
+
+
+def held_topics_for(actor: User, access: GroupAccess, *, limit: int = 10) -> list[Topic]:
+    """The actor's own new topics that wait for a moderator, newest first, for the group page."""
+    return list(
+        db.session.scalars(
+            select(Topic)
+            .where(Topic.group_id == access.group.id, Topic.state == "held", Topic.author_id == actor.id)
+            .order_by(Topic.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,197 @@
+"""Notify members, list their notifications, mark them read.
+
+A notification stores ids only (who, which group, which post): what it says is put together when the list is
+shown, so a post that was removed, or a group the member has left, never shows up through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from community.auth.models import User
+from community.core.errors import NotFound
+from community.core.realtime import queue_event, user_room
+from community.core.time import utcnow
+from community.extensions import db
+from community.forum.models import Post, Topic
+from community.groups.models import Group, Membership
+from community.groups.policy import READING_STATES
+from community.notifications.models import KINDS, Notification
+
+PER_PAGE = 25
+NEW_EVENT, COUNT_EVENT = "notification:new", "notification:count"
+
+
+def notify(
+    recipient_ids: Iterable[int],
+    *,
+    kind: str,
+    actor_id: int | None,
+    group_id: int | None,
+    target_type: str,
+    target_id: int | None,
+) -> list[Notification]:
+    """Store one notification per recipient (never for the actor) and, after the commit, tell each recipient's
+    open pages their new unread count. The caller has already decided who may hear about the target."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    recipients = sorted({int(user_id) for user_id in recipient_ids} - {actor_id})
+    if not recipients:
+        return []
+    now = utcnow()
+    rows = [
+        Notification(
+            user_id=user_id, kind=kind, group_id=group_id, actor_id=actor_id,
+            target_type=target_type, target_id=target_id, created_at=now,
+        )
+        for user_id in recipients
+    ]  # fmt: skip
+    db.session.add_all(rows)
+    db.session.flush()
+    counts = unread_counts(recipients)
+    for user_id in recipients:
+        queue_event(NEW_EVENT, {"count": counts.get(user_id, 0)}, room=user_room(user_id))
+    return rows
+
+
+def already_notified(kind: str, target_type: str, target_id: int) -> set[int]:
+    """Who has been told about this target already (so a re-published or edited post does not tell twice)."""
+    return set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.target_type == target_type,
+                Notification.target_id == target_id,
+                Notification.kind == kind,
+            )
+        )
+    )
+
+
+def _readable():
+    """Notifications about a group count only while the member can still read that group."""
+    viewer = aliased(Membership)
+    join = and_(viewer.group_id == Notification.group_id, viewer.user_id == Notification.user_id)
+    return viewer, join, or_(Notification.group_id.is_(None), viewer.state.in_(READING_STATES))
+
+
+def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
+    """Unread notifications per member, in one grouped query over the (user_id, read_at) index."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    viewer, join, readable = _readable()
+    rows = db.session.execute(
+        select(Notification.user_id, func.count())
+        .outerjoin(viewer, join)
+        .where(Notification.user_id.in_(ids), Notification.read_at.is_(None), readable)
+        .group_by(Notification.user_id)
+    ).all()
+    return {int(user_id): int(count) for user_id, count in rows}
+
+
+def unread_count(user_id: int) -> int:
+    return unread_counts([user_id]).get(user_id, 0)
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    """One line of the inbox, with only what the member may still see."""
+
+    id: int
+    kind: str
+    created_at: datetime
+    is_read: bool
+    actor_name: str | None  # None: a former member
+    group_name: str | None
+    group_slug: str | None
+    topic_id: int | None
+    topic_title: str | None  # None: the post is no longer shown
+    post_id: int | None
+
+    @property
+    def available(self) -> bool:
+        return self.topic_title is not None
+
+
+def _views(user: User, *conditions, limit: int) -> list[NotificationView]:
+    """The member's notifications as inbox lines, newest first, in one query: the actor's name, the group and
+    the post's topic come in by outer joins. Notifications about a group the member can no longer read are left
+    out; a post that is no longer published shows without its topic's title."""
+    viewer, join, readable = _readable()
+    actor = aliased(User)
+    rows = db.session.execute(
+        select(Notification, actor.display_name, actor.state, Group.name, Group.slug, Post.state, Topic)
+        .outerjoin(viewer, join)
+        .outerjoin(actor, actor.id == Notification.actor_id)
+        .outerjoin(Group, Group.id == Notification.group_id)
+        .outerjoin(Post, and_(Notification.target_type == "post", Post.id == Notification.target_id))
+        .outerjoin(Topic, Topic.id == Post.topic_id)
+        .where(Notification.user_id == user.id, readable, *conditions)
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    ).all()
+    items = []
+    for note, actor_name, actor_state, group_name, group_slug, post_state, topic in rows:
+        shown = topic is not None and post_state == "published" and topic.state == "published"
+        items.append(
+            NotificationView(
+                id=note.id,
+                kind=note.kind,
+                created_at=note.created_at,
+                is_read=note.read_at is not None,
+                actor_name=actor_name if actor_state not in (None, "deleted") else None,
+                group_name=group_name,
+                group_slug=group_slug,
+                topic_id=topic.id if shown else None,
+                topic_title=topic.title if shown else None,
+                post_id=note.target_id if shown else None,
+            )
+        )
+    return items
+
+
+def list_notifications(user: User, *, before_id: int | None = None) -> tuple[list[NotificationView], bool]:
+    """A page of the member's notifications, newest first, keyset-paginated by id; (items, has_more)."""
+    conditions = [Notification.id < before_id] if before_id else []
+    items = _views(user, *conditions, limit=PER_PAGE + 1)
+    return items[:PER_PAGE], len(items) > PER_PAGE
+
+
+def mark_read(user: User, notification_id: int) -> NotificationView:
+    """Mark one of the member's own notifications read, and return it as shown in the inbox.
+
+    Someone else's notification, or one about a group the member can no longer read, is "not found".
+    """
+    found = _views(user, Notification.id == notification_id, limit=1)
+    if not found:
+        raise NotFound(_l("We could not find that notification."))
+    note = db.session.get(Notification, notification_id)
+    if note is not None and note.read_at is None:
+        note.read_at = utcnow()
+        db.session.flush()
+        _tell_count(user.id)
+    return found[0]
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of the member read; returns how many changed."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    changed = result.rowcount or 0
+    if changed:
+        _tell_count(user.id)
+    return changed
+
+
+def _tell_count(user_id: int) -> None:
+    """Other open pages of the member update their navigation count after the commit."""
+    queue_event(COUNT_EVENT, {"count": unread_count(user_id)}, room=user_room(user_id))

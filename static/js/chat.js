@@ -1,0 +1,410 @@
+/*
+ * A chat room, live: joins over the page's one shared Socket.IO connection (Kring.realtime), sends through
+ * the outbox (chat-outbox.js), renders with chat-view.js, and catches up by seq after a reconnect.
+ * Progressive enhancement: without JavaScript the page still reads and sends through plain forms.
+ * Every word shown comes from the page's JSON island (#chat-strings).
+ */
+(function () {
+  "use strict";
+  var root = document.getElementById("chat");
+  var Kring = window.Kring;
+  if (!root || root.getAttribute("data-live") !== "true" || !Kring || !Kring.realtime) return;
+  var socket = Kring.realtime.socket();
+  if (!socket) return; // the Socket.IO client did not load: the plain forms keep working
+
+  var ACK_TIMEOUT_MS = 10000;
+  var TYPING_SEND_MS = 3000; // the server relays at most one typing event per 3 s per person
+  var TYPING_SHOW_MS = 6000;
+  var READ_THROTTLE_MS = 2000;
+
+  var strings = JSON.parse(document.getElementById("chat-strings").textContent);
+  var format = Kring.chatFormat;
+  var conversationId = Number(root.getAttribute("data-conversation-id"));
+  var groupId = Number(root.getAttribute("data-group-id") || 0);
+  var userId = root.getAttribute("data-user-id");
+  var canWrite = root.getAttribute("data-can-write") === "true";
+  var hasMore = root.getAttribute("data-has-more") === "true";
+
+  var form = document.getElementById("chat-form");
+  var box = document.getElementById("chat-body");
+  var replyInput = document.getElementById("chat-reply-to");
+  var replying = document.getElementById("chat-replying");
+  var replyingText = document.getElementById("chat-replying-text");
+  var status = document.getElementById("chat-status");
+  var announcer = document.getElementById("chat-announcer");
+  var typingLine = document.getElementById("chat-typing");
+  var older = document.getElementById("chat-older");
+  var scroller = document.getElementById("chat-scroller");
+  var presenceList = document.getElementById("chat-presence-list");
+
+  var joined = false;
+  var everJoined = false;
+  var wasDisconnected = false;
+  var inFlight = null; // {clientId, attempt}
+  var attempts = 0;
+  var retryTimer = null;
+  var loadingOlder = false;
+  var lastTypingSent = 0;
+  var typers = {};
+  var lastReadSent = 0;
+  var readTimer = null;
+  var ownBodies = {}; // message id -> the text this member wrote (for editing, the source beats the HTML)
+  var replyTo = null;
+
+  root.classList.add("chat--live");
+  var keysHint = document.getElementById("chat-keys-hint");
+  if (keysHint) keysHint.hidden = false; // the arrow keys work only with this script
+  scroller.tabIndex = -1; // messages are the tab stops; the box itself only takes focus from a script
+
+  var view = Kring.chatView(root, strings, {
+    userId: userId,
+    isModerator: root.getAttribute("data-moderator") === "true",
+    canWrite: canWrite,
+    editWindowMs: Number(root.getAttribute("data-edit-window")) * 1000,
+    lang: document.documentElement.lang,
+    onAction: onAction,
+  });
+  var outbox = Kring.chatOutbox(
+    document.getElementById("chat-outbox"),
+    strings,
+    "kring-chat-outbox-" + conversationId,
+    { retry: retry, discard: discard, focusComposer: focusComposer }
+  );
+
+  // --- talking to the server --------------------------------------------------------------------------------
+
+  /** Emit with an acknowledgement; a missing answer within the time-out counts as "not sent yet". */
+  function call(event, payload, done) {
+    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, function (error, ack) {
+      if (error) done({ ok: false, code: "timeout", error: strings.not_sent });
+      else done(ack && typeof ack === "object" ? ack : { ok: false, code: "invalid", error: strings.error });
+    });
+  }
+
+  function setStatus(text, clearAfterMs) {
+    status.textContent = text || "";
+    if (clearAfterMs) {
+      window.setTimeout(function () { if (status.textContent === text) status.textContent = ""; }, clearAfterMs);
+    }
+  }
+
+  function join() {
+    var after = view.maxSeq(); // what this screen had before the drop: catch up from here
+    call("chat:join", { conversation_id: conversationId }, function (ack) {
+      if (!ack.ok) { setStatus(ack.error); return; }
+      var first = !everJoined;
+      joined = everJoined = true;
+      root.setAttribute("data-joined", "true"); // for people's tools and tests: the room is live now
+      if (first) {
+        view.replaceAll(ack.messages || []);
+        setHasMore(Boolean(ack.has_more));
+        view.scrollToBottom(true);
+      } else {
+        var near = view.isNearBottom();
+        (ack.messages || []).forEach(view.upsert);
+        if (near) view.scrollToBottom();
+        if (after) catchUp(after);
+      }
+      markRead();
+      pump();
+    });
+  }
+
+  /** Everything after seq N, in order, page by page (the server sends at most 500 at a time). */
+  function catchUp(afterSeq) {
+    call("chat:catch_up", { conversation_id: conversationId, after_seq: afterSeq }, function (ack) {
+      if (!ack.ok) return;
+      var near = view.isNearBottom();
+      (ack.messages || []).forEach(view.upsert);
+      if (near) view.scrollToBottom();
+      var list = ack.messages || [];
+      if (ack.has_more && list.length) catchUp(list[list.length - 1].seq);
+      else markRead();
+    });
+  }
+
+  Kring.realtime.onStatus(function (next) {
+    if (next === "connected") {
+      if (wasDisconnected) setStatus(strings.connected_again, 4000);
+      wasDisconnected = false;
+      join();
+    } else if (next === "reconnecting") {
+      joined = false;
+      root.setAttribute("data-joined", "false");
+      wasDisconnected = true;
+      setStatus(strings.reconnecting);
+      inFlight = null; // its acknowledgement may never come: resend it (same client_id) after the reconnect
+      outbox.waitingAll();
+    }
+  });
+
+  // --- sending: the outbox, one message at a time so they arrive in the order they were written -------------
+
+  function pump() {
+    if (inFlight || !joined || !socket.connected) return;
+    var item = outbox.next();
+    if (!item) return;
+    attempts += 1;
+    var attempt = { clientId: item.client_id, number: attempts };
+    inFlight = attempt;
+    outbox.set(item.client_id, "sending");
+    var payload = { conversation_id: conversationId, client_id: item.client_id, body: item.body };
+    if (item.reply_to_id) payload.reply_to_id = item.reply_to_id;
+    call("chat:send", payload, function (ack) {
+      if (inFlight !== attempt) return; // a reconnect started this one again; that attempt answers
+      inFlight = null;
+      if (ack.ok) {
+        outbox.remove(item.client_id);
+        ownBodies[ack.message.id] = item.body;
+        view.upsert(ack.message);
+        view.scrollToBottom();
+        markRead();
+      } else if (ack.code === "timeout" || ack.code === "rate_limited" || ack.code === "slow_mode") {
+        outbox.set(item.client_id, "waiting", ack.code === "timeout" ? "" : ack.error);
+        var seconds = Number(ack.retry_after || ack.seconds_left || 0);
+        scheduleRetry(Math.max(seconds * 1000, 2000));
+        return;
+      } else {
+        outbox.set(item.client_id, "failed", ack.error);
+      }
+      pump();
+    });
+  }
+
+  function scheduleRetry(delay) {
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(pump, delay);
+  }
+
+  function retry(clientId) {
+    outbox.set(clientId, "waiting");
+    pump();
+    focusComposer();
+  }
+
+  function discard(clientId) {
+    outbox.remove(clientId);
+    focusComposer();
+  }
+
+  function focusComposer() { if (box) box.focus(); }
+
+  function send() {
+    var body = box.value.trim();
+    if (!body) return;
+    outbox.add(body, replyTo ? replyTo.id : null, "waiting");
+    box.value = "";
+    clearReply();
+    box.focus(); // focus stays in the box: the next message can be written at once
+    pump();
+  }
+
+  if (form && box && canWrite) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send();
+    });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        send();
+      }
+    });
+    box.addEventListener("input", function () {
+      var now = Date.now();
+      if (!joined || !box.value.trim() || now - lastTypingSent < TYPING_SEND_MS) return;
+      lastTypingSent = now;
+      call("chat:typing", { conversation_id: conversationId }, function () {});
+    });
+    document.getElementById("chat-reply-cancel").addEventListener("click", function () {
+      clearReply();
+      focusComposer();
+    });
+  }
+
+  // --- replies, edits, deletes, reactions ------------------------------------------------------------------
+
+  function clearReply() {
+    replyTo = null;
+    if (replyInput) replyInput.value = "";
+    if (replying) replying.hidden = true;
+  }
+
+  function startReply(message) {
+    var name = message.author ? message.author.display_name : strings.former_member;
+    replyTo = { id: message.id };
+    replyInput.value = String(message.id);
+    replyingText.textContent = format(strings.replying_to, { name: name });
+    replying.hidden = false;
+    focusComposer();
+  }
+
+  function react(message, button) {
+    var kind = button.getAttribute("data-kind");
+    var on = button.getAttribute("aria-pressed") !== "true";
+    button.disabled = true;
+    call("chat:react", { message_id: message.id, kind: kind, on: on }, function (ack) {
+      button.disabled = false;
+      if (!ack.ok) { setStatus(ack.error, 6000); return; }
+      view.setMine(message.id, kind, on);
+      var current = view.get(message.id) || message;
+      current.reactions = ack.reactions || current.reactions;
+      view.upsert(current); // keeps focus on the same reaction button
+    });
+  }
+
+  function removeMessage(message, question) {
+    if (!window.confirm(question)) return;
+    call("chat:delete", { message_id: message.id }, function (ack) {
+      if (!ack.ok) { setStatus(ack.error, 6000); return; }
+      view.remove(message.id);
+      focusComposer();
+    });
+  }
+
+  function startEdit(message) {
+    var initial = ownBodies[message.id] || view.textOf(message.body_html);
+    Kring.chatEditor(view.element(message.id), message.id, initial, strings, {
+      save: function (text, done) {
+        call("chat:edit", { message_id: message.id, body: text }, function (ack) {
+          if (!ack.ok) { done(ack.error); return; }
+          ownBodies[message.id] = text;
+          view.remember(ack.message);
+          done("");
+        });
+      },
+      close: function () {
+        var fresh = view.get(message.id);
+        if (fresh) view.upsert(fresh); // the message as it is now, without the editor
+        var again = view.element(message.id);
+        var target = again && (again.querySelector('[data-action="edit"]') || again);
+        if (target) target.focus();
+      },
+    });
+  }
+
+  function onAction(action, message, button) {
+    if (!message) return;
+    if (action === "react") react(message, button);
+    else if (action === "reply") startReply(message);
+    else if (action === "edit") startEdit(message);
+    else if (action === "delete") removeMessage(message, strings.confirm_delete);
+    else if (action === "remove") removeMessage(message, strings.confirm_remove);
+  }
+
+  // --- what the server tells us ----------------------------------------------------------------------------
+
+  function announce(message) {
+    var name = message.author ? message.author.display_name : strings.former_member;
+    var line = document.createElement("p");
+    line.textContent = format(strings.new_message, { name: name, text: view.textOf(message.body_html).slice(0, 300) });
+    announcer.appendChild(line);
+    while (announcer.children.length > 3) announcer.removeChild(announcer.firstChild);
+  }
+
+  socket.on("chat:message", function (data) {
+    var message = data && data.message;
+    if (!message || message.conversation_id !== conversationId) return;
+    var near = view.isNearBottom();
+    var isNew = view.upsert(message);
+    if (isNew && !view.isOwn(message)) announce(message);
+    if (message.author) delete typers[message.author.id];
+    renderTyping();
+    if (near) view.scrollToBottom();
+    markRead();
+  });
+
+  socket.on("chat:message_updated", function (data) {
+    var message = data && data.message;
+    if (!message || message.conversation_id !== conversationId || !view.has(message.id)) return;
+    if (view.element(message.id).querySelector(".chat-edit")) view.remember(message); // not under the editor
+    else view.upsert(message);
+  });
+
+  socket.on("chat:message_removed", function (data) {
+    if (data && data.conversation_id === conversationId) view.remove(data.message_id);
+  });
+
+  function renderTyping() {
+    var now = Date.now();
+    var names = [];
+    Object.keys(typers).forEach(function (id) {
+      if (typers[id].until > now) names.push(typers[id].name);
+      else delete typers[id];
+    });
+    if (!names.length) typingLine.textContent = "";
+    else if (names.length === 1) typingLine.textContent = format(strings.typing_one, { name: names[0] });
+    else if (names.length === 2) typingLine.textContent = format(strings.typing_two, { name: names[0], other: names[1] });
+    else typingLine.textContent = strings.typing_many;
+  }
+
+  socket.on("chat:typing", function (data) {
+    if (!data || data.conversation_id !== conversationId || !data.user) return;
+    if (String(data.user.id) === String(userId)) return;
+    typers[data.user.id] = { name: data.user.display_name, until: Date.now() + TYPING_SHOW_MS };
+    renderTyping();
+    window.setTimeout(renderTyping, TYPING_SHOW_MS + 50);
+  });
+
+  socket.on("presence:update", function (data) {
+    if (!presenceList || !data || data.group_id !== groupId || !Array.isArray(data.online)) return;
+    view.renderPresence(presenceList, data.online);
+  });
+
+  // --- reading: unread counts and older messages ----------------------------------------------------------
+
+  function markRead() {
+    if (readTimer || !joined || document.visibilityState !== "visible" || !view.isNearBottom()) return;
+    var seq = view.maxSeq();
+    if (seq <= lastReadSent) return;
+    readTimer = window.setTimeout(function () {
+      readTimer = null;
+      var latest = view.maxSeq();
+      if (!joined || latest <= lastReadSent) return;
+      lastReadSent = latest;
+      call("chat:read", { conversation_id: conversationId, seq: latest }, function () {});
+    }, READ_THROTTLE_MS);
+  }
+
+  document.addEventListener("visibilitychange", markRead);
+
+  function setHasMore(more) {
+    hasMore = more;
+    if (!older) return;
+    if (!more) {
+      var start = document.createElement("p");
+      start.className = "chat-older muted";
+      start.textContent = strings.no_older;
+      var wasFocused = document.activeElement === older;
+      older.parentNode.replaceChild(start, older);
+      older = null;
+      if (wasFocused) { start.tabIndex = -1; start.focus(); }
+    }
+  }
+
+  function loadOlder() {
+    if (loadingOlder || !hasMore || !joined) return;
+    loadingOlder = true;
+    setStatus(strings.loading_older);
+    call("chat:history", { conversation_id: conversationId, before_seq: view.minSeq(), limit: 50 }, function (ack) {
+      loadingOlder = false;
+      if (!ack.ok) { setStatus(ack.error, 6000); return; }
+      view.prepend(ack.messages || []);
+      setStatus(strings.older_loaded, 4000);
+      setHasMore(Boolean(ack.has_more));
+    });
+  }
+
+  if (older) {
+    older.addEventListener("click", function (event) {
+      event.preventDefault();
+      loadOlder();
+    });
+  }
+  scroller.addEventListener("scroll", function () {
+    if (scroller.scrollTop < 40) loadOlder();
+    if (view.isNearBottom()) markRead();
+  }, { passive: true });
+
+  view.scrollToBottom(true);
+})();
