@@ -16,7 +16,7 @@ from community.auth.models import User
 from community.auth.services import create_account
 from community.chat import services as chat
 from community.extensions import db
-from community.forum import services as forum
+from community.forum import writing as forum
 from community.forum.models import Topic
 from community.groups import services as groups
 from community.groups.models import Group, Membership
@@ -97,15 +97,16 @@ def _seed_young_people(group: Group, p: dict[str, User]) -> None:
         title="Welcome! Start here",
         body="Hi everyone, I'm Ravi. This is *your* place: be kind, keep other people's stories here, "
         "and tell me if something worries you.\n\nWhat would you like this group to be about?",
+        as_coach=True,
     ).topic  # fmt: skip
     topic.pinned = True
     forum.reply(
         p["sam"],
         _access(p["sam"], group),
-        topic,
+        topic.id,
         body="Hi! Mostly how to deal with school when you miss a lot of days.",
     )
-    forum.reply(p["noor"], _access(p["noor"], group), topic, body="Same. And how to explain it to friends.")
+    forum.reply(p["noor"], _access(p["noor"], group), topic.id, body="Same. And how to explain it to friends.")
     exams = forum.create_topic(
         p["noor"], _access(p["noor"], group),
         title="Exams while in and out of hospital",
@@ -114,12 +115,13 @@ def _seed_young_people(group: Group, p: dict[str, User]) -> None:
     forum.reply(
         p["milan"],
         _access(p["milan"], group),
-        exams,
+        exams.id,
         body="My mentor arranged split exams. Ask your school's care coordinator!",
     )
     forum.reply(
-        p["youthworker"], _access(p["youthworker"], group), exams,
+        p["youthworker"], _access(p["youthworker"], group), exams.id,
         body="Good tip, Milan. Noor, schools can make a **personal plan**; I can help you prepare that talk.",
+        as_coach=True,
     )  # fmt: skip
     _say(p["sam"], group, "Anyone else awake? Hospital nights are so long")
     _say(p["noor"], group, "Yes! Watching a series with the sound really low 😄")
@@ -136,13 +138,14 @@ def _seed_parents(group: Group, p: dict[str, User]) -> None:
     forum.reply(
         p["fatima"],
         _access(p["fatima"], group),
-        topic,
+        topic.id,
         body="We take turns per week, and we got night care at home twice a week through the care budget.",
     )
     forum.reply(
-        p["nurse"], _access(p["nurse"], group), topic,
+        p["nurse"], _access(p["nurse"], group), topic.id,
         body="Many parents find a fixed rota helps. Ask your home-care team about *respite nights*; "
         "it is often possible to arrange.",
+        as_coach=True,
     )  # fmt: skip
     _say(p["fatima"], group, "Did anyone go to the parents' evening at the hospital last week?")
     _say(p["alex"], group, "Yes, the talk about school was really useful. Slides are on the hospital site.")

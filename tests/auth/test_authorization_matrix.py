@@ -40,7 +40,7 @@ from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
 from community.extensions import db, socketio
 from community.forum import coach
 from community.forum import images as forum_images
-from community.forum import services as forum
+from community.forum import writing as forum
 from community.groups import invitation_staff
 from community.groups import services as groups
 from community.groups.models import Membership

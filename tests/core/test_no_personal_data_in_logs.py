@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from community.extensions import db
-from community.forum import services as forum
+from community.forum import writing as forum
 from community.groups import services as groups
 from tests.factories import add_to_group, make_group, make_user, post_form, sign_in
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from community.extensions import db
-from community.forum import services as forum
+from community.forum import writing as forum
 from community.groups import services as groups
 from community.groups.models import Membership
 from tests.factories import add_to_group, make_group, make_user, sign_in
