@@ -32,6 +32,8 @@ def _coerce(raw: str, current: object) -> object:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(current, int):
         return int(raw)
+    if isinstance(current, float):
+        return float(raw)
     if isinstance(current, list):
         return [part.strip() for part in raw.split(",") if part.strip()]
     return raw
@@ -97,6 +99,11 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
+    # Chat: messages per person per window ("10 per 10 seconds"), and how long presence changes are gathered
+    # before one presence:update goes out (seconds; 0 in tests).
+    CHAT_SEND_RATE = "10 per 10 seconds"
+    CHAT_PRESENCE_DELAY = 1.0
+
     SETUP_TOKEN_MINUTES = 24 * 60
     STAFF_TWO_FACTOR_REQUIRED = False
     DEMO_ALLOWED = True
@@ -138,6 +145,7 @@ class TestingConfig(Config):
     SOCKETIO_ASYNC_MODE = "threading"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "memory"
+    CHAT_PRESENCE_DELAY = 0.0
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     SERVER_NAME = None

@@ -23,10 +23,9 @@ from community.chat.services import (
     clean_body,
     open_conversation,
     require_write,
-    savepoint,
-    savepoints_work,
 )
 from community.core import audit
+from community.core.database import savepoint, savepoints_work
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.realtime import conversation_room, queue_event
 from community.core.sanitize import render_markdown

@@ -68,7 +68,7 @@ def status_changed(group_ids: Iterable[int], *, leaving_user_id: int | None = No
     must be left out by hand.
     """
     app = current_app._get_current_object()
-    delay = float(app.config.get("CHAT_PRESENCE_DELAY", 0 if app.testing else 1.0))
+    delay = float(app.config["CHAT_PRESENCE_DELAY"])
     groups = set(group_ids)
     if delay <= 0:
         _broadcast(groups, leaving_user_id)

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from community.auth.models import User
 from community.chat.models import ChatRead, Conversation, ConversationParticipant, Message
-from community.chat.services import ConversationAccess, savepoint, savepoints_work
+from community.chat.services import ConversationAccess
+from community.core.database import savepoint, savepoints_work
 from community.core.realtime import queue_event, user_room
 from community.extensions import db
 from community.groups import policy as groups_policy

@@ -10,7 +10,6 @@ Guarantees (docs/realtime.md, "Delivery"):
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -23,6 +22,7 @@ from community.chat import policy, throttle
 from community.chat.errors import Invalid, Muted, RateLimited, SlowMode, TooLarge
 from community.chat.models import Conversation, ConversationParticipant, Message
 from community.chat.payloads import message_payload
+from community.core.database import savepoint, savepoints_work
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.realtime import conversation_room, queue_event
 from community.core.sanitize import render_markdown
@@ -240,17 +240,6 @@ def require_write(access: ConversationAccess) -> None:
     if access.group.state != "active":
         raise Forbidden(_l("This group is archived; you can read it but not write in it."))
     raise Forbidden(_l("You cannot write in this conversation at the moment."))
-
-
-def savepoints_work() -> bool:
-    """pysqlite (before Python 3.12) opens no transaction before a SAVEPOINT, so its RELEASE would commit
-    everything done so far. On SQLite (one writer at a time, the single-process setup) chat uses none."""
-    return db.session.get_bind().dialect.name != "sqlite"
-
-
-def savepoint() -> AbstractContextManager:
-    """A savepoint where savepoints work; elsewhere nothing (a constraint error then fails the whole event)."""
-    return db.session.begin_nested() if savepoints_work() else nullcontext()
 
 
 def _next_seq(conversation_id: int) -> int:

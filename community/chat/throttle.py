@@ -22,7 +22,6 @@ from limits.strategies import MovingWindowRateLimiter
 from community.extensions import limiter
 
 KEY_PREFIX = "kring-chat"
-DEFAULT_SEND_RATE = "10 per 10 seconds"
 TYPING_EVERY_SECONDS = 3
 
 
@@ -42,7 +41,7 @@ def _seconds_until(reset_time: float) -> int:
 
 
 def send_rate() -> RateLimitItem:
-    return parse(current_app.config.get("CHAT_SEND_RATE", DEFAULT_SEND_RATE))
+    return parse(current_app.config["CHAT_SEND_RATE"])
 
 
 def hit_send_rate(user_id: int) -> int:

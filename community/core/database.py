@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from flask import Flask
@@ -35,3 +36,15 @@ def database_answers(engine: Engine) -> bool:
         return True
     except Exception:  # noqa: BLE001  (any failure means "not answering"; /healthz says 503)
         return False
+
+
+def savepoints_work() -> bool:
+    """pysqlite (before Python 3.12) opens no transaction before a SAVEPOINT, so its RELEASE would commit
+    everything done so far. On SQLite (one writer at a time, the single-process setup) we use none."""
+    return db.session.get_bind().dialect.name != "sqlite"
+
+
+def savepoint() -> AbstractContextManager:
+    """A savepoint where savepoints work; elsewhere nothing (a constraint error then fails the whole request,
+    which on SQLite's single writer cannot race anyway)."""
+    return db.session.begin_nested() if savepoints_work() else nullcontext()

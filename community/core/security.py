@@ -66,3 +66,8 @@ def init_app(app: Flask) -> None:
             # Health data: a shared computer's back button or disk cache must not show it to the next person.
             headers["Cache-Control"] = "no-store"
         return response
+
+
+def member_key() -> str:
+    """Rate-limit key for signed-in actions: the member, not the address (a ward or school shares one)."""
+    return f"member:{current_user.id}" if current_user.is_authenticated else f"ip:{request.remote_addr}"

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
 from community.core import audit
+from community.core.database import savepoint
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
@@ -144,7 +145,7 @@ def dismiss_announcement(actor: User, access: GroupAccess, announcement_id: int)
     )
     if already is None:
         try:
-            with db.session.begin_nested():  # two tabs dismissing at once: the unique constraint decides
+            with savepoint():  # two tabs dismissing at once: the unique constraint decides
                 db.session.add(AnnouncementDismissal(user_id=actor.id, announcement_id=announcement.id))
         except IntegrityError:
             pass

@@ -17,7 +17,8 @@ from flask_wtf.csrf import generate_csrf
 from wtforms import StringField, TextAreaField
 
 from community.core.errors import DomainError
-from community.extensions import db
+from community.core.security import member_key
+from community.extensions import db, limiter
 from community.forum import bp, coach, policy, reactions
 from community.forum.models import Announcement, Post, Topic
 from community.groups.services import GroupAccess, open_group
@@ -98,6 +99,7 @@ def coach_tools(access: GroupAccess) -> dict[str, bool]:
 
 
 @bp.route("/g/<slug>/posts/<int:post_id>/react", methods=["POST"])
+@limiter.limit("120 per minute", key_func=member_key, methods=["POST"])
 def react(slug: str, post_id: int) -> Page:
     """Form fields: ``kind`` (hug, me_too, thank_you, strength) and ``on`` (1 to add, 0 to take back)."""
     access = open_group(current_user, slug)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from community.auth.models import User
+from community.core.database import savepoint
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.realtime import group_room, queue_event
 from community.extensions import db
@@ -145,7 +146,7 @@ def set_reaction(actor: User, access: GroupAccess, post_id: int, kind: str, *, o
     )
     if on and existing is None:
         try:
-            with db.session.begin_nested():  # a double click racing itself: the unique constraint decides
+            with savepoint():  # a double click racing itself: the unique constraint decides
                 db.session.add(Reaction(user_id=actor.id, kind=kind, post_id=post.id))
         except IntegrityError:
             pass  # the same reaction was stored a moment ago: the outcome is the one asked for

@@ -15,7 +15,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from community.core.errors import DomainError
-from community.extensions import db
+from community.core.security import member_key
+from community.extensions import db, limiter
 from community.forum import bp, extra_routes, images, policy, reading_state, services, writing
 from community.forum.forms import EditForm, ReplyForm, TopicForm
 from community.forum.image_forms import image_inputs
@@ -179,6 +180,7 @@ def topic_page_context(access: GroupAccess, topic: Topic, posts: list[Post], has
 
 
 @bp.route("/g/<slug>/topics/new", methods=["GET", "POST"])
+@limiter.limit("20 per minute", key_func=member_key, methods=["POST"])
 def new_topic(slug: str) -> Page:
     access = open_group(current_user, slug)
     form, form_error = TopicForm(), None
@@ -214,6 +216,7 @@ def new_topic(slug: str) -> Page:
 
 
 @bp.route("/g/<slug>/t/<int:topic_id>/reply", methods=["POST"])
+@limiter.limit("60 per minute", key_func=member_key, methods=["POST"])
 def reply(slug: str, topic_id: int) -> Page:
     access = open_group(current_user, slug)
     form, form_error = ReplyForm(), None
@@ -253,6 +256,7 @@ def reply(slug: str, topic_id: int) -> Page:
 
 
 @bp.route("/g/<slug>/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@limiter.limit("60 per minute", key_func=member_key, methods=["POST"])
 def edit_post(slug: str, post_id: int) -> Page:
     access = open_group(current_user, slug)
     view = writing.open_post_for_edit(current_user, access, post_id)
@@ -297,6 +301,7 @@ def post_revisions(slug: str, post_id: int) -> str:
 
 
 @bp.route("/g/<slug>/t/<int:topic_id>/read", methods=["POST"])
+@limiter.limit("240 per minute", key_func=member_key, methods=["POST"])
 def mark_read(slug: str, topic_id: int) -> Page:
     """From forum.js (``format=beacon``: answered 204) or the "Mark as read" button (back to the page)."""
     access = open_group(current_user, slug)
