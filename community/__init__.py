@@ -36,6 +36,9 @@ def create_app(config: Config | None = None) -> Flask:
         max_http_buffer_size=app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"],
         manage_session=False,
     )
+    from community.core.realtime import limit_websocket_messages
+
+    limit_websocket_messages(app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])
 
     from community import admin, auth, chat, errors, forum, groups, health, notifications
     from community.auth import events as auth_events

@@ -141,3 +141,20 @@ def _emit_after_commit(session: Session) -> None:
 def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop(_PENDING_KEY, None)
     session.info.pop(_LEAVE_KEY, None)
+
+
+def limit_websocket_messages(limit: int) -> None:
+    """Make simple-websocket refuse a frame larger than ``limit`` while reading it.
+
+    Engine.IO checks its buffer size only after a whole frame is in memory, so one anonymous 200 MB frame
+    would cost a worker 400 MB. Engine.IO does not pass ``max_message_size`` on; this wraps its WebSocket class.
+    """
+    eio = socketio.server.eio
+    base = eio._async["websocket"]
+
+    class LimitedWebSocket(base):  # type: ignore[misc, valid-type]
+        def __init__(self, handler: Any, server: Any) -> None:
+            super().__init__(handler, server)
+            self.server_args["max_message_size"] = limit
+
+    eio._async = {**eio._async, "websocket": LimitedWebSocket}

@@ -1,0 +1,1 @@
+"""Benchmarks that print numbers (run by hand; not part of make test)."""
