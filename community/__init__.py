@@ -16,7 +16,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
     from community import models  # noqa: F401  (every table registered before anything uses the metadata)
-    from community.core import database, i18n, security, sessions
+    from community.core import database, i18n, security, sessions, socket_registry
     from community.extensions import csrf, db, limiter, migrate, socketio
 
     db.init_app(app)
@@ -39,6 +39,7 @@ def create_app(config: Config | None = None) -> Flask:
     from community.core.realtime import limit_websocket_messages
 
     limit_websocket_messages(app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])
+    socket_registry.init_app(app)
 
     from community import admin, auth, chat, errors, forum, groups, health, notifications
     from community.auth import events as auth_events

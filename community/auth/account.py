@@ -23,7 +23,7 @@ from community.auth.sessions import end_all_sessions
 from community.core import audit
 from community.core.errors import DomainError, NotFound
 from community.core.passwords import hash_password, verify_password
-from community.core.realtime import session_room, user_room
+from community.core.socket_registry import registry_of
 from community.core.time import utcnow
 from community.extensions import db, socketio
 from community.groups import policy as group_policy
@@ -260,21 +260,21 @@ def end_other_sessions(actor: User, current_session_id: int | None) -> list[int]
 # --- sockets --------------------------------------------------------------------------------------------------
 
 
-def _disconnect_room(room: str) -> None:
+def _disconnect(sids: list[str]) -> None:
     server = socketio.server
     if server is None:  # Socket.IO not initialised (a CLI command): no sockets to close
         return
-    # Only sockets connected to THIS process are listed: with several processes, a socket held by another
-    # one stays open until its next event finds the session ended (a known gap, noted for the lead).
-    for sid, _eio_sid in list(server.manager.get_participants("/", room)):
+    # A socket held by another server process is closed there: with the Redis queue, python-socketio
+    # publishes the disconnect for sockets it does not hold.
+    for sid in sids:
         server.disconnect(sid, namespace="/")
 
 
 def disconnect_user_sockets(user_id: int) -> None:
     """Close every open socket of a member (suspension, password change). Call after the commit."""
-    _disconnect_room(user_room(user_id))
+    _disconnect(registry_of(current_app).sids_of_user(user_id))
 
 
 def disconnect_session_sockets(session_id: int) -> None:
     """Close the sockets of one signed-in browser (sign-out, "end this session"). Call after the commit."""
-    _disconnect_room(session_room(session_id))
+    _disconnect(registry_of(current_app).sids_of_session(session_id))

@@ -16,6 +16,7 @@ from community.auth import two_factor
 from community.auth.sessions import session_id_for_token
 from community.core.realtime import group_room, session_room, user_room
 from community.core.sessions import SESSION_TOKEN_KEY
+from community.core.socket_registry import registry_of
 from community.groups.services import memberships_of
 
 
@@ -36,6 +37,8 @@ def register(socketio: SocketIO) -> None:
         group_ids = [access.group.id for access in memberships_of(current_user)]
         for group_id in group_ids:
             join_room(group_room(group_id))
+        # Known to every server process, so sign-out or removal can close or move it wherever it is held.
+        registry_of(current_app).add(request.sid, current_user.id, session_id, group_ids)
         _announce_presence(current_user.id, group_ids)
         return True
 

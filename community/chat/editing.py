@@ -180,6 +180,8 @@ def set_reaction(actor: User, message_id: int, kind: str, *, on: bool) -> tuple[
             changed = False
     elif not on and existing is not None:
         db.session.execute(delete(Reaction).where(Reaction.id == existing))
+    if changed:
+        message.changed_at = utcnow()  # reactions live in their own table: mark the message for catch-up
     payload = _updated(access, message)
     if changed:
         queue_event("chat:message_updated", {"message": payload}, room=conversation_room(message.conversation_id))

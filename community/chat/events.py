@@ -18,17 +18,19 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
 from community.chat import editing, presence, reads, services, throttle, validation
 from community.chat.errors import SERVER_ERROR, Waiting, code_of
-from community.chat.payloads import message_payload, message_payloads
+from community.chat.payloads import iso, message_payload, message_payloads
 from community.chat.services import ConversationAccess, Page
 from community.core.errors import DomainError, Forbidden
 from community.core.realtime import conversation_room
+from community.core.socket_registry import registry_of
+from community.core.time import utcnow
 from community.extensions import db
 from community.forum.models import REACTION_KINDS
 
@@ -100,7 +102,9 @@ def register(socketio: SocketIO) -> None:
     @chat_event(socketio, "chat:join")
     def join(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
+        synced_at = utcnow()  # before the read: a change committed during it is caught up next time
         ack = {"conversation": conversation_info(access), **page_ack(access, services.latest(access))}
+        ack["synced_at"] = iso(synced_at)
         join_room(conversation_room(access.conversation.id))
         return ack
 
@@ -120,7 +124,17 @@ def register(socketio: SocketIO) -> None:
     @chat_event(socketio, "chat:catch_up")
     def catch_up(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
-        return page_ack(access, services.catch_up(access, validation.integer(payload, "after_seq", minimum=0)))
+        after_seq = validation.integer(payload, "after_seq", minimum=0)
+        changed_since = validation.optional_moment(payload, "changed_since")
+        ack = page_ack(access, services.catch_up(access, after_seq))
+        if changed_since is not None:
+            changes = services.changes_since(access, changed_since, after_seq)
+            ack["changes"] = {
+                "updated": message_payloads(changes.updated, access.group.id),
+                "removed": changes.removed_ids,
+            }
+            ack["synced_at"] = iso(changes.synced_at)
+        return ack
 
     @chat_event(socketio, "chat:send")
     def send(actor: Any, payload: Payload) -> Payload:
@@ -186,6 +200,10 @@ def register(socketio: SocketIO) -> None:
             return
         # No commit or session clean-up here: a server-side close (sign-out, suspension) runs this inside the
         # HTTP request that caused it, in that request's database session.
+        try:
+            registry_of(current_app).remove(request.sid)
+        except Exception as error:  # noqa: BLE001 (a closing socket must close whatever happens)
+            log.warning("socket registry on disconnect failed: %s", type(error).__name__)
         try:
             presence.member_disconnected(request.sid)
         except Exception as error:  # noqa: BLE001 (a closing socket must close whatever happens)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.core.time import utcnow
@@ -57,6 +57,7 @@ class Message(db.Model):
     __table_args__ = (
         UniqueConstraint("conversation_id", "seq"),
         UniqueConstraint("author_id", "client_id"),
+        Index("ix_messages_conversation_changed", "conversation_id", "changed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -71,6 +72,9 @@ class Message(db.Model):
     state_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Any later change (edit, removal, moderation, a reaction): a reconnecting client asks for the changes since
+    # its last sync (chat:catch_up with changed_since), so what changed while it was away is shown right.
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     author = relationship("User")
     reply_to = relationship("Message", remote_side=[id])

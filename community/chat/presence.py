@@ -1,9 +1,9 @@
 """Who is online in a group: members with an open socket, except those who hide their presence.
 
 Online means "has a Socket.IO connection" (any page of Kring, not only the chat). The list comes from the
-Socket.IO server's rooms (each socket is in ``group:<id>`` for every group it reads and in ``user:<id>``), so
-nothing is written to the database per connection. With several server processes behind Redis, each process
-knows only its own sockets: see docs/realtime.md ("Several processes").
+socket registry (community/core/socket_registry.py): the Socket.IO server's rooms with one process, Redis with
+several, so every process sees members connected to any of them. Nothing is written to the database per
+connection.
 
 A ``presence:update`` goes to the group's room when a member's status changes (their first socket connects,
 their last one closes, they hide or show their presence). Changes are gathered for ``CHAT_PRESENCE_DELAY``
@@ -22,7 +22,8 @@ from sqlalchemy import select
 
 from community.accessibility.models import MemberPreferences
 from community.auth.models import User
-from community.core.realtime import NAMESPACE, group_room, local_user_ids, queue_event, user_has_local_socket
+from community.core.realtime import NAMESPACE, group_room, queue_event
+from community.core.socket_registry import registry_of
 from community.extensions import db, socketio
 from community.groups import policy as groups_policy
 from community.groups.models import Membership
@@ -34,8 +35,8 @@ _lock = threading.Lock()
 
 
 def online(group_id: int, *, leaving_user_id: int | None = None) -> list[dict]:
-    """Members of the group connected to this process who do not hide their presence, by name."""
-    ids = local_user_ids(group_room(group_id)) - {leaving_user_id}
+    """Members of the group connected to any server process who do not hide their presence, by name."""
+    ids = registry_of(current_app).online_user_ids(group_id) - {leaving_user_id}
     if not ids:
         return []
     rows = db.session.execute(
@@ -55,6 +56,10 @@ def online(group_id: int, *, leaving_user_id: int | None = None) -> list[dict]:
 
 def payload(group_id: int, *, leaving_user_id: int | None = None) -> dict:
     return {"group_id": group_id, "online": online(group_id, leaving_user_id=leaving_user_id)}
+
+
+def _has_other_socket(user_id: int, sid: str) -> bool:
+    return any(other != sid for other in registry_of(current_app).sids_of_user(user_id))
 
 
 def hides_presence(user_id: int) -> bool:
@@ -102,7 +107,7 @@ def member_connected(user_id: int, group_ids: Iterable[int], sid: str) -> None:
     groups = sorted(set(group_ids))
     if not groups:
         return
-    if user_has_local_socket(user_id, except_sid=sid) or hides_presence(user_id):
+    if _has_other_socket(user_id, sid) or hides_presence(user_id):
         # Nothing changed for the others; this new socket still wants the current lists.
         for group_id in groups:
             socketio.emit(EVENT, payload(group_id), to=sid)
@@ -121,7 +126,7 @@ def member_disconnected(sid: str) -> None:
     if len(user_ids) != 1 or not groups:
         return
     user_id = user_ids[0]
-    if user_has_local_socket(user_id, except_sid=sid) or hides_presence(user_id):
+    if _has_other_socket(user_id, sid) or hides_presence(user_id):
         return
     status_changed(groups, leaving_user_id=user_id)
 

@@ -11,6 +11,7 @@ Guarantees (docs/realtime.md, "Delivery"):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
@@ -206,6 +207,40 @@ def catch_up(access: ConversationAccess, after_seq: int, *, limit: int = CATCH_U
         .limit(limit + 1)
     ).all()
     return Page(list(rows[:limit]), has_more=len(rows) > limit)
+
+
+CHANGES_MAX = 200
+# Changes are found by time, and a transaction that began earlier can commit later: look this far back past
+# the client's last sync. Sending a change twice is harmless (the client shows the current state).
+CHANGES_OVERLAP = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Changes:
+    updated: list[Message]
+    removed_ids: list[int]
+    synced_at: datetime
+
+
+def changes_since(access: ConversationAccess, since: datetime, up_to_seq: int, *, limit: int = CHANGES_MAX) -> Changes:
+    """Messages up to ``up_to_seq`` changed after ``since`` (edited, removed, moderated, reacted to): the ones
+    the actor may still see in their current state, and the ids of those they may no longer see. At most
+    ``limit`` (the newest changes): older changes only touch messages far up the screen."""
+    synced_at = utcnow()
+    rows = db.session.scalars(
+        select(Message)
+        .where(
+            Message.conversation_id == access.conversation.id,
+            Message.changed_at > since - CHANGES_OVERLAP,
+            Message.seq <= up_to_seq,
+        )
+        .options(*MESSAGE_LOAD)
+        .order_by(Message.changed_at.desc())
+        .limit(limit)
+    ).all()
+    updated = sorted((m for m in rows if is_visible_to(access, m)), key=lambda m: m.seq)
+    removed = sorted(m.id for m in rows if not is_visible_to(access, m))
+    return Changes(updated, removed, synced_at)
 
 
 def history(conversation: Conversation | None, *, before_seq: int | None = None, limit: int = 50) -> list[Message]:

@@ -8,6 +8,7 @@ integer type in the browser, but ``1.0``, ``"1"`` and ``true`` are not ids: only
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -69,3 +70,19 @@ def choice(payload: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise Invalid(_l("Choose one of the options shown."), field=key)
     return value
+
+
+def optional_moment(payload: dict[str, Any], key: str) -> datetime | None:
+    """An ISO 8601 time the server gave out earlier (``synced_at``), as naive UTC; absent or null: None."""
+    value = payload.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise Invalid(_l("Something was wrong with that request. Reload the page and try again."), field=key)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(_l("Something was wrong with that request. Reload the page and try again."), field=key) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -55,43 +56,24 @@ def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"
 
 
-def local_user_ids(room: str) -> set[int]:
-    """Ids of the members with a socket in ``room`` on THIS process (each socket is in its ``user:<id>`` room).
-
-    With several processes behind Redis each process knows only its own sockets: python-socketio keeps room
-    membership per process and has no cluster-wide list.
-    """
-    server = socketio.server
-    if server is None:
-        return set()
-    manager = server.manager
-    found = set()
-    for sid, _eio_sid in list(manager.get_participants(NAMESPACE, room)):
-        for name in manager.get_rooms(sid, NAMESPACE):
-            if name.startswith("user:"):
-                found.add(int(name.removeprefix("user:")))
-    return found
-
-
-def user_has_local_socket(user_id: int, *, except_sid: str | None = None) -> bool:
-    server = socketio.server
-    if server is None:
-        return False
-    return any(sid != except_sid for sid, _ in server.manager.get_participants(NAMESPACE, user_room(user_id)))
-
-
 def leave_group_rooms(user_id: int, group_id: int) -> None:
-    """Take a member's sockets on this process out of a group's room and its conversation rooms, at once.
+    """Take a member's sockets out of a group's room and its conversation rooms, at once, on every process.
 
-    Call after the commit that removed them (``leave_group_rooms_after_commit`` does). Only sockets on THIS
-    process are reached; see docs/realtime.md ("Several processes") for what happens on the others.
+    Call after the commit that removed them (``leave_group_rooms_after_commit`` does). Sockets on this
+    process leave exactly the rooms they are in; for sockets held by another process (found through the
+    socket registry) the request goes over the Redis queue for the group's room and every conversation of
+    the group the member could have joined (the group room and their private conversations there).
     """
+    from community.core.socket_registry import registry_of
+
     server = socketio.server
     if server is None:  # Socket.IO not initialised (a CLI command): no sockets here
         return
     manager = server.manager
-    sids = [sid for sid, _ in list(manager.get_participants(NAMESPACE, user_room(user_id)))]
-    rooms = {sid: list(manager.get_rooms(sid, NAMESPACE)) for sid in sids}
+    registry = registry_of(current_app)
+    local = [sid for sid, _ in list(manager.get_participants(NAMESPACE, user_room(user_id)))]
+    remote = [sid for sid in registry.sids_of_user(user_id) if sid not in set(local)]
+    rooms = {sid: list(manager.get_rooms(sid, NAMESPACE)) for sid in local}
     candidates = {
         int(name.removeprefix("conversation:"))
         for names in rooms.values()
@@ -104,6 +86,14 @@ def leave_group_rooms(user_id: int, group_id: int) -> None:
         for name in names:
             if name in leaving:
                 server.leave_room(sid, name, namespace=NAMESPACE)
+    if remote:
+        remote_rooms = [group_room(group_id)] + [
+            conversation_room(cid) for cid in sorted(_joinable_conversations(user_id, group_id))
+        ]
+        for sid in remote:
+            for name in remote_rooms:
+                server.leave_room(sid, name, namespace=NAMESPACE)  # published to the process that holds it
+    registry.leave_group(user_id, group_id)
 
 
 def _conversations_of_group(group_id: int, candidates: set[int]) -> set[int]:
@@ -113,6 +103,18 @@ def _conversations_of_group(group_id: int, candidates: set[int]) -> set[int]:
     table = db.metadata.tables["conversations"]
     query = select(table.c.id).where(table.c.group_id == group_id, table.c.id.in_(sorted(candidates)))
     # Its own connection: this runs in the session's after_commit hook, where the session may not emit SQL.
+    with db.engine.connect() as connection:
+        return set(connection.execute(query).scalars())
+
+
+def _joinable_conversations(user_id: int, group_id: int) -> set[int]:
+    conversations = db.metadata.tables["conversations"]
+    participants = db.metadata.tables["conversation_participants"]
+    mine = select(participants.c.conversation_id).where(participants.c.user_id == user_id)
+    query = select(conversations.c.id).where(
+        conversations.c.group_id == group_id,
+        (conversations.c.kind == "group") | conversations.c.id.in_(mine),
+    )
     with db.engine.connect() as connection:
         return set(connection.execute(query).scalars())
 

@@ -275,7 +275,7 @@ def remove_member(actor: User, group: Group, user: User, reason: str) -> Members
         reason=reason,
         details={"previous_role": previous_role},
     )
-    # Out of the group's rooms at once (this process), then every socket closed so it reconnects to the rooms
+    # Out of the group's rooms at once (on every process), then every socket closed so it reconnects to the rooms
     # it may still be in; both after the commit, so a rolled-back removal changes nothing.
     leave_group_rooms_after_commit(user.id, group.id)
     disconnect_after_commit(user.id)

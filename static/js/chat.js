@@ -88,10 +88,14 @@
     }
   }
 
+  var syncedAt = null; // the server's time of our last full view: changes after it are asked for on a rejoin
+
   function join() {
     var after = view.maxSeq(); // what this screen had before the drop: catch up from here
     call("chat:join", { conversation_id: conversationId }, function (ack) {
       if (!ack.ok) { setStatus(ack.error); return; }
+      var since = syncedAt;
+      syncedAt = ack.synced_at || syncedAt;
       var first = !everJoined;
       joined = everJoined = true;
       root.setAttribute("data-joined", "true"); // for people's tools and tests: the room is live now
@@ -103,7 +107,7 @@
         var near = view.isNearBottom();
         (ack.messages || []).forEach(view.upsert);
         if (near) view.scrollToBottom();
-        if (after) catchUp(after);
+        if (after) catchUp(after, since);
       }
       markRead();
       pump();
@@ -111,10 +115,16 @@
   }
 
   /** Everything after seq N, in order, page by page (the server sends at most 500 at a time). */
-  function catchUp(afterSeq) {
-    call("chat:catch_up", { conversation_id: conversationId, after_seq: afterSeq }, function (ack) {
+  function catchUp(afterSeq, changedSince) {
+    var payload = { conversation_id: conversationId, after_seq: afterSeq };
+    if (changedSince) payload.changed_since = changedSince; // edits and removals made while we were away
+    call("chat:catch_up", payload, function (ack) {
       if (!ack.ok) return;
       var near = view.isNearBottom();
+      if (ack.changes) {
+        (ack.changes.updated || []).forEach(function (message) { if (view.has(message.id)) view.upsert(message); });
+        (ack.changes.removed || []).forEach(view.remove);
+      }
       (ack.messages || []).forEach(view.upsert);
       if (near) view.scrollToBottom();
       var list = ack.messages || [];

@@ -96,6 +96,57 @@ def test_catch_up_returns_exactly_the_missed_messages_in_order(world):
     assert nothing == {"ok": True, "messages": [], "has_more": False}
 
 
+def _age_every_change(app, hours: int = 2) -> None:
+    """Make every change so far older than the catch-up overlap, as if the client had synced long after."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from community.core.time import utcnow
+
+    with app.app_context():
+        db.session.execute(update(Message).values(changed_at=utcnow() - timedelta(hours=hours)))
+        db.session.commit()
+
+
+def test_catch_up_replays_edits_removals_and_reactions_made_while_away(world):
+    sam, noor = world.socket("sam"), world.socket("noor")
+    sent = [send(sam, world, f"message {number}", f"c{number}")["message"] for number in range(4)]
+    _age_every_change(world.app)
+    joined = noor.emit("chat:join", {"conversation_id": world.room_id}, callback=True)
+    synced_at = joined["synced_at"]
+    assert synced_at.endswith("Z")
+    noor.disconnect()  # while noor is away: one edit, one deletion, one reaction; message 3 stays as it was
+    assert sam.emit("chat:edit", {"message_id": sent[0]["id"], "body": "message 0, corrected"}, callback=True)["ok"]
+    assert sam.emit("chat:delete", {"message_id": sent[1]["id"]}, callback=True)["ok"]
+    assert world.socket("youthworker").emit(
+        "chat:react", {"message_id": sent[2]["id"], "kind": "hug", "on": True}, callback=True
+    )["ok"]
+    fresh = send(sam, world, "a new one", "c-new")["message"]
+
+    noor = world.socket("noor")
+    ack = noor.emit(
+        "chat:catch_up",
+        {"conversation_id": world.room_id, "after_seq": sent[-1]["seq"], "changed_since": synced_at},
+        callback=True,
+    )
+    assert ack["ok"] is True
+    assert [m["id"] for m in ack["messages"]] == [fresh["id"]], "new messages as before"
+    updated = {m["id"]: m for m in ack["changes"]["updated"]}
+    assert set(updated) == {sent[0]["id"], sent[2]["id"]}, "only what changed, and nothing newer than after_seq"
+    assert updated[sent[0]["id"]]["body_html"] == "<p>message 0, corrected</p>\n"
+    assert updated[sent[2]["id"]]["reactions"] == {"hug": 1}
+    assert ack["changes"]["removed"] == [sent[1]["id"]]
+    assert ack["synced_at"].endswith("Z")
+
+
+def test_catch_up_without_changed_since_answers_as_before(world):
+    sam = world.socket("sam")
+    send(sam, world, "one", "c1")
+    ack = world.socket("noor").emit("chat:catch_up", {"conversation_id": world.room_id, "after_seq": 0}, callback=True)
+    assert "changes" not in ack and [m["seq"] for m in ack["messages"]] == [1]
+
+
 def test_catch_up_is_bounded_and_says_when_there_is_more(world):
     sam = world.socket("sam")
     for number in range(5):
