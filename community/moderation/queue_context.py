@@ -1,0 +1,188 @@
+"""What a moderator needs to decide an item: the content in its context (the topic around the post, or the
+chat messages around the message), the writer's history in the group, earlier actions on the item, its
+reports, and (for an appeal) the appealed decision. Every list is bounded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from community.auth.models import User
+from community.chat.models import Conversation, Message
+from community.core.errors import NotFound
+from community.extensions import db
+from community.forum.models import Post, Topic
+from community.groups.models import Group, Membership
+from community.moderation import actions, appeals, reports, targets
+from community.moderation.models import ModerationAction, QueueItem, Report
+
+AROUND = 5  # posts or messages before and after the one in question
+
+
+@dataclass(frozen=True)
+class WriterHistory:
+    user: User | None
+    membership: Membership | None
+    posts: int = 0
+    messages: int = 0
+    actions: list[ModerationAction] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    item: QueueItem
+    group: Group
+    target: targets.Target | None
+    opening_post: Post | None
+    before: list  # posts or messages just before
+    after: list
+    writer: WriterHistory
+    earlier_actions: list[ModerationAction]
+    reports: list[Report]
+    appeal: appeals.AppealView | None
+    people: dict[int, User]  # names of moderators, reporters and writers shown
+    may_decide_appeal: bool = True
+    case_id: int | None = None  # the safeguarding case about this item (part B), if one is open
+    place: Topic | Conversation | None = None  # a conflict alert's topic or room
+
+
+def _around_post(post: Post) -> tuple[Post | None, list[Post], list[Post]]:
+    opening = db.session.scalar(select(Post).where(Post.topic_id == post.topic_id).order_by(Post.id).limit(1))
+    shown = Post.state == "published"
+    before = list(
+        db.session.scalars(
+            select(Post).where(Post.topic_id == post.topic_id, shown, Post.id < post.id, Post.id != opening.id)
+            .order_by(Post.id.desc()).limit(AROUND)
+        )
+    )[::-1]  # fmt: skip
+    after = list(
+        db.session.scalars(
+            select(Post).where(Post.topic_id == post.topic_id, shown, Post.id > post.id).order_by(Post.id).limit(AROUND)
+        )
+    )
+    return (opening if opening is not None and opening.id != post.id else None), before, after
+
+
+def _around_message(message: Message) -> tuple[list[Message], list[Message]]:
+    same = Message.conversation_id == message.conversation_id
+    before = list(
+        db.session.scalars(
+            select(Message).where(same, Message.seq < message.seq, Message.state == "published")
+            .order_by(Message.seq.desc()).limit(AROUND)
+        )
+    )[::-1]  # fmt: skip
+    after = list(
+        db.session.scalars(
+            select(Message).where(same, Message.seq > message.seq, Message.state == "published")
+            .order_by(Message.seq).limit(AROUND)
+        )
+    )  # fmt: skip
+    return before, after
+
+
+def writer_history(group: Group, user: User | None) -> WriterHistory:
+    if user is None:
+        return WriterHistory(None, None)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.group_id == group.id)
+    )
+    posts = db.session.scalar(
+        select(func.count()).select_from(Post).where(Post.group_id == group.id, Post.author_id == user.id)
+    )
+    messages = db.session.scalar(
+        select(func.count())
+        .select_from(Message)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Conversation.group_id == group.id, Message.author_id == user.id)
+    )
+    return WriterHistory(user, membership, posts or 0, messages or 0, actions.history_of(group.id, user.id))
+
+
+def detail(actor: User, item_id: int) -> ItemDetail:
+    from community.moderation import queue
+
+    item, group = queue.open_item(actor, item_id)
+    appeal = appeals.appeal_of(item)
+    target_type, target_id = item.target_type, item.target_id
+    if appeal is not None:
+        target_type, target_id = appeal.original.target_type, appeal.original.target_id
+    target = None
+    opening, before, after = None, [], []
+    if target_type in ("post", "message", *targets.PRO_TYPES):
+        try:
+            target = targets.load(target_type, target_id)
+        except NotFound:  # the content was deleted: the item still shows what is left
+            target = None
+    place = None
+    if item.target_type == "topic":
+        place = db.session.get(Topic, item.target_id)
+        before = _latest_posts(item.target_id)
+    elif item.target_type == "conversation":
+        place = db.session.get(Conversation, item.target_id)
+        before = _latest_messages(item.target_id)
+    if target is not None and target.post is not None:
+        opening, before, after = _around_post(target.post)
+    elif target is not None and target.message is not None:
+        before, after = _around_message(target.message)
+    if target is not None:
+        writer_user = target.author
+    elif target_type == "user":
+        writer_user = db.session.get(User, target_id)
+    elif appeal is not None and appeal.original.subject_id:
+        writer_user = db.session.get(User, appeal.original.subject_id)
+    else:
+        writer_user = None
+    earlier = actions.actions_on(target_type, target_id)
+    found_reports = reports.reports_on(target_type, target_id)
+    ids = {a.actor_id for a in earlier if a.actor_id} | {r.reporter_id for r in found_reports if r.reporter_id}
+    ids |= {p.author_id for p in [*before, *after, *([opening] if opening else [])] if p.author_id}
+    if item.claimed_by_id:
+        ids.add(item.claimed_by_id)
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    history = writer_history(group, writer_user)
+    return ItemDetail(
+        item=item, group=group, target=target, opening_post=opening, before=before, after=after, writer=history,
+        earlier_actions=earlier, reports=found_reports, appeal=appeal, people=people,
+        may_decide_appeal=appeals.may_decide(actor, item) if appeal is not None else True,
+        case_id=_case_of(item),
+        place=place,
+    )  # fmt: skip
+
+
+def _latest_posts(topic_id: int) -> list[Post]:
+    rows = db.session.scalars(
+        select(Post).where(Post.topic_id == topic_id, Post.state == "published").order_by(Post.id.desc()).limit(10)
+    )
+    return list(rows)[::-1]
+
+
+def _latest_messages(conversation_id: int) -> list[Message]:
+    rows = db.session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.state == "published")
+        .order_by(Message.seq.desc())
+        .limit(10)
+    )
+    return list(rows)[::-1]
+
+
+def _case_of(item: QueueItem) -> int | None:
+    from community.moderation.safeguarding.models import SafeguardingCase
+
+    return db.session.scalar(
+        select(SafeguardingCase.id)
+        .where(SafeguardingCase.queue_item_id == item.id)
+        .order_by(SafeguardingCase.id.desc())
+    )
+
+
+def target_detail(actor: User, target_type: str, target_id: int) -> tuple[Group, targets.Target, WriterHistory]:
+    """For acting where the content is, without a queue item: the content and its writer's history."""
+    from community.moderation import policy, queue
+
+    target = targets.load(target_type, target_id)
+    group = db.session.get(Group, target.group_id)
+    if group is None or not policy.can_moderate(actor, group, queue.membership_of(actor.id, group.id)):
+        raise NotFound(targets.NOT_FOUND)
+    return group, target, writer_history(group, target.author)

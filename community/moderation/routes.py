@@ -1,0 +1,346 @@
+"""HTTP adapters for the queue, moderators' actions, member reports, decisions and appeals, notes and the
+member's own mutes and blocks. Each route calls one service, commits once, and redirects or re-renders the form
+with the input kept and the reason (HTTP 400)."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from community.core.errors import DomainError, NotFound
+from community.extensions import db
+from community.moderation import (
+    actions,
+    appeals,
+    bp,
+    figures,
+    forms,
+    notes,
+    policy,
+    queue,
+    queue_context,
+    queue_labels,  # noqa: F401  (registers the pages' template globals)
+    reports,
+    safety,
+)
+from community.moderation.models import QUEUE_KINDS
+from community.notifications.kinds import register_target_link
+
+Page = str | Response | tuple[str, int]
+# The template globals the pages use (labels, durations, the member's mutes) live in queue_labels.
+DONE_MESSAGES = {
+    "approve": _l("Approved: it is published and the writer is told."),
+    "edit_approve": _l("Edited and published; the writer is told."),
+    "refuse": _l("Refused; the writer is told why and how to appeal."),
+    "rephrase": _l("Sent back to the writer to rephrase, with your note."),
+    "hide": _l("Hidden; the writer is told."),
+    "delete": _l("Deleted; the writer is told."),
+    "dismiss": _l("Dismissed: nothing changes for the writer."),
+    "warn": _l("The member is warned."),
+    "mute": _l("The member is muted in this group for the chosen time."),
+    "suspend": _l("The member is suspended from this group."),
+    "remove": _l("The member is removed from this group."),
+    "uphold": _l("The decision stands; the member is told."),
+    "overturn": _l("The decision is undone; the member is told."),
+}
+
+
+def _int(name: str, default: int = 0) -> int:
+    try:
+        return int(request.values.get(name, default))
+    except (TypeError, ValueError):
+        return default
+
+
+def _flash_error(error: DomainError) -> None:
+    """A refusal the moderator can act on is shown on the page; "not found" and "forbidden" stay what they are."""
+    db.session.rollback()
+    if error.status_code in (403, 404):
+        raise error
+    flash(str(error.message), "error")
+
+
+# --- the queue -----------------------------------------------------------------------------------------------
+
+
+def _queue_page(group=None) -> str:
+    kind = request.args.get("kind", "")
+    kind = kind if kind in QUEUE_KINDS else ""
+    page = queue.open_items(current_user, group=group, kind=kind, after=request.args.get("after"))
+    groups = [group] if group is not None else queue.moderated_groups(current_user)
+    if request.args.get("fragment") == "1":  # the live list, fetched again by moderation-queue.js
+        return render_template("moderation/queue_list.html", page=page, kind=kind)
+    return render_template(
+        "moderation/queue.html",
+        page=page,
+        group=group,
+        kind=kind,
+        kinds=QUEUE_KINDS,
+        figures=figures.figures_for([g.id for g in groups]),
+        group_names={g.id: g.name for g in groups},
+        group_slugs={g.id: g.slug for g in groups},
+        room_ids=[g.id for g in groups],
+    )
+
+
+@bp.route("/")
+def queue_all() -> str:
+    if not queue.moderated_groups(current_user):
+        raise NotFound(_("We could not find that page."))
+    return _queue_page()
+
+
+@bp.route("/g/<int:group_id>")
+def queue_group(group_id: int) -> str:
+    return _queue_page(queue.moderated_group(current_user, group_id))
+
+
+@bp.route("/items/<int:item_id>")
+def item_page(item_id: int) -> str:
+    detail = queue_context.detail(current_user, item_id)
+    if detail.target is not None and detail.target.message is not None:  # issue #7: NEN 7513 access log
+        from community.privacy.access_log import record_private_message_context
+
+        if record_private_message_context(current_user, detail.target.conversation):
+            db.session.commit()
+    form = forms.ActionForm()
+    if detail.target is not None and detail.target.pro is None and not form.body.data:
+        form.body.data = detail.target.post.body_source if detail.target.post else detail.target.message.body_source
+    return render_template("moderation/item.html", detail=detail, form=form, plain=forms.PlainForm())
+
+
+@bp.route("/items/<int:item_id>/claim", methods=["POST"])
+def item_claim(item_id: int) -> Response:
+    if forms.PlainForm().validate_on_submit():
+        try:
+            queue.claim(current_user, item_id)
+            db.session.commit()
+            flash(_("You have taken this item. Other moderators see that you are on it."), "success")
+        except DomainError as error:
+            _flash_error(error)
+    return redirect(url_for("moderation.item_page", item_id=item_id), 303)
+
+
+@bp.route("/items/<int:item_id>/release", methods=["POST"])
+def item_release(item_id: int) -> Response:
+    if forms.PlainForm().validate_on_submit():
+        try:
+            queue.release(current_user, item_id)
+            db.session.commit()
+            flash(_("The item is back in the queue for anyone to take."), "success")
+        except DomainError as error:
+            _flash_error(error)
+    return redirect(url_for("moderation.item_page", item_id=item_id), 303)
+
+
+@bp.route("/items/<int:item_id>/act", methods=["POST"])
+def item_act(item_id: int) -> Page:
+    form = forms.ActionForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("moderation.item_page", item_id=item_id), 303)
+    action = form.action.data or ""
+    try:
+        if action in policy.APPEAL_DECISIONS:
+            appeals.decide(current_user, item_id, action, form.reason.data)
+        else:
+            actions.act_on_item(
+                current_user, item_id, action, reason=form.reason.data, body=form.body.data, days=_int("days", -1)
+            )
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        if error.status_code in (403, 404):
+            raise
+        form.reason.errors = [str(error.message)] if error.field == "reason" else []
+        form.body.errors = [str(error.message)] if error.field == "body" else []
+        detail = queue_context.detail(current_user, item_id)
+        flash(str(error.message), "error")
+        return render_template("moderation/item.html", detail=detail, form=form, plain=forms.PlainForm()), 400
+    flash(str(DONE_MESSAGES.get(action, _("Done."))), "success")
+    if action in policy.MEMBER_ACTIONS:
+        return redirect(url_for("moderation.item_page", item_id=item_id), 303)
+    return redirect(url_for("moderation.queue_all"), 303)
+
+
+# --- acting where the content is -----------------------------------------------------------------------------
+
+
+@bp.route("/content/<any(post,message):target_type>/<int:target_id>", methods=["GET", "POST"])
+def content_act(target_type: str, target_id: int) -> Page:
+    group, target, writer = queue_context.target_detail(current_user, target_type, target_id)
+    form = forms.ActionForm()
+    if request.method == "GET":
+        form.body.data = target.post.body_source if target.post else target.message.body_source
+    elif form.validate_on_submit():
+        action = form.action.data or ""
+        try:
+            actions.act_on_content(
+                current_user, target_type, target_id, action,
+                reason=form.reason.data, body=form.body.data, days=_int("days", -1),
+            )  # fmt: skip
+            db.session.commit()
+            flash(str(DONE_MESSAGES.get(action, _("Done."))), "success")
+            return redirect(_back_to(target), 303)
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code in (403, 404):
+                raise
+            flash(str(error.message), "error")
+            group, target, writer = queue_context.target_detail(current_user, target_type, target_id)
+            return render_template("moderation/item_content.html", group=group, target=target, writer=writer,
+                                   form=form), 400  # fmt: skip
+    return render_template("moderation/item_content.html", group=group, target=target, writer=writer, form=form)
+
+
+def _back_to(target) -> str:
+    if target.topic is not None and target.topic.state == "published":
+        return url_for("forum.topic_page", slug=target.topic.group.slug, topic_id=target.topic.id)
+    if target.conversation is not None and target.conversation.kind == "group":
+        return url_for("chat.room_page", slug=target.conversation.group.slug)
+    return url_for("moderation.queue_all")
+
+
+# --- member reports ------------------------------------------------------------------------------------------
+
+
+@bp.route("/report/<any(post,message,user):target_type>/<int:target_id>", methods=["GET", "POST"])
+def report(target_type: str, target_id: int) -> Page:
+    item = reports.reportable(current_user, target_type, target_id, _int("group") or None)
+    form = forms.ReportForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            reports.submit(current_user, item, form.reason.data or "", form.note.data)
+            db.session.commit()
+            return render_template("moderation/report_done.html", item=item)
+        except DomainError as error:
+            db.session.rollback()
+            (form.note if error.field == "note" else form.reason).errors = [str(error.message)]
+            return render_template("moderation/report.html", item=item, form=form), 400
+    return render_template("moderation/report.html", item=item, form=form)
+
+
+# --- decisions about me, rephrasing and appeals --------------------------------------------------------------
+
+
+@bp.route("/decisions")
+def notices() -> str:
+    rows, has_more = appeals.my_notices(current_user, before_id=_int("before"))
+    return render_template("moderation/appeal_list.html", rows=rows, has_more=has_more)
+
+
+@bp.route("/decisions/<int:action_id>", methods=["GET", "POST"])
+def notice(action_id: int) -> Page:
+    found = appeals.notice(current_user, action_id)
+    appeal_form, rephrase_form = forms.AppealForm(prefix="appeal"), forms.RephraseForm(prefix="rephrase")
+    if request.method == "GET" and found.can_rephrase and found.target is not None:
+        source = found.target.post or found.target.message
+        rephrase_form.body.data = source.body_source
+    if request.method == "POST":
+        which = request.form.get("which")
+        form = appeal_form if which == "appeal" else rephrase_form
+        if form.validate_on_submit():
+            try:
+                if which == "appeal":
+                    appeals.appeal(current_user, action_id, appeal_form.note.data)
+                    message = _("Thank you. Another moderator will look again and you will hear the answer here.")
+                else:
+                    appeals.resubmit(current_user, action_id, rephrase_form.body.data)
+                    message = _("Thank you. A moderator will look at your rephrased text before it is shown.")
+                db.session.commit()
+                flash(message, "success")
+                return redirect(url_for("moderation.notice", action_id=action_id), 303)
+            except DomainError as error:
+                db.session.rollback()
+                (appeal_form.note if which == "appeal" else rephrase_form.body).errors = [str(error.message)]
+                flash(str(error.message), "error")
+                found = appeals.notice(current_user, action_id)
+                return render_template("moderation/appeal.html", found=found, appeal_form=appeal_form,
+                                       rephrase_form=rephrase_form), 400  # fmt: skip
+    return render_template("moderation/appeal.html", found=found, appeal_form=appeal_form, rephrase_form=rephrase_form)
+
+
+# --- moderators' notes on a member ---------------------------------------------------------------------------
+
+
+@bp.route("/notes/<int:group_id>/<int:user_id>", methods=["GET", "POST"])
+def member_notes(group_id: int, user_id: int) -> Page:
+    form = forms.NoteForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            notes.add_note(current_user, group_id, user_id, form.body.data)
+            db.session.commit()
+            flash(_("The note is saved. Only this group's moderators can read it."), "success")
+            return redirect(url_for("moderation.member_notes", group_id=group_id, user_id=user_id), 303)
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 404:
+                raise
+            form.body.errors = [str(error.message)]
+            page = notes.notes_on(current_user, group_id, user_id)
+            return render_template("moderation/notes.html", page=page, form=form), 400
+    page = notes.notes_on(current_user, group_id, user_id, before_id=_int("before"))
+    from community.privacy.access_log import record_access, role_in_group  # issue #7: NEN 7513 access log
+
+    record_access(current_user, page.subject, "moderator_notes", role_in_group(current_user, page.group.id),
+                  detail=f"group {page.group.id}")  # fmt: skip
+    db.session.commit()
+    history = queue_context.writer_history(page.group, page.subject)
+    return render_template("moderation/notes.html", page=page, form=form, history=history)
+
+
+# --- my own mutes and blocks ---------------------------------------------------------------------------------
+
+
+@bp.route("/safety")
+def safety_page() -> str:
+    return render_template("moderation/safety.html", rows=safety.relations_of(current_user), form=forms.PlainForm())
+
+
+@bp.route("/safety/<int:user_id>", methods=["POST"])
+def safety_set(user_id: int) -> Response:
+    kind, on = request.form.get("kind", ""), request.form.get("on") == "1"
+    if forms.PlainForm().validate_on_submit():
+        try:
+            safety.set_relation(current_user, user_id, kind, on=on)
+            db.session.commit()
+            flash(str(SAFETY_MESSAGES[(kind, on)]), "success")
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 404:
+                raise
+            flash(str(error.message), "error")
+    back = request.form.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("moderation.safety_page"),
+                    303)  # fmt: skip
+
+
+@bp.route("/conversations/<int:conversation_id>/leave", methods=["POST"])
+def conversation_leave(conversation_id: int) -> Response:
+    if not forms.PlainForm().validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("chat.conversation_page", conversation_id=conversation_id), 303)
+    safety.leave_conversation(current_user, conversation_id)
+    db.session.commit()
+    safety.leave_conversation_room_now(current_user.id, conversation_id)
+    flash(
+        _("You left the conversation. It is deleted on your side; the other person can no longer write to you in it."),
+        "success",
+    )
+    return redirect(url_for("chat.conversations_page"), 303)
+
+
+SAFETY_MESSAGES = {
+    ("mute", True): _l("Muted. What they write is collapsed for you; they are not told."),
+    ("mute", False): _l("No longer muted."),
+    ("block", True): _l("Blocked. They cannot send you private messages, mention you or open your profile."),
+    ("block", False): _l("No longer blocked."),
+}
+
+
+# A notification about a decision opens the decision's page (which checks it is the reader's own).
+register_target_link(
+    "moderation_action", lambda target_id, _slug: f"/moderation/decisions/{target_id}" if target_id else None
+)

@@ -1,0 +1,61 @@
+"""Telling the group's moderators: a live alert now (``moderation:alert`` to each moderator's user room, sent
+after the commit) and, through ``flask safeguarding escalate``, an email when nobody took the case in time.
+Neither carries member text."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import select
+
+from community.auth.models import User
+from community.core.realtime import queue_event, user_room
+from community.extensions import db
+from community.groups.models import Group, Membership
+from community.moderation.safeguarding.models import SafeguardingCase
+
+ALERT_EVENT = "moderation:alert"
+MODERATORS_MAX = 200  # a group has a handful; the bound keeps one alert's cost fixed
+
+
+def moderators_of(group_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.group_id == group_id,
+                Membership.role == "moderator",
+                Membership.state == "active",
+                User.state == "active",
+            )
+            .order_by(User.id)
+            .limit(MODERATORS_MAX)
+        )
+    )
+
+
+def case_path(case_id: int) -> str:
+    if has_request_context():
+        return url_for("moderation.safeguarding_case", case_id=case_id)
+    return f"/moderation/safeguarding/{case_id}"
+
+
+def case_url(case_id: int) -> str:
+    """The absolute link for an email."""
+    return current_app.config["BASE_URL"] + f"/moderation/safeguarding/{case_id}"
+
+
+def alert_moderators(case: SafeguardingCase, group: Group) -> int:
+    """Queue the live alert for every moderator of the group (not the person who raised it). Returns how many."""
+    payload = {
+        "kind": "safeguarding",
+        "case_id": case.id,
+        "group": group.name,
+        "severity": case.severity,
+        "source": case.source,
+        "url": case_path(case.id),
+    }
+    moderators = [m for m in moderators_of(group.id) if m.id != case.raised_by_id]
+    for moderator in moderators:
+        queue_event(ALERT_EVENT, payload, room=user_room(moderator.id))
+    return len(moderators)

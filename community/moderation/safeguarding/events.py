@@ -1,0 +1,51 @@
+"""Socket.IO adapter: ``safeguarding:raise`` {message_id, note?, danger_now?} — "I'm worried about this
+person" on a chat message. Same rules as the page: the service re-checks that the member can read the message.
+
+Flask's request hooks do not run for socket events, so the handler refuses a signed-out socket itself, checks
+the payload strictly, commits once (the moderators' alert goes out after the commit) and acknowledges
+``{"ok": true, "message": ..., "notices": [...], "help": {"url", "label"}}`` or ``{"ok": false, "error": ...}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import SocketIO
+
+from community.chat import validation
+from community.core.errors import DomainError
+from community.extensions import db
+from community.moderation.safeguarding import helplines, services
+
+log = logging.getLogger(__name__)
+
+
+def raise_ack(payload: Any) -> dict[str, Any]:
+    try:
+        if not current_user.is_authenticated:
+            return {"ok": False, "error": _("Your session has ended. Sign in again to go on.")}
+        data = validation.payload_object(payload)
+        message_id = validation.integer(data, "message_id")
+        note = validation.text(data, "note", max_length=services.NOTE_MAX, required=False)
+        danger_now = validation.boolean(data, "danger_now") if "danger_now" in data else False
+        services.raise_concern(current_user, "message", message_id, note=note, danger_now=danger_now)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        return {"ok": False, "error": str(error.message)}
+    except Exception as error:  # noqa: BLE001 (the handler must never crash the connection)
+        db.session.rollback()
+        log.error("safeguarding:raise failed: %s", type(error).__name__)
+        return {"ok": False, "error": _("Something went wrong on our side. Try again in a moment.")}
+    thanks = _(
+        "Thank you for telling us. The group's moderators have been alerted and will look at this soon. "
+        "You did the right thing."
+    )
+    return {"ok": True, "message": thanks, **helplines.notices_ack((helplines.support_text(),))}
+
+
+def register(socketio: SocketIO) -> None:
+    socketio.on("safeguarding:raise")(raise_ack)

@@ -1,0 +1,86 @@
+"""Read-only safeguarding lists and context for the pages: bounded, indexed queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from community.auth.models import User
+from community.chat.models import Message
+from community.extensions import db
+from community.forum.models import Post
+from community.groups.models import Membership
+from community.moderation.safeguarding import services
+from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
+
+LIST_MAX = 100
+CONTEXT_POSTS = 5
+
+
+def workable_group_ids(actor: User) -> list[int] | None:
+    """The groups whose cases the actor works; None means every group (an instance admin)."""
+    if actor.is_admin and actor.state == "active":
+        return None
+    return list(
+        db.session.scalars(
+            select(Membership.group_id).where(
+                Membership.user_id == actor.id, Membership.role == "moderator", Membership.state == "active"
+            )
+        )
+    )
+
+
+def case_list(actor: User, *, closed: bool = False, limit: int = LIST_MAX) -> list[SafeguardingCase]:
+    """Open cases (acute first, then the earliest due), or the most recently closed ones; bounded."""
+    group_ids = workable_group_ids(actor)
+    query = select(SafeguardingCase)
+    if group_ids is not None:
+        if not group_ids:
+            return []
+        query = query.where(SafeguardingCase.group_id.in_(group_ids))
+    if closed:
+        query = query.where(SafeguardingCase.status == "closed").order_by(SafeguardingCase.closed_at.desc())
+    else:
+        query = query.where(SafeguardingCase.status != "closed").order_by(
+            (SafeguardingCase.severity != "acute"), SafeguardingCase.due_at, SafeguardingCase.id
+        )
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def notes_of(case: SafeguardingCase) -> list[SafeguardingNote]:
+    return list(
+        db.session.scalars(
+            select(SafeguardingNote).where(SafeguardingNote.case_id == case.id).order_by(SafeguardingNote.id).limit(200)
+        )
+    )
+
+
+def subject_recent_posts(case: SafeguardingCase, limit: int = CONTEXT_POSTS) -> list[Post]:
+    """The subject's latest posts in the case's group (published or held), for context."""
+    if case.subject_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(
+                Post.group_id == case.group_id, Post.author_id == case.subject_id, Post.state.in_(("published", "held"))
+            )
+            .order_by(Post.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def target_of(case: SafeguardingCase) -> Post | Message | None:
+    if case.target_type == "post" and case.target_id:
+        return db.session.get(Post, case.target_id)
+    if case.target_type == "message" and case.target_id:
+        return db.session.get(Message, case.target_id)
+    return None
+
+
+def held_case_for_author(viewer: User, post: Post) -> SafeguardingCase | None:
+    """The open detected case about the viewer's own held post (the post shows the helplines)."""
+    if post.state != "held" or post.author_id != viewer.id:
+        return None
+    case = services.open_case_about("post", post.id)
+    return case if case is not None and case.subject_id == viewer.id else None

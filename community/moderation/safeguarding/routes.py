@@ -1,0 +1,278 @@
+"""HTTP adapters for safeguarding: the helplines page, "I'm worried about this person" on a post or a chat
+message, and the moderators' case list and case page (on the moderation blueprint). Each route calls one
+service, commits once, and redirects, or shows the form again with the reason (HTTP 400)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import exists, select
+
+from community.core.errors import DomainError
+from community.core.security import member_key
+from community.core.time import utcnow
+from community.extensions import db, limiter
+from community.forum.models import Post
+from community.groups.models import Membership
+from community.groups.services import open_group
+from community.moderation import bp
+from community.moderation.safeguarding import helplines, queries, services
+from community.moderation.safeguarding.forms import OUTCOME_LABELS, CloseForm, ConcernForm, NoteForm
+from community.moderation.safeguarding.models import SafeguardingCase
+
+member_bp = Blueprint("safeguarding", __name__)
+Page = str | Response | tuple[str, int]
+
+
+# --- template helpers ------------------------------------------------------------------------------------------
+
+
+@member_bp.app_template_global("safeguarding_post")
+def safeguarding_post(post: Post) -> dict[str, Any]:
+    """For ``moderation/safeguarding/_post_actions.html``. A published post's part of the topic page is rendered
+    once for many readers (forum.topic_view), so "I'm worried about this person" depends on the post alone (on
+    one's own post the page answers with the helplines). Held posts are rendered per reader: the writer's own
+    held post with an open case shows the helplines (one query, for held posts only)."""
+    held_case = None
+    if post.state == "held" and current_user.is_authenticated and post.author_id == current_user.id:
+        held_case = queries.held_case_for_author(current_user, post)
+    return {"may_raise": post.state == "published" and post.author_id is not None, "held_case": held_case}
+
+
+@member_bp.app_template_global("moderation_alerts_for")
+def moderation_alerts_for(user: Any) -> bool:
+    """Whether the page loads the live safeguarding alert (moderators and admins): one small query per page."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if "kring_alerts_staff" not in g:
+        g.kring_alerts_staff = user.is_admin or bool(
+            db.session.scalar(
+                select(
+                    exists().where(
+                        Membership.user_id == user.id, Membership.role == "moderator", Membership.state == "active"
+                    )
+                )
+            )
+        )
+    return g.kring_alerts_staff
+
+
+@member_bp.app_template_global("moderation_alert_strings")
+def moderation_alert_strings() -> dict[str, str]:
+    return {
+        "acute": _("Urgent: a member in %(group)s may be in danger now."),
+        "concern": _("Safeguarding: a member in %(group)s may need help."),
+        "open": _("Open the case"),
+        "dismiss": _("Hide this alert"),
+        "conflict": _("A conversation in %(group)s is getting heated."),
+        "conflict_slowed": _("A conversation in %(group)s is getting heated; it is in slow mode now."),
+        "open_item": _("Open the queue item"),
+        "css": url_for("static", filename="css/moderation-alerts.css"),
+    }
+
+
+LABELS = {
+    "severity": {"acute": _l("Urgent: possible danger now"), "concern": _l("Concern")},
+    "category": {
+        "suicide": _l("Suicide"),
+        "self_harm": _l("Self-harm"),
+        "abuse": _l("Abuse or violence"),
+        "medical_emergency": _l("Medical emergency"),
+        "": _l("Raised by a person"),
+    },
+    "source": {
+        "detected": _l("Found by the crisis-language check"),
+        "member": _l("Raised by a member"),
+        "staff": _l("Raised by a moderator"),
+    },
+    "status": {"open": _l("Open"), "in_progress": _l("In progress"), "closed": _l("Closed")},
+}
+
+
+@member_bp.app_template_global("safeguarding_label")
+def safeguarding_label(kind: str, value: str | None) -> str:
+    label = LABELS.get(kind, {}).get(value or "")
+    return str(label) if label is not None else (value or "")
+
+
+# --- members: help, and raising a worry ------------------------------------------------------------------------
+
+
+@member_bp.route("/help")
+def help_page() -> Page:
+    return render_template("moderation/safeguarding/help.html", lines=helplines.helplines(current_user.language))
+
+
+def _raise(target_type: str, target_id: int, cancel_url: str, context: dict[str, Any]) -> Page:
+    form = ConcernForm()
+    if form.validate_on_submit():
+        try:
+            services.raise_concern(
+                current_user, target_type, target_id, note=form.note.data or "", danger_now=form.danger_now.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 404:
+                raise
+            if error.field == "note":
+                form.note.errors = [error.message]
+                form_error = None
+            else:
+                form_error = error.message
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Thank you for telling us. The group's moderators have been alerted and will look at this "
+                    "soon. You did the right thing."
+                ),
+                "posted",
+            )
+            return redirect(url_for("safeguarding.help_page", raised=1), 303)
+    else:
+        form_error = None
+    html = render_template(
+        "moderation/safeguarding/raise.html",
+        form=form,
+        form_error=form_error,
+        cancel_url=cancel_url,
+        lines=helplines.helplines(current_user.language),
+        **context,
+    )
+    return html, 400 if request.method == "POST" else 200
+
+
+@member_bp.route("/g/<slug>/posts/<int:post_id>/worried", methods=["GET", "POST"])
+@limiter.limit("20 per hour", key_func=member_key, methods=["POST"])
+def raise_post(slug: str, post_id: int) -> Page:
+    access = open_group(current_user, slug)
+    post = db.session.get(Post, post_id)
+    if post is None or post.group_id != access.group.id or post.state != "published":
+        services.raise_not_found()
+    cancel = url_for("forum.topic_page", slug=slug, topic_id=post.topic_id, _anchor=f"post-{post.id}")
+    action = url_for("safeguarding.raise_post", slug=slug, post_id=post.id)
+    return _raise("post", post.id, cancel, {"access": access, "subject": post.author, "action": action})
+
+
+@member_bp.route("/messages/<int:message_id>/worried", methods=["GET", "POST"])
+@limiter.limit("20 per hour", key_func=member_key, methods=["POST"])
+def raise_message(message_id: int) -> Page:
+    message, conversation = services.readable_message(current_user, message_id)  # chat's own access rules
+    access = open_group(current_user, conversation.group.slug)
+    if conversation.kind == "private":
+        cancel = url_for("chat.conversation_page", conversation_id=conversation.id)
+    else:
+        cancel = url_for("chat.room_page", slug=access.group.slug, _anchor=f"message-{message.id}")
+    action = url_for("safeguarding.raise_message", message_id=message.id)
+    return _raise("message", message.id, cancel, {"access": access, "subject": message.author, "action": action})
+
+
+# --- moderators: cases -------------------------------------------------------------------------------------------
+
+
+@bp.route("/safeguarding")
+def safeguarding_cases() -> Page:
+    if queries.workable_group_ids(current_user) == []:
+        services.raise_case_not_found()  # a member who moderates nothing has no case list
+    show_closed = request.args.get("closed") == "1"
+    cases = queries.case_list(current_user, closed=show_closed)
+    return render_template(
+        "moderation/safeguarding/cases.html",
+        cases=cases,
+        show_closed=show_closed,
+        now=utcnow(),
+        clock=services.clock,
+        list_max=queries.LIST_MAX,
+    )
+
+
+def _case_page(case_id: int, *, note_form: NoteForm | None = None, close_form: CloseForm | None = None) -> str:
+    access = services.open_case(current_user, case_id)
+    if request.method == "GET":
+        services.record_admin_view(current_user, access)
+        if access.case.subject_id:  # issue #7: the NEN 7513 access log, shown to the member
+            from community.privacy.access_log import record_access, role_in_group
+
+            record_access(current_user, access.case.subject_id, "safeguarding_case",
+                          role_in_group(current_user, access.group.id), detail=f"case {access.case.id}")  # fmt: skip
+        db.session.commit()
+    case: SafeguardingCase = access.case
+    return render_template(
+        "moderation/safeguarding/case.html",
+        case=case,
+        group=access.group,
+        clock=services.clock(case),
+        target=queries.target_of(case),
+        recent_posts=queries.subject_recent_posts(case),
+        notes=queries.notes_of(case),
+        note_form=note_form or NoteForm(formdata=None),
+        close_form=close_form or CloseForm(formdata=None),
+        outcome_labels=OUTCOME_LABELS,
+        may_take=case.status != "closed" and case.taken_by_id != current_user.id,
+    )
+
+
+@bp.route("/safeguarding/<int:case_id>")
+def safeguarding_case(case_id: int) -> Page:
+    return _case_page(case_id)
+
+
+@bp.route("/safeguarding/<int:case_id>/take", methods=["POST"])
+def safeguarding_take(case_id: int) -> Page:
+    form = NoteForm()  # only for the CSRF check
+    if form.validate_on_submit():
+        try:
+            services.take_case(current_user, case_id)
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 404:
+                raise
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("You have taken this case. The clock is answered."), "posted")
+    return redirect(url_for("moderation.safeguarding_case", case_id=case_id), 303)
+
+
+@bp.route("/safeguarding/<int:case_id>/notes", methods=["POST"])
+def safeguarding_note(case_id: int) -> Page:
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.add_note(current_user, case_id, form.body.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 404:
+                raise
+            form.body.errors = [error.message]
+            return _case_page(case_id, note_form=form), 400
+        db.session.commit()
+        flash(_("Your hand-over note is saved."), "posted")
+    return redirect(url_for("moderation.safeguarding_case", case_id=case_id, _anchor="notes"), 303)
+
+
+@bp.route("/safeguarding/<int:case_id>/close", methods=["POST"])
+def safeguarding_close(case_id: int) -> Page:
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            services.close_case(
+                current_user, case_id, outcome=form.outcome.data or "", note=form.outcome_note.data or ""
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 404:
+                raise
+            target = form.outcome_note if error.field == "outcome_note" else form.outcome
+            if error.field in ("outcome", "outcome_note"):
+                target.errors = [error.message]
+            else:
+                flash(error.message, "error")
+            return _case_page(case_id, close_form=form), 400
+        db.session.commit()
+        flash(_("The case is closed and its outcome recorded."), "posted")
+    return redirect(url_for("moderation.safeguarding_case", case_id=case_id), 303)

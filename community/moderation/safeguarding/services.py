@@ -1,0 +1,381 @@
+"""Safeguarding cases: opening (detected crisis language, or a person's worry), taking, hand-over notes,
+closing with an outcome, the response clock and the email escalation.
+
+Services take the actor and plain values, check the rules through ``policy``, write an audit row for every
+change in the same transaction, and queue the live alert; the adapter commits once. Audit rows carry ids,
+severity, category and phrase ids, never member text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from community.auth.models import User
+from community.chat.models import Conversation, Message
+from community.core import audit
+from community.core.errors import DomainError, NotFound
+from community.core.time import utcnow
+from community.extensions import db
+from community.forum.models import Post
+from community.groups.models import Group, Membership
+from community.moderation.models import PRIORITY_URGENT, QueueItem
+from community.moderation.safeguarding import alerts, policy
+from community.moderation.safeguarding.detection import SafeguardingSignal
+from community.moderation.safeguarding.models import OUTCOMES, SafeguardingCase, SafeguardingNote
+
+NOTE_MAX = 4000
+OUTCOMES_NEEDING_NOTE = ("referred", "reported_veilig_thuis", "emergency_services")
+CASE_NOT_FOUND = _l("We could not find that case. It may belong to a group you do not moderate.")
+TARGET_NOT_FOUND = _l("We could not find that post or message. It may have been removed.")
+
+
+# --- the clock -------------------------------------------------------------------------------------------------
+
+
+def response_minutes(severity: str) -> int:
+    config = current_app.config
+    if severity == "acute":
+        return int(config["SAFEGUARDING_ACUTE_RESPONSE_MINUTES"])
+    return int(config["SAFEGUARDING_CONCERN_RESPONSE_MINUTES"])
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where a case stands against its response time, in words that do not rely on colour."""
+
+    due_at: datetime
+    overdue: bool
+    minutes: int  # minutes left (>= 0) or minutes overdue
+
+
+def clock(case: SafeguardingCase, now: datetime | None = None) -> Clock:
+    now = now or utcnow()
+    overdue = case.is_overdue(now)
+    delta = (now - case.due_at) if overdue else (case.due_at - now)
+    return Clock(case.due_at, overdue, max(0, int(delta.total_seconds() // 60)))
+
+
+# --- opening ---------------------------------------------------------------------------------------------------
+
+
+def open_case_about(target_type: str | None, target_id: int | None) -> SafeguardingCase | None:
+    """The case still open about a post or message, if there is one (a new signal or worry joins it)."""
+    if target_type is None or target_id is None:
+        return None
+    return db.session.scalar(
+        select(SafeguardingCase)
+        .where(
+            SafeguardingCase.target_type == target_type,
+            SafeguardingCase.target_id == target_id,
+            SafeguardingCase.status != "closed",
+        )
+        .order_by(SafeguardingCase.id)
+        .limit(1)
+    )
+
+
+def _new_case(
+    group: Group,
+    *,
+    subject: User,
+    source: str,
+    severity: str,
+    category: str = "",
+    target_type: str | None = None,
+    target_id: int | None = None,
+    queue_item: QueueItem | None = None,
+    raised_by: User | None = None,
+    note: str = "",
+    phrase_ids: Sequence[str] = (),
+) -> SafeguardingCase:
+    now = utcnow()
+    case = SafeguardingCase(
+        group_id=group.id,
+        subject_id=subject.id,
+        source=source,
+        raised_by_id=raised_by.id if raised_by else None,
+        raised_note=note,
+        target_type=target_type,
+        target_id=target_id,
+        queue_item_id=queue_item.id if queue_item else None,
+        category=category,
+        severity=severity,
+        phrase_ids=list(phrase_ids),
+        status="open",
+        opened_at=now,
+        due_at=now + timedelta(minutes=response_minutes(severity)),
+    )
+    db.session.add(case)
+    db.session.flush()
+    audit.record(
+        "safeguarding.case_opened",
+        actor_id=raised_by.id if raised_by else None,
+        target_type="safeguarding_case",
+        target_id=case.id,
+        group_id=group.id,
+        details={
+            "source": source,
+            "severity": severity,
+            "category": category,
+            "phrase_ids": list(phrase_ids),
+            "subject_id": subject.id,
+            "target_type": target_type,
+            "target_id": target_id,
+            "queue_item_id": case.queue_item_id,
+        },
+    )
+    alerts.alert_moderators(case, group)
+    return case
+
+
+def _raise_severity(case: SafeguardingCase, severity: str) -> None:
+    """An acute signal on a case that was a concern shortens its clock (never lengthens it)."""
+    if severity == "acute" and case.severity != "acute":
+        case.severity = "acute"
+        case.due_at = min(case.due_at, utcnow() + timedelta(minutes=response_minutes("acute")))
+
+
+def open_case_for_held(item: QueueItem, signal: SafeguardingSignal, writer: User) -> SafeguardingCase:
+    """Crisis language was held: make the queue item urgent, open a case (or join the open one about the same
+    post or message, e.g. after an edit) and alert the group's moderators. Called by ``enqueue_held``."""
+    item.priority = PRIORITY_URGENT
+    group = db.session.get(Group, item.group_id)
+    existing = open_case_about(item.target_type, item.target_id)
+    if existing is not None:
+        _raise_severity(existing, signal.severity)
+        existing.queue_item_id = item.id
+        audit.record(
+            "safeguarding.case_signal_again",
+            actor_id=None,
+            target_type="safeguarding_case",
+            target_id=existing.id,
+            group_id=existing.group_id,
+            details={"severity": signal.severity, "phrase_ids": list(signal.phrase_ids), "queue_item_id": item.id},
+        )
+        alerts.alert_moderators(existing, group)
+        return existing
+    return _new_case(
+        group,
+        subject=writer,
+        source="detected",
+        severity=signal.severity,
+        category=signal.category,
+        target_type=item.target_type,
+        target_id=item.target_id,
+        queue_item=item,
+        phrase_ids=signal.phrase_ids,
+    )
+
+
+@dataclass(frozen=True)
+class Raised:
+    case: SafeguardingCase
+    joined_existing: bool
+
+
+def raise_case_not_found() -> None:
+    raise NotFound(CASE_NOT_FOUND)
+
+
+def raise_not_found() -> None:
+    raise NotFound(TARGET_NOT_FOUND)
+
+
+def readable_message(actor: User, message_id: int, *, group_id: int | None = None) -> tuple[Message, Conversation]:
+    """A published chat message the actor can read (chat's own access rules), else "not found"."""
+    from community.chat.services import open_conversation  # membership, private participants, adult/minor rule
+
+    message = db.session.get(Message, message_id) if 0 < message_id < 2**31 else None
+    if message is None or message.state != "published":
+        raise NotFound(TARGET_NOT_FOUND)
+    conversation = db.session.get(Conversation, message.conversation_id)
+    if group_id is not None and conversation.group_id != group_id:
+        raise NotFound(TARGET_NOT_FOUND)
+    open_conversation(actor, conversation.id)
+    return message, conversation
+
+
+def _target(actor: User, target_type: str, target_id: int) -> tuple[Group, Membership | None, User | None]:
+    """The group and author of a post or message the actor may read (404 otherwise, never 403)."""
+    if not 0 < target_id < 2**31:
+        raise NotFound(TARGET_NOT_FOUND)
+    if target_type == "post":
+        post = db.session.get(Post, target_id)
+        if post is None or post.state != "published":
+            raise NotFound(TARGET_NOT_FOUND)
+        group_id, author = post.group_id, post.author
+    elif target_type == "message":
+        message, conversation = readable_message(actor, target_id)
+        group_id, author = conversation.group_id, message.author
+    else:
+        raise NotFound(TARGET_NOT_FOUND)
+    group = db.session.get(Group, group_id)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.group_id == group_id, Membership.user_id == actor.id)
+    )
+    return group, membership, author
+
+
+def raise_concern(actor: User, target_type: str, target_id: int, *, note: str = "", danger_now: bool = False) -> Raised:
+    """ "I'm worried about this person", on a post or a chat message the actor can read. Opens a case (source
+    "member", or "staff" when a moderator raises it) and alerts the moderators; a second worry about the same
+    item joins the open case as a note instead of opening another."""
+    group, membership, subject = _target(actor, target_type, target_id)
+    if not policy.can_raise_concern(actor, group, membership, subject):
+        if subject is not None and subject.id == actor.id:
+            raise DomainError(
+                _l("This is your own post. If you are worried about yourself, the helplines below are there for you.")
+            )
+        raise NotFound(TARGET_NOT_FOUND)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise DomainError(_l("Please keep the note under %(max)s characters.", max=NOTE_MAX), field="note")
+    severity = "acute" if danger_now else "concern"
+    existing = open_case_about(target_type, target_id)
+    if existing is not None:
+        _raise_severity(existing, severity)
+        if note:
+            db.session.add(SafeguardingNote(case_id=existing.id, author_id=actor.id, body=note, created_at=utcnow()))
+        audit.record(
+            "safeguarding.concern_added",
+            actor_id=actor.id,
+            target_type="safeguarding_case",
+            target_id=existing.id,
+            group_id=group.id,
+            details={"severity": severity, "with_note": bool(note)},
+        )
+        alerts.alert_moderators(existing, group)
+        return Raised(existing, joined_existing=True)
+    source = "staff" if policy.is_staff_source(actor, group, membership) else "member"
+    case = _new_case(
+        group,
+        subject=subject,
+        source=source,
+        severity=severity,
+        target_type=target_type,
+        target_id=target_id,
+        raised_by=actor,
+        note=note,
+    )
+    return Raised(case, joined_existing=False)
+
+
+# --- working a case ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    case: SafeguardingCase
+    group: Group
+    membership: Membership | None
+
+
+def open_case(actor: User, case_id: int) -> CaseAccess:
+    """The case, if the actor may work it; "not found" otherwise (members, other groups' moderators)."""
+    case = db.session.get(SafeguardingCase, case_id) if 0 < case_id < 2**31 else None
+    if case is None:
+        raise NotFound(CASE_NOT_FOUND)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.group_id == case.group_id, Membership.user_id == actor.id)
+    )
+    if not policy.can_work_cases(actor, case.group, membership):
+        raise NotFound(CASE_NOT_FOUND)
+    return CaseAccess(case, case.group, membership)
+
+
+def record_admin_view(actor: User, access: CaseAccess) -> None:
+    """An instance admin who is not the group's moderator read a case (and so the group's words): audited."""
+    if not policy.is_acting_moderator(actor, access.group, access.membership):
+        audit.record(
+            "safeguarding.case_viewed",
+            actor_id=actor.id,
+            target_type="safeguarding_case",
+            target_id=access.case.id,
+            group_id=access.group.id,
+            reason="instance admin outside the group",
+        )
+
+
+def take_case(actor: User, case_id: int) -> SafeguardingCase:
+    """Take an open case, or take over one a colleague holds (the next shift). The first take answers the clock."""
+    access = open_case(actor, case_id)
+    case = access.case
+    if case.status == "closed":
+        raise DomainError(_l("This case is closed."))
+    if not policy.can_take(actor, case.status, case.taken_by_id):
+        raise DomainError(_l("You have already taken this case."))
+    previous = case.taken_by_id
+    now = utcnow()
+    case.taken_by_id, case.status = actor.id, "in_progress"
+    if case.taken_at is None:
+        case.taken_at = now
+    audit.record(
+        "safeguarding.case_taken",
+        actor_id=actor.id,
+        target_type="safeguarding_case",
+        target_id=case.id,
+        group_id=case.group_id,
+        details={"previous_moderator_id": previous},
+    )
+    return case
+
+
+def _clean_note(text: str, *, field: str, required: bool) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if required and not text:
+        raise DomainError(_l("Write a note first."), field=field)
+    if len(text) > NOTE_MAX:
+        raise DomainError(_l("Please keep the note under %(max)s characters.", max=NOTE_MAX), field=field)
+    return text
+
+
+def add_note(actor: User, case_id: int, body: str) -> SafeguardingNote:
+    access = open_case(actor, case_id)
+    text = _clean_note(body, field="body", required=True)
+    note = SafeguardingNote(case_id=access.case.id, author_id=actor.id, body=text, created_at=utcnow())
+    db.session.add(note)
+    db.session.flush()
+    audit.record(
+        "safeguarding.note_added",
+        actor_id=actor.id,
+        target_type="safeguarding_case",
+        target_id=access.case.id,
+        group_id=access.case.group_id,
+        details={"note_id": note.id},
+    )
+    return note
+
+
+def close_case(actor: User, case_id: int, *, outcome: str, note: str = "") -> SafeguardingCase:
+    """Close with a recorded outcome; a case is never closed without one. Reporting to Veilig Thuis, a referral
+    or emergency services also need a note saying what was done."""
+    access = open_case(actor, case_id)
+    case = access.case
+    if case.status == "closed":
+        raise DomainError(_l("This case is already closed."))
+    if outcome not in OUTCOMES:
+        raise DomainError(_l("Choose the outcome before you close the case."), field="outcome")
+    text = _clean_note(note, field="outcome_note", required=False)
+    if outcome in OUTCOMES_NEEDING_NOTE and not text:
+        raise DomainError(_l("Say briefly what was done, for the next moderator."), field="outcome_note")
+    now = utcnow()
+    case.status, case.outcome, case.outcome_note = "closed", outcome, text
+    case.closed_by_id, case.closed_at = actor.id, now
+    if case.taken_at is None:
+        case.taken_by_id, case.taken_at = actor.id, now
+    audit.record(
+        "safeguarding.case_closed",
+        actor_id=actor.id,
+        target_type="safeguarding_case",
+        target_id=case.id,
+        group_id=case.group_id,
+        reason=outcome,
+        details={"outcome": outcome},
+    )
+    return case

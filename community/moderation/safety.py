@@ -1,0 +1,182 @@
+"""A member's own safety tools: mute someone (what they write collapses, for me only) and block someone (no
+private messages or mentions from them, and they cannot open my profile). Nobody is told."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, or_, select
+
+from community.auth.models import User
+from community.chat.models import Conversation, ConversationParticipant
+from community.core.errors import DomainError, NotFound
+from community.core.time import utcnow
+from community.extensions import db
+from community.moderation.models import RELATION_KINDS, MemberRelation
+
+LIST_MAX = 500
+
+
+def muted_author_ids(viewer: User) -> set[int]:
+    """The people whose posts and messages collapse for ``viewer`` (muted or blocked by them). One query."""
+    if viewer is None or not getattr(viewer, "id", None):
+        return set()
+    return set(
+        db.session.scalars(select(MemberRelation.other_id).where(MemberRelation.user_id == viewer.id).limit(LIST_MAX))
+    )
+
+
+def blocked_ids(user_id: int) -> set[int]:
+    """Whom this member has blocked."""
+    return set(
+        db.session.scalars(
+            select(MemberRelation.other_id)
+            .where(MemberRelation.user_id == user_id, MemberRelation.kind == "block")
+            .limit(LIST_MAX)
+        )
+    )
+
+
+def has_blocked(user_id: int, other_id: int) -> bool:
+    """Has ``user_id`` blocked ``other_id``?"""
+    return (
+        db.session.scalar(
+            select(MemberRelation.id).where(
+                MemberRelation.user_id == user_id, MemberRelation.other_id == other_id, MemberRelation.kind == "block"
+            )
+        )
+        is not None
+    )
+
+
+def blocked_between(first_id: int, second_id: int) -> bool:
+    """Either has blocked the other (a private conversation between them is then closed)."""
+    return (
+        db.session.scalar(
+            select(MemberRelation.id)
+            .where(
+                MemberRelation.kind == "block",
+                or_(
+                    (MemberRelation.user_id == first_id) & (MemberRelation.other_id == second_id),
+                    (MemberRelation.user_id == second_id) & (MemberRelation.other_id == first_id),
+                ),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def who_blocked(author_id: int, user_ids: list[int]) -> set[int]:
+    """Which of ``user_ids`` have blocked ``author_id`` (a mention by the author tells none of them)."""
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(MemberRelation.user_id).where(
+                MemberRelation.other_id == author_id,
+                MemberRelation.kind == "block",
+                MemberRelation.user_id.in_(user_ids),
+            )
+        )
+    )
+
+
+def set_relation(actor: User, other_id: int, kind: str, *, on: bool) -> bool:
+    """Mute or block (``on``), or undo it. Twice changes nothing; returns whether something changed."""
+    if kind not in RELATION_KINDS:
+        raise DomainError(_l("Choose mute or block."))
+    other = db.session.get(User, other_id) if 0 < other_id < 2**31 else None
+    if other is None or other.state == "deleted":
+        raise NotFound(_l("We could not find that person."))
+    if other.id == actor.id:
+        raise DomainError(_l("You cannot mute or block yourself."))
+    existing = db.session.scalar(
+        select(MemberRelation).where(
+            MemberRelation.user_id == actor.id, MemberRelation.other_id == other.id, MemberRelation.kind == kind
+        )
+    )
+    if on and existing is None:
+        if len(muted_author_ids(actor)) >= LIST_MAX:
+            raise DomainError(_l("You have muted or blocked as many people as you can. Undo one first."))
+        db.session.add(MemberRelation(user_id=actor.id, other_id=other.id, kind=kind, created_at=utcnow()))
+        db.session.flush()
+        return True
+    if not on and existing is not None:
+        db.session.execute(delete(MemberRelation).where(MemberRelation.id == existing.id))
+        return True
+    return False
+
+
+def relations_of(actor: User) -> list[tuple[MemberRelation, User]]:
+    """The actor's mutes and blocks, with the people, by name (bounded)."""
+    return list(
+        db.session.execute(
+            select(MemberRelation, User)
+            .join(User, User.id == MemberRelation.other_id)
+            .where(MemberRelation.user_id == actor.id)
+            .order_by(User.display_name, MemberRelation.kind)
+            .limit(LIST_MAX)
+        ).all()
+    )
+
+
+def relation_kinds(actor: User, other_id: int) -> set[str]:
+    return set(
+        db.session.scalars(
+            select(MemberRelation.kind).where(MemberRelation.user_id == actor.id, MemberRelation.other_id == other_id)
+        )
+    )
+
+
+# --- leaving a private conversation ----------------------------------------------------------------------------
+
+
+def leave_conversation(actor: User, conversation_id: int) -> Conversation:
+    """Leave a private conversation and delete it from one's own side: it leaves the actor's list and they can
+    no longer open it; the other person keeps their copy, sees that it is closed, and cannot write to them in it.
+    Talking again later starts a new conversation."""
+    participant = (
+        db.session.scalar(
+            select(ConversationParticipant).where(
+                ConversationParticipant.conversation_id == conversation_id,
+                ConversationParticipant.user_id == actor.id,
+                ConversationParticipant.left_at.is_(None),
+            )
+        )
+        if 0 < conversation_id < 2**31
+        else None
+    )
+    conversation = db.session.get(Conversation, conversation_id) if participant is not None else None
+    if conversation is None or conversation.kind != "private":
+        raise NotFound(_l("We could not find that conversation."))
+    participant.left_at = utcnow()
+    db.session.flush()
+    return conversation
+
+
+def partner_left(conversation_id: int, actor_id: int) -> bool:
+    """Has the other participant of a private conversation left it?"""
+    return (
+        db.session.scalar(
+            select(ConversationParticipant.id)
+            .where(
+                ConversationParticipant.conversation_id == conversation_id,
+                ConversationParticipant.user_id != actor_id,
+                ConversationParticipant.left_at.isnot(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def leave_conversation_room_now(user_id: int, conversation_id: int) -> None:
+    """After the commit: this process's sockets of the member stop receiving the conversation."""
+    from community.core.realtime import NAMESPACE, conversation_room, user_room
+    from community.extensions import socketio
+
+    server = socketio.server
+    if server is None:
+        return
+    for sid, _eio in list(server.manager.get_participants(NAMESPACE, user_room(user_id))):
+        server.leave_room(sid, conversation_room(conversation_id), namespace=NAMESPACE)
