@@ -1,0 +1,114 @@
+"""Admin pages for consent documents (/admin/consent) and the consent ledger CSV.
+
+Registered on the admin blueprint, so its "admins only, everyone else gets 404" rule applies.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import Response, flash, redirect, render_template, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.admin import bp
+from community.consent import forms, ledger, services
+from community.core import audit
+from community.core.errors import DomainError
+from community.extensions import db
+
+Page = str | Response | tuple[str, int]
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+def consent_documents() -> Page:
+    form = forms.DocumentForm()
+    if form.validate_on_submit():
+        try:
+            document = services.create_document(current_user, kind=form.kind.data, title=form.title.data,
+                                                required=bool(form.required.data))  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "title", form.title).errors = [error.message]
+        else:
+            db.session.commit()
+            return redirect(url_for("admin.consent_document", document_id=document.id), 303)
+    documents = [(d, services.current_number(d.id)) for d in services.list_documents()]
+    return render_template("consent/admin_documents.html", form=form, documents=documents), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/consent/<int:document_id>", methods=["GET", "POST"])
+def consent_document(document_id: int) -> Page:
+    document = services.get_document(document_id)
+    if document.group_id is not None:
+        from community.core.errors import NotFound
+
+        raise NotFound(_("We could not find that document."))
+    form = forms.VersionForm()
+    if form.validate_on_submit():
+        try:
+            services.save_draft(current_user, document, language=form.language.data, text=form.text.data,
+                                summary=form.summary.data or "")  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "text", form.text).errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The draft is saved. Publish it when it is ready."), "success")
+            return redirect(url_for("admin.consent_document", document_id=document.id), 303)
+    return render_template(
+        "consent/admin_document.html", document=document, versions=services.versions_of(document), form=form,
+        publish_form=forms.PublishForm(),
+    ), 400 if form.errors else 200  # fmt: skip
+
+
+@bp.route("/consent/versions/<int:version_id>/publish", methods=["POST"])
+def consent_publish(version_id: int) -> Response:
+    version = services.get_version(version_id)
+    form = forms.PublishForm()
+    if form.validate_on_submit():
+        try:
+            services.publish(current_user, version)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Published. Members are asked to agree at their next visit."), "success")
+    return redirect(url_for("admin.consent_document", document_id=version.document_id), 303)
+
+
+LEDGER_COLUMNS = ("record_id", "member_ref", "document", "kind", "version", "language", "text_hash",
+                  "decision", "method", "confirmed_by", "decided_at_utc")  # fmt: skip
+
+
+def member_ref(user_id: int | None) -> str:
+    return f"member-{user_id}" if user_id is not None else "member-unknown"
+
+
+@bp.route("/consent/ledger.csv")
+def consent_ledger_csv() -> Response:
+    """Every consent record: ids and versions only (no names or emails), streamed in bounded batches."""
+    audit.record("consent.ledger_exported", actor_id=current_user.id, target_type="consent_ledger")
+    db.session.commit()
+
+    def rows() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(LEDGER_COLUMNS)
+        for record, version, document in ledger.ledger():
+            writer.writerow([record.id, member_ref(record.user_id), document.id, document.kind, version.version,
+                             record.language, version.text_hash, record.decision, record.method,
+                             record.confirmed_by, record.created_at.isoformat(timespec="seconds")])  # fmt: skip
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+        yield out.getvalue()
+
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="consent-ledger.csv"'
+    return response

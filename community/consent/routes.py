@@ -1,0 +1,211 @@
+"""HTTP adapters for members: the consent page, withdrawal, a group's rules, and the guardian's link."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.auth.routes import _safe_next
+from community.consent import bp, forms, guardian, rules, services
+from community.core.errors import DomainError
+from community.core.security import public
+from community.extensions import db, limiter
+from community.groups.models import Group, Membership
+
+Page = str | Response | tuple[str, int]
+
+
+def _no_store(html: str, status: int = 200) -> Response:
+    response = Response(html, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_template_global("consent_signup_versions")
+def consent_signup_versions() -> list:
+    """For the invitation page: the current required documents (in the page's language where possible)."""
+    from flask_babel import get_locale
+
+    language = str(get_locale() or services.default_language())
+    result = []
+    for document in services.required_documents():
+        number = services.current_number(document.id)
+        version = services.version_in(document.id, number, language) if number else None
+        if version is not None:
+            result.append((document, version))
+    return result
+
+
+@bp.app_template_global("render_consent_text")
+def render_consent_text(version: object) -> str:
+    return services.render(version)  # type: ignore[arg-type]
+
+
+# --- the platform's required documents ------------------------------------------------------------------------
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+def required() -> Page:
+    if guardian.is_pending(current_user):
+        return redirect(url_for("consent.pending"), 303)
+    form, error = forms.DecideForm(), None
+    if form.validate_on_submit():
+        posted = [int(v) for v in request.form.getlist("version") if v.isdigit()]
+        agreed = {int(v) for v in request.form.getlist("agree") if v.isdigit()}
+        try:
+            services.decide(current_user, {vid: vid in agreed for vid in posted})
+        except DomainError as refusal:
+            db.session.rollback()
+            error = refusal.message
+        else:
+            db.session.commit()
+            if services.has_required_consents(current_user):
+                flash(_("Thank you. Your answers are saved."), "success")
+                return redirect(_safe_next(request.args.get("next")), 303)
+            flash(_("Your answers are saved. Without agreeing you cannot use the groups."), "info")
+            return redirect(url_for("consent.required"), 303)
+    items = services.missing(current_user)
+    if not items and request.method == "GET":
+        return redirect(_safe_next(request.args.get("next")), 303)
+    html = render_template("consent/required.html", form=form, items=items, error=error, changes=services.changes)
+    return _no_store(html, 400 if error else 200)
+
+
+@bp.route("/consent/withdraw", methods=["GET", "POST"])
+def withdraw() -> Page:
+    form, error = forms.WithdrawForm(), None
+    if form.validate_on_submit():
+        if not form.confirm.data:
+            form.confirm.errors = [_("Tick the box to confirm that you understand what happens.")]
+        else:
+            try:
+                services.withdraw(current_user, "health_data")
+            except DomainError as refusal:
+                db.session.rollback()
+                error = refusal.message
+            else:
+                db.session.commit()
+                flash(_("You withdrew your consent. Your account is paused."), "info")
+                return redirect(url_for("privacy.overview"), 303)
+    status = 400 if (error or form.errors) else 200
+    return render_template("consent/withdraw.html", form=form, error=error), status
+
+
+# --- a minor waiting for a guardian ---------------------------------------------------------------------------
+
+
+@bp.route("/consent/pending", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def pending() -> Page:
+    if not guardian.is_pending(current_user):
+        return redirect(url_for("groups.home"), 303)
+    form = forms.GuardianResendForm()
+    if form.validate_on_submit():
+        row = guardian.pending_row(current_user)
+        try:
+            guardian.request_confirmation(current_user, form.guardian_email.data or (row.guardian_email if row else ""))
+        except DomainError as refusal:
+            db.session.rollback()
+            form.guardian_email.errors = [refusal.message]
+        else:
+            db.session.commit()
+            flash(_("We sent the link again."), "success")
+            return redirect(url_for("consent.pending"), 303)
+    return render_template("consent/pending.html", form=form), 400 if form.errors else 200
+
+
+# --- the guardian's link (public) -----------------------------------------------------------------------------
+
+
+@bp.route("/guardian/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per minute", methods=["POST"])
+def guardian_link(token: str) -> Page:
+    try:
+        _row, child = guardian.check_link(token)
+    except DomainError as error:
+        db.session.rollback()
+        return _no_store(render_template("consent/guardian_invalid.html", message=error.message), error.status_code)
+    form = forms.GuardianConfirmForm()
+    if form.validate_on_submit():
+        if not form.confirm.data:
+            form.confirm.errors = [_("Tick the box to confirm, or close this page to leave the account closed.")]
+        else:
+            guardian.confirm(token)
+            db.session.commit()
+            return _no_store(render_template("consent/guardian_done.html"))
+    documents = consent_signup_versions()
+    html = render_template("consent/guardian.html", form=form, child=child, documents=documents)
+    return _no_store(html, 400 if form.errors else 200)
+
+
+# --- a group's rules -------------------------------------------------------------------------------------------
+
+
+def _group_and_membership(slug: str) -> tuple[Group, Membership]:
+    """Like groups.services.open_group, without the rules check (this is where the rules are accepted)."""
+    from sqlalchemy import select
+
+    from community.core.errors import NotFound
+    from community.groups import policy as groups_policy
+
+    row = db.session.execute(
+        select(Group, Membership)
+        .outerjoin(Membership, (Membership.group_id == Group.id) & (Membership.user_id == current_user.id))
+        .where(Group.slug == slug)
+    ).first()
+    if row is None or not groups_policy.can_view_group(current_user, row[0], row[1]):
+        raise NotFound(_("We could not find that group."))
+    return row[0], row[1]
+
+
+@bp.route("/g/<slug>/rules", methods=["GET", "POST"])
+def group_rules(slug: str) -> Page:
+    group, membership = _group_and_membership(slug)
+    form, error = forms.AcceptRulesForm(), None
+    if form.validate_on_submit():
+        try:
+            rules.accept_rules(current_user, group, membership, int(form.version_id.data or 0))
+        except (DomainError, ValueError) as refusal:
+            db.session.rollback()
+            error = getattr(refusal, "message", _("Something in the request was not right."))
+        else:
+            db.session.commit()
+            flash(_("Thank you. Welcome to %(group)s.", group=group.name), "success")
+            return redirect(url_for("groups.group_page", slug=slug), 303)
+    item = rules.rules_standing(current_user, group)
+    pending_item = rules.needs_rules(current_user, group, membership)
+    from community.consent import policy
+
+    html = render_template(
+        "consent/group_rules.html", group=group, item=item, pending=pending_item, form=form, error=error,
+        changes=services.changes(pending_item) if pending_item else [],
+        can_edit=policy.can_write_group_rules(current_user, group, membership),
+    )  # fmt: skip
+    return html, 400 if error else 200
+
+
+@bp.route("/g/<slug>/rules/edit", methods=["GET", "POST"])
+def group_rules_edit(slug: str) -> Page:
+    from community.consent import policy
+    from community.core.errors import NotFound
+
+    group, membership = _group_and_membership(slug)
+    if not policy.can_write_group_rules(current_user, group, membership):
+        raise NotFound(_("We could not find that page."))
+    item = rules.rules_standing(current_user, group)
+    form = forms.RulesForm(data={"text": item.current.text if item else "", "language": current_user.language}
+                           if request.method == "GET" else None)  # fmt: skip
+    if form.validate_on_submit():
+        try:
+            rules.write_rules(current_user, group, language=form.language.data, text=form.text.data,
+                                 summary=form.summary.data or "")  # fmt: skip
+        except DomainError as refusal:
+            db.session.rollback()
+            getattr(form, refusal.field or "text", form.text).errors = [refusal.message]
+        else:
+            db.session.commit()
+            flash(_("The rules are published. Members are asked to accept them at their next visit."), "success")
+            return redirect(url_for("consent.group_rules", slug=slug), 303)
+    return render_template("consent/rules_edit.html", group=group, form=form), 400 if form.errors else 200

@@ -1,0 +1,41 @@
+"""The consent step of accepting an invitation (called by groups.invitations.consent_hook).
+
+Runs inside the accepting transaction, so a refusal stores nothing: no account, no record, no mail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from community.auth.models import User
+from community.consent import guardian, services
+from community.core.errors import DomainError
+
+
+def _version_ids(raw: Any) -> list[int]:
+    values = raw if isinstance(raw, list | tuple) else []
+    try:
+        return [int(value) for value in values]
+    except (TypeError, ValueError):
+        return []
+
+
+def on_signup(user: User, form_data: dict[str, Any]) -> None:
+    """Record the new member's consent, and for a minor start the guardian's confirmation.
+
+    Until an admin publishes the required documents, only the tick box is checked (a fresh install, tests).
+    Once they are published, the year of birth is required (it decides whether a guardian must confirm).
+    """
+    agreed = bool(form_data.get("consent"))
+    if not agreed:
+        raise DomainError(_l("Tick the box to agree to the terms of use and the privacy notice."), field="consent")
+    if services.consent_in_force():
+        if user.year_of_birth is None and current_app.config["MINOR_CONSENT_AGE"] > 0:
+            raise DomainError(_l("Enter your year of birth: it tells us whether a parent or guardian must agree."),
+                              field="year_of_birth")  # fmt: skip
+        services.record_at_signup(user, _version_ids(form_data.get("versions")), agreed=agreed)
+    if guardian.is_minor(user):
+        guardian.request_confirmation(user, form_data.get("guardian_email"))

@@ -1,0 +1,227 @@
+"""Erasure: a member deletes their account (password re-entered), or an admin erases it on request (audited).
+
+The member chooses what happens to their posts and group-chat messages:
+
+* ``anonymise``: the words stay, under "former member": the author link is cut (``author_id`` set to NULL),
+  so nothing on the page, in search or in an export leads back to the person.
+* ``remove``: their replies and messages are removed (text emptied, state ``removed``), revisions of their
+  posts deleted, and a topic they opened keeps only a placeholder when others replied in it (else it goes).
+
+Either way: private conversations they were in are deleted (both sides: a conversation of two cannot be
+half-erased), images of their posts are deleted from the database and the disk, reactions, notifications,
+preferences, sessions, read positions, two-step secrets, reset links, guardian confirmations and exports go;
+erasure_more.py handles moderation, safeguarding, professionals and notification settings (see there).
+
+What stays, with a pseudonymous reference: the account row becomes a tombstone (``member-<hash>``, display
+name "former member", no email, no password, state ``deleted``), so the audit log, the access log, reports
+and the consent records (evidence the organisation must keep) still point at one id, but at no person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.orm import Session
+
+from community.accessibility.models import MemberPreferences
+from community.auth.admin_actions import disconnect_after_commit
+from community.auth.models import User, UserSession
+from community.auth.reset_models import PasswordResetToken
+from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
+from community.chat.models import ChatRead, Conversation, ConversationParticipant, Message
+from community.consent.models import GuardianConfirmation
+from community.core import audit, passwords, sanitize
+from community.core.errors import DomainError, NotFound
+from community.core.time import utcnow
+from community.extensions import db
+from community.forum.image_models import PostImage
+from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Reaction, Topic
+from community.forum.page_cache import touch_topics_of_member
+from community.forum.read_models import TopicRead
+from community.groups.models import Invitation, Membership
+from community.notifications.models import Notification
+from community.privacy import erasure_more, export
+from community.privacy.models import DataExport
+
+MODES = ("anonymise", "remove")
+PLACEHOLDER = "_This post was removed by its writer._"
+_FILES_KEY = "kring_erasure_files"
+
+
+@dataclass(frozen=True)
+class Erased:
+    user_id: int
+    mode: str
+    posts: int
+    messages: int
+    conversations: int
+    images: int
+
+
+def pseudonym(user_id: int) -> str:
+    """A stable reference without the person: the same id always gives the same name, nothing else does."""
+    digest = hashlib.sha256(f"{current_app.config['SECRET_KEY']}|erased|{user_id}".encode()).hexdigest()
+    return f"member-{digest[:12]}"
+
+
+def check_self_erasure(user: User, password: str, mode: str, confirm: bool) -> None:
+    if mode not in MODES:
+        raise DomainError(_l("Choose what should happen to your posts."), field="mode")
+    if not confirm:
+        raise DomainError(_l("Tick the box to confirm that you want to delete your account."), field="confirm")
+    if not user.password_hash or not passwords.verify_password(user.password_hash, password or ""):
+        raise DomainError(_l("That is not your current password."), field="password")
+
+
+def erase_self(user: User, *, password: str, mode: str, confirm: bool) -> Erased:
+    check_self_erasure(user, password, mode, confirm)
+    return erase(user, mode=mode, actor_id=user.id)
+
+
+def erase_by_admin(actor: User, user: User, *, mode: str, reason: str) -> Erased:
+    """On the person's request (the reason says which); admins cannot erase an admin this way."""
+    if not actor.is_admin or actor.state != "active":
+        raise NotFound(_l("We could not find that page."))
+    if user.id == actor.id or user.is_admin:
+        raise DomainError(_l("An admin account cannot be erased here. Remove its admin role first."))
+    if user.state == "deleted":
+        raise DomainError(_l("This account was already erased."))
+    if mode not in MODES:
+        raise DomainError(_l("Choose what should happen to the posts."), field="mode")
+    reason = (reason or "").strip()
+    if not 3 <= len(reason) <= 500:
+        raise DomainError(_l("Say on whose request and why (3 to 500 characters)."), field="reason")
+    return erase(user, mode=mode, actor_id=actor.id, reason=reason)
+
+
+def _remove_posts(user_id: int) -> tuple[int, list[str]]:
+    own_posts = select(Post.id).where(Post.author_id == user_id)
+    files = list(db.session.scalars(select(PostImage.file_name).where(PostImage.post_id.in_(own_posts))))
+    db.session.execute(delete(PostImage).where(PostImage.post_id.in_(own_posts)))
+    db.session.execute(delete(PostRevision).where(PostRevision.post_id.in_(own_posts)))
+    count = 0
+    placeholder_html = sanitize.clean_html(sanitize.render_markdown(PLACEHOLDER))
+    for topic in db.session.scalars(select(Topic).where(Topic.author_id == user_id)).all():
+        first_id = db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == topic.id))
+        others = db.session.scalar(
+            select(func.count()).select_from(Post).where(Post.topic_id == topic.id, Post.author_id != user_id)
+        )
+        if not others:
+            count += db.session.scalar(select(func.count()).select_from(Post).where(Post.topic_id == topic.id)) or 0
+            db.session.execute(delete(Topic).where(Topic.id == topic.id))
+            continue
+        topic.title, topic.author_id = str(_l("Topic removed by its writer")), None
+        db.session.execute(
+            update(Post).where(Post.id == first_id)
+            .values(body_source=PLACEHOLDER, body_html=placeholder_html, content_warning="", author_id=None)
+        )  # fmt: skip
+        count += 1
+    touched = list(db.session.scalars(select(Post.topic_id).where(Post.author_id == user_id).distinct()))
+    count += db.session.execute(
+        update(Post).where(Post.author_id == user_id)
+        .values(body_source="", body_html="", content_warning="", state="removed", state_reason="erased",
+                author_id=None)
+    ).rowcount  # fmt: skip
+    for topic_id in touched:
+        replies = db.session.scalar(
+            select(func.count()).select_from(Post).where(Post.topic_id == topic_id, Post.state == "published")
+        )
+        db.session.execute(update(Topic).where(Topic.id == topic_id).values(reply_count=max((replies or 1) - 1, 0)))
+    return count, files
+
+
+def erase(user: User, *, mode: str, actor_id: int, reason: str = "") -> Erased:
+    """Erase ``user`` in the caller's transaction. The caller commits, then calls ``remove_files()``."""
+    if user.state == "deleted":
+        raise DomainError(_l("This account was already erased."))
+    uid = user.id
+    touch_topics_of_member(db.session, uid)  # cached topic pages that show this member's posts or name: renew
+    private = select(ConversationParticipant.conversation_id).where(ConversationParticipant.user_id == uid)
+    private_ids = list(
+        db.session.scalars(select(Conversation.id).where(Conversation.kind == "private", Conversation.id.in_(private)))
+    )
+    if private_ids:
+        db.session.execute(
+            delete(Reaction).where(Reaction.message_id.in_(select(Message.id).where(Message.conversation_id.in_(private_ids))))
+        )  # fmt: skip
+        db.session.execute(update(Message).where(Message.conversation_id.in_(private_ids)).values(reply_to_id=None))
+        db.session.execute(delete(Message).where(Message.conversation_id.in_(private_ids)))
+        db.session.execute(delete(ChatRead).where(ChatRead.conversation_id.in_(private_ids)))
+        db.session.execute(
+            delete(ConversationParticipant).where(ConversationParticipant.conversation_id.in_(private_ids))
+        )
+        db.session.execute(delete(Conversation).where(Conversation.id.in_(private_ids)))
+    if mode == "remove":
+        posts, files = _remove_posts(uid)
+        messages = db.session.execute(
+            update(Message).where(Message.author_id == uid)
+            .values(body_source="", body_html="", state="removed", state_reason="erased", author_id=None)
+        ).rowcount  # fmt: skip
+    else:
+        own_posts = select(Post.id).where(Post.author_id == uid)
+        files = list(db.session.scalars(select(PostImage.file_name).where(PostImage.post_id.in_(own_posts))))
+        db.session.execute(delete(PostImage).where(PostImage.post_id.in_(own_posts)))
+        posts = db.session.execute(update(Post).where(Post.author_id == uid).values(author_id=None)).rowcount
+        db.session.execute(update(Topic).where(Topic.author_id == uid).values(author_id=None))
+        messages = db.session.execute(update(Message).where(Message.author_id == uid).values(author_id=None)).rowcount
+    db.session.execute(update(Announcement).where(Announcement.author_id == uid).values(author_id=None))
+    db.session.execute(update(Announcement).where(Announcement.ended_by_id == uid).values(ended_by_id=None))
+    db.session.execute(update(PostRevision).where(PostRevision.editor_id == uid).values(editor_id=None))
+    db.session.execute(update(Notification).where(Notification.actor_id == uid).values(actor_id=None))
+    db.session.execute(update(Conversation).where(Conversation.started_by_id == uid).values(started_by_id=None))
+    if user.email:
+        db.session.execute(
+            update(Invitation).where(func.lower(Invitation.email) == user.email.lower()).values(email=None)
+        )
+    # Moderation, safeguarding, professionals, notification settings; before memberships go (it asks which
+    # groups the person moderated).
+    more = erasure_more.erase_more(uid)
+    for model, column in (
+        (Reaction, Reaction.user_id), (Notification, Notification.user_id), (TopicRead, TopicRead.user_id),
+        (ChatRead, ChatRead.user_id), (AnnouncementDismissal, AnnouncementDismissal.user_id),
+        (MemberPreferences, MemberPreferences.user_id), (TwoFactorSetting, TwoFactorSetting.user_id),
+        (RecoveryCode, RecoveryCode.user_id), (PasswordResetToken, PasswordResetToken.user_id),
+        (GuardianConfirmation, GuardianConfirmation.user_id), (UserSession, UserSession.user_id),
+        (Membership, Membership.user_id), (ConversationParticipant, ConversationParticipant.user_id),
+    ):  # fmt: skip
+        db.session.execute(delete(model).where(column == uid))
+    export_files = [
+        e.file_name for e in db.session.scalars(select(DataExport).where(DataExport.user_id == uid)) if e.file_name
+    ]
+    db.session.execute(delete(DataExport).where(DataExport.user_id == uid))
+    name = pseudonym(uid)
+    user.username, user.username_key, user.display_name = name, name, str(_l("former member"))
+    user.email, user.password_hash, user.is_admin = None, None, False
+    user.state, user.state_reason, user.state_until = "deleted", "", None
+    user.year_of_birth, user.pronouns, user.bio, user.language = None, "", "", "en"
+    user.created_at = utcnow().replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    db.session.flush()
+    details = {"mode": mode, "by": "self" if actor_id == uid else "admin", "posts": posts, "messages": messages,
+               "private_conversations": len(private_ids), "images": len(files), **more}  # fmt: skip
+    audit.record("account.erased", actor_id=actor_id, target_type="user", target_id=uid, reason=reason,
+                 details=details)  # fmt: skip
+    disconnect_after_commit(uid)
+    db.session.info.setdefault(_FILES_KEY, []).extend(
+        [("upload", f) for f in files] + [("export", f) for f in export_files]
+    )
+    return Erased(uid, mode, posts, messages, len(private_ids), len(files))
+
+
+def remove_files() -> int:
+    """After the commit: delete the erased images and exports from disk (the database cascade cannot)."""
+    pending = db.session.info.pop(_FILES_KEY, [])
+    upload_root = Path(current_app.config["UPLOAD_DIR"])
+    for kind, name in pending:
+        (upload_root / name if kind == "upload" else export.export_dir() / name).unlink(missing_ok=True)
+    return len(pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(_FILES_KEY, None)

@@ -1,0 +1,30 @@
+"""Privacy tables: prepared data exports. (The access log lives in access_log.py.)"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from community.core.time import utcnow
+from community.extensions import db
+
+EXPORT_STATES = ("queued", "ready", "failed", "expired")
+
+
+class DataExport(db.Model):
+    """A member's ZIP. The file lives under EXPORT_DIR (never static/) with a random name; only its owner
+    downloads it, until ``expires_at``; then ``flask privacy build-exports`` deletes it."""
+
+    __tablename__ = "data_exports"
+    __table_args__ = (Index("ix_data_exports_state", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    file_name: Mapped[str | None] = mapped_column(String(80))
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
