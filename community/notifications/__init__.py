@@ -1,7 +1,7 @@
-"""In-app notifications: a small inbox per member (mentions today; the full notification centre comes later)."""
+"""Notifications: the notification centre, preferences, email through an outbox, digests (see docs/notifications.md)."""
 
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
 
-from community.notifications import routes  # noqa: E402,F401
+from community.notifications import cli, routes, settings_routes  # noqa: E402,F401

@@ -47,13 +47,15 @@ def inbox() -> str:
 def mark_read(notification_id: int) -> Response:
     item = services.mark_read(current_user, notification_id)  # NotFound becomes a 404 page
     db.session.commit()
-    if request.form.get("open") and item.available:
+    if request.form.get("open") and item.available and item.target_type == "post":
         # "Open" marks it read and shows the post first on its page; the topic page checks access again.
         target = url_for(
             "forum.topic_page", slug=item.group_slug, topic_id=item.topic_id, after=item.post_id - 1,
             _anchor=f"post-{item.post_id}",
         )  # fmt: skip
         return redirect(target, 303)
+    if request.form.get("open") and item.link:
+        return redirect(item.link, 303)
     flash(_("Marked as read."), "success")
     return redirect(url_for("notifications.inbox"), 303)
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from community.auth.models import User
@@ -22,7 +22,9 @@ from community.extensions import db
 from community.forum.models import Post, Topic
 from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
-from community.notifications.models import KINDS, Notification
+from community.notifications import outbox, preferences
+from community.notifications.kinds import get_kind, target_link
+from community.notifications.models import Notification
 
 PER_PAGE = 25
 NEW_EVENT, COUNT_EVENT = "notification:new", "notification:count"
@@ -38,25 +40,42 @@ def notify(
     target_id: int | None,
 ) -> list[Notification]:
     """Store one notification per recipient (never for the actor) and, after the commit, tell each recipient's
-    open pages their new unread count. The caller has already decided who may hear about the target."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown notification kind {kind!r}")
+    open pages their new unread count. The caller has already decided who may hear about the target.
+
+    ``kind`` must be in the registry (``kinds.py``); an unknown kind raises ``UnknownNotificationKind`` before
+    anything is stored. Each recipient's preferences apply: a muted group or topic stores nothing; "in-app off"
+    keeps the row for email only; an "immediately" email goes into the outbox in this same transaction.
+    """
+    get_kind(kind)
     recipients = sorted({int(user_id) for user_id in recipient_ids} - {actor_id})
     if not recipients:
         return []
+    topic_id = preferences.topic_of(target_type, target_id)
+    wanted = preferences.deliveries(recipients, kind=kind, group_id=group_id, topic_id=topic_id)
     now = utcnow()
-    rows = [
-        Notification(
-            user_id=user_id, kind=kind, group_id=group_id, actor_id=actor_id,
-            target_type=target_type, target_id=target_id, created_at=now,
-        )
-        for user_id in recipients
-    ]  # fmt: skip
+    rows = []
+    for user_id, delivery in wanted.items():
+        if not delivery.in_app and delivery.email == "never":
+            continue
+        rows.append(
+            Notification(
+                user_id=user_id, kind=kind, group_id=group_id, actor_id=actor_id, target_type=target_type,
+                target_id=target_id, created_at=now, in_app=delivery.in_app, email_mode=delivery.email,
+                emailed_at=now if delivery.email == "immediately" else None,
+            )
+        )  # fmt: skip
+    if not rows:
+        return []
     db.session.add_all(rows)
     db.session.flush()
-    counts = unread_counts(recipients)
-    for user_id in recipients:
-        queue_event(NEW_EVENT, {"count": counts.get(user_id, 0)}, room=user_room(user_id))
+    users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_([r.user_id for r in rows])))}
+    for row in rows:
+        if row.email_mode == "immediately":
+            outbox.queue_immediate(users[row.user_id], kind, group_id, now)
+    shown = [row.user_id for row in rows if row.in_app]
+    counts = unread_counts(shown)
+    for user_id in shown:
+        queue_event(NEW_EVENT, {"count": counts.get(user_id, 0), "kind": kind}, room=user_room(user_id))
     return rows
 
 
@@ -89,7 +108,7 @@ def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
     rows = db.session.execute(
         select(Notification.user_id, func.count())
         .outerjoin(viewer, join)
-        .where(Notification.user_id.in_(ids), Notification.read_at.is_(None), readable)
+        .where(Notification.user_id.in_(ids), Notification.in_app.is_(True), Notification.read_at.is_(None), readable)
         .group_by(Notification.user_id)
     ).all()
     return {int(user_id): int(count) for user_id, count in rows}
@@ -113,10 +132,21 @@ class NotificationView:
     topic_id: int | None
     topic_title: str | None  # None: the post is no longer shown
     post_id: int | None
+    target_type: str = ""
+    target_id: int | None = None
 
     @property
     def available(self) -> bool:
-        return self.topic_title is not None
+        """Whether there is something to open: a post still shown, or another target in a group still readable."""
+        if self.target_type == "post":
+            return self.topic_title is not None
+        return self.link is not None
+
+    @property
+    def link(self) -> str | None:
+        if self.target_type == "post":
+            return None  # opened through mark_read's redirect to the post's page
+        return target_link(self.target_type, self.target_id, self.group_slug)
 
 
 def _views(user: User, *conditions, limit: int) -> list[NotificationView]:
@@ -132,7 +162,7 @@ def _views(user: User, *conditions, limit: int) -> list[NotificationView]:
         .outerjoin(Group, Group.id == Notification.group_id)
         .outerjoin(Post, and_(Notification.target_type == "post", Post.id == Notification.target_id))
         .outerjoin(Topic, Topic.id == Post.topic_id)
-        .where(Notification.user_id == user.id, readable, *conditions)
+        .where(Notification.user_id == user.id, Notification.in_app.is_(True), readable, *conditions)
         .order_by(Notification.id.desc())
         .limit(limit)
     ).all()
@@ -151,6 +181,8 @@ def _views(user: User, *conditions, limit: int) -> list[NotificationView]:
                 topic_id=topic.id if shown else None,
                 topic_title=topic.title if shown else None,
                 post_id=note.target_id if shown else None,
+                target_type=note.target_type,
+                target_id=note.target_id,
             )
         )
     return items
@@ -195,3 +227,33 @@ def mark_all_read(user: User) -> int:
 def _tell_count(user_id: int) -> None:
     """Other open pages of the member update their navigation count after the commit."""
     queue_event(COUNT_EVENT, {"count": unread_count(user_id)}, room=user_room(user_id))
+
+
+def prune(*, now: datetime | None = None, batch: int = 5000) -> dict[str, int]:
+    """Delete what is older than NOTIFICATIONS_KEEP_DAYS, in batches (short transactions; cron-safe: a second
+    run at the same time deletes nothing twice, it only finds less)."""
+    from flask import current_app
+
+    from community.notifications.models import DigestRun, EmailOutbox
+
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["NOTIFICATIONS_KEEP_DAYS"])
+    removed = {"notifications": 0, "emails": 0, "digest_runs": 0}
+    targets = (
+        ("notifications", Notification, Notification.created_at < cutoff),
+        (
+            "emails",
+            EmailOutbox,
+            (EmailOutbox.created_at < cutoff) & EmailOutbox.status.in_(("sent", "failed", "skipped")),
+        ),
+        ("digest_runs", DigestRun, DigestRun.created_at < cutoff),
+    )
+    for name, model, condition in targets:
+        while True:
+            ids = db.session.scalars(select(model.id).where(condition).limit(batch)).all()
+            if not ids:
+                break
+            db.session.execute(delete(model).where(model.id.in_(ids)).execution_options(synchronize_session=False))
+            removed[name] += len(ids)
+            if len(ids) < batch:
+                break
+    return removed

@@ -190,7 +190,7 @@ def test_an_open_page_hears_the_new_count_after_the_commit(db_app, slug):
     received = [
         (item["name"], item["args"][0]) for item in socket.get_received() if item["name"].startswith("notification:")
     ]
-    assert received == [("notification:new", {"count": 1})]
+    assert received == [("notification:new", {"count": 1, "kind": "mention"})]
     token = csrf_token(noor, "/notifications")
     noor.post("/notifications/read-all", data={"csrf_token": token})
     received = [

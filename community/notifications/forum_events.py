@@ -1,0 +1,78 @@
+"""Notifications the forum raises: replies to a member's topics and posts, and new announcements.
+
+Called from the forum's write path (``forum/writing.py``, ``forum/coach.py``) once a post or announcement is
+published; a held reply notifies when a moderator approves it (the moderation feature calls
+:func:`post_published`). Who hears: only people who can read the group now.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from community.extensions import db
+from community.forum.models import Announcement, Post, Topic
+from community.groups.models import Membership
+from community.groups.policy import READING_STATES
+from community.notifications import services
+
+EARLIER_WRITERS_MAX = 50  # people told about a reply to a topic they wrote in (the most recent writers)
+ANNOUNCEMENT_READERS_MAX = 5000  # a group larger than this is told in the centre through the group page only
+
+
+def post_published(post: Post) -> list[int]:
+    """A reply became visible: tell the topic's author and the earlier writers of the topic (not the replier,
+    not people already told about this post). The first post of a topic tells nobody."""
+    if post.state != "published":
+        return []
+    topic = db.session.get(Topic, post.topic_id)
+    if topic is None or topic.state != "published":
+        return []
+    first_id = db.session.scalar(select(Post.id).where(Post.topic_id == topic.id).order_by(Post.id).limit(1))
+    if first_id == post.id:
+        return []
+    earlier = db.session.scalars(
+        select(Post.author_id)
+        .where(Post.topic_id == topic.id, Post.id < post.id, Post.state == "published", Post.author_id.isnot(None))
+        .group_by(Post.author_id)
+        .order_by(db.func.max(Post.id).desc())
+        .limit(EARLIER_WRITERS_MAX)
+    ).all()
+    candidates = {topic.author_id, *earlier} - {None, post.author_id}
+    readers = _readers(post.group_id, candidates)
+    # Someone this post mentions has been told already (a mention says more than "a reply"): one notice per post.
+    told = services.already_notified("reply", "post", post.id) | services.already_notified("mention", "post", post.id)
+    recipients = sorted(readers - told)
+    services.notify(
+        recipients, kind="reply", actor_id=post.author_id, group_id=post.group_id, target_type="post",
+        target_id=post.id,
+    )  # fmt: skip
+    return recipients
+
+
+def announcement_made(announcement: Announcement) -> list[int]:
+    """Every reader of the group hears of a new announcement (not its author)."""
+    readers = db.session.scalars(
+        select(Membership.user_id)
+        .where(Membership.group_id == announcement.group_id, Membership.state.in_(READING_STATES))
+        .order_by(Membership.user_id)
+        .limit(ANNOUNCEMENT_READERS_MAX)
+    ).all()
+    services.notify(
+        readers, kind="announcement", actor_id=announcement.author_id, group_id=announcement.group_id,
+        target_type="announcement", target_id=announcement.id,
+    )  # fmt: skip
+    return [user_id for user_id in readers if user_id != announcement.author_id]
+
+
+def _readers(group_id: int, user_ids: set) -> set[int]:
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.group_id == group_id,
+                Membership.user_id.in_(sorted(user_ids)),
+                Membership.state.in_(READING_STATES),
+            )
+        )
+    )

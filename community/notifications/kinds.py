@@ -1,0 +1,102 @@
+"""The registry of notification kinds: what each one is called, whether it points at member content, and how it
+reaches people by default.
+
+Every feature that calls :func:`community.notifications.services.notify` uses a kind from this table; an unknown
+kind is a programming error and raises :class:`UnknownNotificationKind` at once (nothing is stored).
+
+"Content-bearing" kinds point at something a member wrote (a post, an answer). Their inbox line may show a topic
+title to the recipient, who can read it anyway; their emails never do: no email carries member content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+EMAIL_MODES = ("immediately", "daily", "weekly", "never")
+
+
+class UnknownNotificationKind(ValueError):
+    """A feature asked for a kind that is not in :data:`KINDS` (a bug in the caller, never the member's doing)."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: object  # a lazy string: the preferences page and the inbox's heading for the kind
+    content_bearing: bool
+    in_app: bool = True  # default: shown in the notification centre
+    email: str = "daily"  # default email mode, one of EMAIL_MODES
+    # One email line per kind; {count} notifications of it. No member text, no names, no group names.
+    email_one: object = ""
+    email_many: object = ""
+
+
+_ALL = (
+    Kind("mention", _l("Someone mentioned you"), True, email="immediately",
+         email_one=_l("Someone mentioned you."), email_many=_l("You were mentioned %(count)d times.")),
+    Kind("reply", _l("Replies to your topics and posts"), True, email="daily",
+         email_one=_l("You have a new reply."), email_many=_l("You have %(count)d new replies.")),
+    Kind("professional_answer", _l("Answers from a professional"), True, email="immediately",
+         email_one=_l("A professional answered your question."),
+         email_many=_l("Professionals answered %(count)d of your questions.")),
+    Kind("request_accepted", _l("Your request was accepted"), False, email="immediately",
+         email_one=_l("One of your requests was accepted."),
+         email_many=_l("%(count)d of your requests were accepted.")),
+    Kind("request_declined", _l("Your request was declined"), False, email="immediately",
+         email_one=_l("One of your requests was declined."),
+         email_many=_l("%(count)d of your requests were declined.")),
+    Kind("moderation_outcome", _l("Decisions about your posts and messages"), False, email="immediately",
+         email_one=_l("A moderator made a decision about something you wrote."),
+         email_many=_l("Moderators made %(count)d decisions about what you wrote.")),
+    Kind("appeal_outcome", _l("Answers to your appeals"), False, email="immediately",
+         email_one=_l("Your appeal has been answered."), email_many=_l("%(count)d of your appeals were answered.")),
+    Kind("request_received", _l("Requests to talk with you (professionals)"), True, email="immediately",
+         email_one=_l("Someone asked to talk with you."), email_many=_l("%(count)d people asked to talk with you.")),
+    Kind("question_waiting", _l("Questions waiting for your team (professionals)"), True, email="daily",
+         email_one=_l("A question is waiting for your team."),
+         email_many=_l("%(count)d questions are waiting for your team.")),
+    Kind("announcement", _l("New announcements in your groups"), True, email="daily",
+         email_one=_l("There is a new announcement."), email_many=_l("There are %(count)d new announcements.")),
+)  # fmt: skip
+KINDS: dict[str, Kind] = {kind.name: kind for kind in _ALL}
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise UnknownNotificationKind(
+            f"unknown notification kind {name!r}; add it to community/notifications/kinds.py first"
+        ) from None
+
+
+def email_line(name: str, count: int) -> str:
+    kind = get_kind(name)
+    return str(kind.email_one) if count == 1 else kind.email_many % {"count": count}
+
+
+# Where "Open" leads for a target that is not a forum post: (target_id, group slug) -> a path, or None. Features
+# register theirs (professionals: "question", "request"; moderation: "queue_item", "appeal"). The page behind the
+# link checks access again; a target without a registered link shows as text only.
+_TARGET_LINKS: dict[str, Callable[[int | None, str | None], str | None]] = {}
+
+
+def register_target_link(target_type: str, build: Callable[[int | None, str | None], str | None]) -> None:
+    _TARGET_LINKS[target_type] = build
+
+
+def target_link(target_type: str, target_id: int | None, group_slug: str | None) -> str | None:
+    build = _TARGET_LINKS.get(target_type)
+    return build(target_id, group_slug) if build else None
+
+
+register_target_link("announcement", lambda _id, slug: f"/g/{slug}" if slug else None)
+register_target_link("professional_request", lambda target_id, _slug: f"/professionals/requests/{target_id}")
+register_target_link(
+    "professional_question", lambda target_id, slug: f"/g/{slug}/questions/{target_id}" if slug else None
+)
+register_target_link("moderation_action", lambda target_id, _slug: f"/decisions/{target_id}")
+register_target_link("group", lambda _id, slug: f"/g/{slug}" if slug else None)

@@ -1,0 +1,239 @@
+"""What a member wants to hear about, and how: per kind (in the centre, by email), per group (muted, or an email
+mode for everything from that group), muted topics, and quiet hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from community.auth.models import User
+from community.core.errors import DomainError
+from community.extensions import db
+from community.forum.models import Post
+from community.groups.models import Group
+from community.notifications.kinds import EMAIL_MODES, KINDS, get_kind
+from community.notifications.models import (
+    GroupMailSetting,
+    GroupNotificationSetting,
+    NotificationPreference,
+    NotificationSettings,
+    TopicMute,
+)
+
+MUTE_TOPIC_LIMIT = 500  # a member's muted topics (each a row; the preferences page lists none of them)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    in_app: bool
+    email: str  # one of EMAIL_MODES
+
+
+def kind_preferences(user_id: int) -> dict[str, Delivery]:
+    """Every kind with the member's choice, or the kind's default where they chose nothing."""
+    chosen = {
+        row.kind: Delivery(row.in_app, row.email)
+        for row in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user_id))
+    }
+    return {name: chosen.get(name, Delivery(kind.in_app, kind.email)) for name, kind in KINDS.items()}
+
+
+def deliveries(
+    recipient_ids: list[int], *, kind: str, group_id: int | None, topic_id: int | None
+) -> dict[int, Delivery]:
+    """How each recipient gets a notification of ``kind``; recipients who muted its group or topic are left out.
+    Three small queries whatever the number of recipients."""
+    default = get_kind(kind)
+    if not recipient_ids:
+        return {}
+    muted_groups: set[int] = set()
+    group_email: dict[int, str | None] = {}
+    if group_id is not None:
+        for row in db.session.scalars(
+            select(GroupNotificationSetting).where(
+                GroupNotificationSetting.group_id == group_id, GroupNotificationSetting.user_id.in_(recipient_ids)
+            )
+        ):
+            if row.muted:
+                muted_groups.add(row.user_id)
+            group_email[row.user_id] = row.email
+    muted_topic: set[int] = set()
+    if topic_id is not None:
+        muted_topic = set(
+            db.session.scalars(
+                select(TopicMute.user_id).where(TopicMute.topic_id == topic_id, TopicMute.user_id.in_(recipient_ids))
+            )
+        )
+    chosen = {
+        row.user_id: row
+        for row in db.session.scalars(
+            select(NotificationPreference).where(
+                NotificationPreference.kind == kind, NotificationPreference.user_id.in_(recipient_ids)
+            )
+        )
+    }
+    result = {}
+    for user_id in recipient_ids:
+        if user_id in muted_groups or user_id in muted_topic:
+            continue
+        row = chosen.get(user_id)
+        in_app, email = (row.in_app, row.email) if row else (default.in_app, default.email)
+        if group_email.get(user_id):
+            email = group_email[user_id]
+        result[user_id] = Delivery(in_app, email)
+    return result
+
+
+def topic_of(target_type: str, target_id: int | None) -> int | None:
+    if target_id is None:
+        return None
+    if target_type == "topic":
+        return target_id
+    if target_type == "post":
+        return db.session.scalar(select(Post.topic_id).where(Post.id == target_id))
+    return None
+
+
+def save_kind_preferences(user: User, choices: Iterable[tuple[str, bool, str]]) -> None:
+    """(kind, in_app, email) for each kind the form sent. An unknown kind or mode is refused; nothing is saved
+    half-way (the caller commits once)."""
+    rows = {row.kind: row for row in db.session.scalars(select(NotificationPreference).filter_by(user_id=user.id))}
+    for kind, in_app, email in choices:
+        get_kind(kind)
+        if email not in EMAIL_MODES:
+            raise DomainError(_l("Please choose how you want emails: immediately, daily, weekly or never."))
+        row = rows.get(kind) or NotificationPreference(user_id=user.id, kind=kind)
+        row.in_app, row.email = bool(in_app), email
+        db.session.add(row)
+    db.session.flush()
+
+
+def settings_of(user_id: int) -> NotificationSettings:
+    return db.session.get(NotificationSettings, user_id) or NotificationSettings(user_id=user_id)
+
+
+def _minutes(value: str, field: str) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = time.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_l("Please give a time like 22:00."), field=field) from None
+    return parsed.hour * 60 + parsed.minute
+
+
+def save_quiet_hours(user: User, start: str, end: str) -> NotificationSettings:
+    """Quiet hours as "HH:MM" in the site's time zone; both empty turns them off."""
+    start_min, end_min = _minutes(start, "quiet_start"), _minutes(end, "quiet_end")
+    if (start_min is None) != (end_min is None):
+        raise DomainError(
+            _l("Please give both the start and the end of your quiet hours, or neither."), field="quiet_end"
+        )
+    if start_min is not None and start_min == end_min:
+        raise DomainError(_l("Quiet hours must start and end at different times."), field="quiet_end")
+    row = settings_of(user.id)
+    row.quiet_start, row.quiet_end = start_min, end_min
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
+
+
+def quiet_until(user_id: int, now: datetime) -> datetime | None:
+    """When the member's quiet hours end, if ``now`` (naive UTC) falls in them; else None."""
+    row = db.session.get(NotificationSettings, user_id)
+    if row is None or row.quiet_start is None or row.quiet_end is None:
+        return None
+    zone = _zone()
+    local = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+    minute = local.hour * 60 + local.minute
+    start, end = row.quiet_start, row.quiet_end
+    inside = start <= minute < end if start < end else (minute >= start or minute < end)
+    if not inside:
+        return None
+    end_local = local.replace(hour=end // 60, minute=end % 60, second=0, microsecond=0)
+    if end_local <= local:
+        end_local = (end_local + timedelta(days=1)).replace(hour=end // 60, minute=end % 60)
+    return end_local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def set_group_setting(user: User, group: Group, *, muted: bool, email: str | None) -> GroupNotificationSetting:
+    if email is not None and email not in EMAIL_MODES:
+        raise DomainError(_l("Please choose how you want emails: immediately, daily, weekly or never."))
+    row = db.session.scalar(select(GroupNotificationSetting).filter_by(user_id=user.id, group_id=group.id))
+    row = row or GroupNotificationSetting(user_id=user.id, group_id=group.id)
+    row.muted, row.email = muted, email
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def group_settings(user_id: int, group_ids: list[int]) -> dict[int, GroupNotificationSetting]:
+    if not group_ids:
+        return {}
+    rows = db.session.scalars(
+        select(GroupNotificationSetting).where(
+            GroupNotificationSetting.user_id == user_id, GroupNotificationSetting.group_id.in_(group_ids)
+        )
+    )
+    return {row.group_id: row for row in rows}
+
+
+def is_topic_muted(user_id: int, topic_id: int) -> bool:
+    return db.session.scalar(select(TopicMute.id).filter_by(user_id=user_id, topic_id=topic_id)) is not None
+
+
+def mute_topic(user: User, topic_id: int, *, muted: bool) -> None:
+    """Precondition: the caller checked that the member can read the topic."""
+    if not muted:
+        db.session.execute(delete(TopicMute).where(TopicMute.user_id == user.id, TopicMute.topic_id == topic_id))
+        return
+    if is_topic_muted(user.id, topic_id):
+        return
+    count = db.session.scalar(select(db.func.count()).select_from(TopicMute).where(TopicMute.user_id == user.id))
+    if (count or 0) >= MUTE_TOPIC_LIMIT:
+        raise DomainError(
+            _l("You have muted %(max)d topics, the most there can be. Unmute some first.", max=MUTE_TOPIC_LIMIT)
+        )
+    db.session.add(TopicMute(user_id=user.id, topic_id=topic_id))
+    db.session.flush()
+
+
+def group_is_sensitive(group_id: int | None) -> bool:
+    """Emails never name a sensitive group; a group is sensitive unless an admin said otherwise."""
+    if group_id is None:
+        return True
+    row = db.session.get(GroupMailSetting, group_id)
+    return row is None or row.sensitive
+
+
+def set_group_sensitive(group: Group, sensitive: bool) -> None:
+    row = db.session.get(GroupMailSetting, group.id) or GroupMailSetting(group_id=group.id)
+    row.sensitive = sensitive
+    db.session.add(row)
+    db.session.flush()
+
+
+def mute_topic_for(user: User, topic_id: int, *, muted: bool) -> str:
+    """Mute or unmute a topic the member can read; returns the group's slug. Anything else is "not found"."""
+    from community.core.errors import NotFound
+    from community.forum.models import Topic
+    from community.groups.services import open_group
+
+    topic = db.session.get(Topic, topic_id) if 0 < topic_id < 2**31 else None
+    if topic is None or topic.state != "published":
+        raise NotFound(_l("We could not find that topic. It may have been removed."))
+    group = db.session.get(Group, topic.group_id)
+    open_group(user, group.slug)  # NotFound for a group the member cannot read
+    mute_topic(user, topic_id, muted=muted)
+    return group.slug
