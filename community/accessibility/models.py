@@ -26,4 +26,6 @@ class MemberPreferences(db.Model):
     easy_read: Mapped[bool] = mapped_column(Boolean, default=False)
     # Chat: never list this member among who is online (presence:update, the chat page).
     hide_presence: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Forum: content-warning kinds (forum.writing.CONTENT_WARNINGS, comma-separated) this member keeps collapsed.
+    collapsed_warnings: Mapped[str] = mapped_column(String(200), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

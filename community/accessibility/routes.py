@@ -1,0 +1,145 @@
+"""HTTP adapters: display preferences, the language picker and the accessibility statement (all public)."""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.accessibility import bp, services
+from community.accessibility.forms import LanguageForm, PreferencesForm, text_size_choices, theme_choices
+from community.core.errors import DomainError
+from community.core.forms import language_choices
+from community.core.i18n import LANGUAGE_COOKIE
+from community.core.security import public
+from community.extensions import db
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the picker cannot be used as an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("accessibility.preferences")
+
+
+def current_display() -> services.Display:
+    """The preferences of whoever is looking: the account's, else the visitor's cookie. Once per request."""
+    if "display" not in g:
+        if current_user.is_authenticated:
+            g.display = services.for_member(current_user.id)
+        else:
+            g.display = services.from_cookie(request.cookies.get(services.COOKIE_NAME))
+    return g.display
+
+
+@bp.app_context_processor
+def display_context() -> dict:
+    def language_form() -> LanguageForm:
+        form = LanguageForm(prefix="lang")
+        form.language.choices = language_choices()
+        form.language.data = current_language()
+        return form
+
+    return {
+        "current_display": current_display,
+        "language_form": language_form,
+        "display_text_sizes": text_size_choices,
+        "display_themes": theme_choices,
+    }
+
+
+def current_language() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _remember_for_visitor(response: Response, name: str, value: str) -> Response:
+    response.set_cookie(
+        name,
+        value,
+        max_age=services.COOKIE_MAX_AGE,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=False,  # preferences.js keeps it in step with localStorage; it holds no secret
+    )
+    return response
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@public
+def preferences() -> str | Response | tuple[Response, int]:
+    form = PreferencesForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            display = services.clean(request.form)
+        except DomainError as error:
+            db.session.rollback()
+            if _wants_json():
+                return jsonify(ok=False, error=error.message), 400
+            getattr(form, error.field or "text_size").errors = [error.message]
+            status = 400
+        else:
+            if current_user.is_authenticated:
+                services.save_for_member(current_user, display)
+                db.session.commit()
+            response = (
+                jsonify(ok=True, attributes=display.html_attributes())
+                if _wants_json()
+                else redirect(_safe_next(request.args.get("next")))
+            )
+            if not _wants_json():
+                flash(_("Your display settings are saved."), "success")
+            if not current_user.is_authenticated:
+                _remember_for_visitor(response, services.COOKIE_NAME, display.to_cookie())
+            return response
+    elif request.method == "POST":
+        if _wants_json():
+            return jsonify(ok=False, error=_("The page was open too long. Reload it and try again.")), 400
+        status = 400
+    else:
+        display = current_display()
+        form.text_size.data = str(display.text_size)
+        form.theme.data = display.theme
+        form.motion.data = display.motion
+        form.dyslexia_font.data = display.dyslexia_font
+        form.wide_line_spacing.data = display.wide_line_spacing
+        form.easy_read.data = display.easy_read
+    return render_template("accessibility/preferences.html", form=form), status
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def choose_language() -> Response:
+    form = LanguageForm(prefix="lang")
+    target = _safe_next(request.args.get("next") or request.form.get("next"))
+    if not form.validate_on_submit():
+        flash(_("The page was open too long. Choose the language again."), "error")
+        return redirect(target)
+    try:
+        language = services.check_language(form.language.data or "")
+        if current_user.is_authenticated:
+            services.set_member_language(current_user, language)
+            db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(target)
+    response = redirect(target)
+    return _remember_for_visitor(response, LANGUAGE_COOKIE, language)
+
+
+@bp.route("/accessibility")
+@public
+def statement() -> str:
+    contact = current_app.config["ACCESSIBILITY_CONTACT"] or parseaddr(current_app.config["MAIL_FROM"])[1]
+    return render_template("accessibility/statement.html", contact=contact)
