@@ -378,20 +378,54 @@ def run_phase(phase: str, env: dict[str, str], ids: dict, run_dir: Path, args: a
 
 def explain(env: dict[str, str], ids: dict[str, int]) -> tuple[list[plans.PagePlans], FlaskClient]:
     """EXPLAIN every statement of the topic list (first and second page) and the topic page (two pages)."""
-    app = in_process_app(env)
-    client = app.test_client()
+    client = signed_in_client(env)
+    slug, topic = seed.BENCH_GROUP_SLUG, ids["bench_topic_id"]
+    older = re.search(r'href="([^"]*\?older=[^"]*)"', client.get(f"/g/{slug}").get_data(as_text=True))
+    paths = [f"/g/{slug}", f"/g/{slug}/t/{topic}", f"/g/{slug}/t/{topic}?after={ids['second_page_after']}"]
+    if older:
+        paths.insert(1, html.unescape(older[1]))
+    return plans.explain_pages(client.application, client, paths), client
+
+
+def signed_in_client(env: dict[str, str]) -> FlaskClient:
+    """The production app in this process, with a test client signed in as the bench member."""
+    client = in_process_app(env).test_client()
     form = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
     assert token, "no CSRF token on /login"
     answer = client.post("/login", data={"login": seed.BENCH_USERNAME, "password": seed.BENCH_PASSWORD,
                                           "csrf_token": token[1]})  # fmt: skip
     assert answer.status_code == 302, f"in-process sign-in failed with {answer.status_code}"
-    slug, topic = seed.BENCH_GROUP_SLUG, ids["bench_topic_id"]
-    older = re.search(r'href="([^"]*\?older=[^"]*)"', client.get(f"/g/{slug}").get_data(as_text=True))
-    paths = [f"/g/{slug}", f"/g/{slug}/t/{topic}", f"/g/{slug}/t/{topic}?after={ids['second_page_after']}"]
-    if older:
-        paths.insert(1, html.unescape(older[1]))
-    return plans.explain_pages(app, client, paths), client
+    return client
+
+
+def cpu_per_request(client: FlaskClient, path: str, *, requests: int = 200, runs: int = 3) -> float:
+    """In-process CPU milliseconds per GET of ``path`` (best of ``runs``): steady on a busy machine, unlike
+    requests per second. Counts this Python process only (not PostgreSQL)."""
+    for _ in range(20):
+        assert client.get(path).status_code == 200, path
+    best = float("inf")
+    for _ in range(runs):
+        started = time.process_time()
+        for _ in range(requests):
+            client.get(path)
+        best = min(best, (time.process_time() - started) / requests * 1000)
+    return best
+
+
+def cpu_table(client: FlaskClient, database_url: str, topic_id: int) -> str:
+    """The topic page, /healthz and the bare page, in-process: ``--cpu-only`` prints this instead of wrk."""
+    os.environ["BARE_DATABASE_URL"] = database_url
+    import bare_app
+
+    bare = bare_app.app.test_client()
+    rows = [
+        ("bare topic page", cpu_per_request(bare, f"/t/{topic_id}")),
+        ("Kring /healthz (signed in)", cpu_per_request(client, "/healthz")),
+        ("Kring topic page", cpu_per_request(client, f"/g/{seed.BENCH_GROUP_SLUG}/t/{topic_id}")),
+    ]
+    floor = rows[0][1]
+    return "\n".join(f"{name:28} {ms:7.2f} ms CPU/request  {ms / floor:5.1f}x bare" for name, ms in rows)
 
 
 def main() -> None:
@@ -407,6 +441,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="first phase only, one run per page")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the topic page at the end")
     parser.add_argument("--keep", action="store_true", help="keep the database (and print its URL)")
+    parser.add_argument("--cpu-only", action="store_true",
+                        help="no servers or wrk: seed, then CPU ms per request in-process (busy machines)")  # fmt: skip
     parser.add_argument(
         "--random-page-cost", type=float, help="set PostgreSQL's random_page_cost for the benchmark database "
         "(default: the server's, normally 4; 1.1 is the usual setting for SSDs)"
@@ -414,7 +450,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.repeat = 1
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.cpu_only:
         raise SystemExit("wrk is not installed. On Debian: sudo apt-get install -y wrk")
 
     server_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER_URL)
@@ -430,6 +466,14 @@ def main() -> None:
         ids = seed.timed(f"Seeded {args.base_posts:,} posts, 100 groups, 5,000 members",
                          lambda: seed.seed_base(database_url, posts=args.base_posts))  # fmt: skip
         seed.vacuum_analyze(database_url)
+        if args.cpu_only:
+            client = signed_in_client(env)
+            print(cpu_table(client, database_url, ids["bench_topic_id"]))
+            with client.application.app_context():
+                from community.extensions import db
+
+                db.engine.dispose()
+            return
         results = run_phase(f"{args.base_posts:,}", env, ids, run_dir, args)
         if not args.quick:
             seed.timed(f"Grew to {args.posts:,} posts", lambda: seed.grow(database_url, to_posts=args.posts))

@@ -24,6 +24,7 @@ from community.forum import policy
 from community.forum.models import Announcement, AnnouncementDismissal, Topic
 from community.groups.services import GroupAccess
 from community.moderation import services as moderation
+from community.notifications import forum_events as forum_notifications
 
 ANNOUNCEMENT_TITLE_MAX, ANNOUNCEMENT_BODY_MAX = 120, 5_000
 SHOWN_AT_ONCE = 3  # announcements at the top of the group page; more would push the group itself away
@@ -108,6 +109,7 @@ def create_announcement(actor: User, access: GroupAccess, *, title: str, body: s
         "announcement.created", actor_id=actor.id, target_type="announcement", target_id=announcement.id,
         group_id=group.id,
     )  # fmt: skip
+    forum_notifications.announcement_made(announcement)  # every reader hears of it (notification centre)
     return announcement
 
 

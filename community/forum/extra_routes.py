@@ -13,14 +13,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
 from wtforms import StringField, TextAreaField
 
 from community.core.errors import DomainError
 from community.core.security import member_key
 from community.extensions import db, limiter
 from community.forum import bp, coach, policy, reactions
-from community.forum.models import Announcement, Post, Topic
+from community.forum.models import Announcement
 from community.groups.services import GroupAccess, open_group
 
 Page = str | Response | tuple[str, int] | tuple[Response, int]
@@ -46,30 +45,7 @@ def _id_field(name: str) -> int:
 # --- for templates: what the topic page's posts need, once per page -----------------------------------------
 
 
-def post_extras_context(access: GroupAccess, topic: Topic, posts: list[Post]) -> dict[str, Any]:
-    """Reactions of every post in the list (ONE grouped query) and the coach's controls, decided once per page.
-
-    ``forum/_reactions.html`` and ``forum/_post_moderation.html`` read these names. Called from
-    ``write_routes.post_list_context``, so the topic page and its live fragment both have them.
-    """
-    group, membership = access.group, access.membership
-    after = request.args.get("after", 0, type=int) or 0
-    published = [post.id for post in posts if post.state == "published"]
-    may_react = policy.can_post(current_user, group, membership)
-    return {
-        "reactions": reactions.reaction_summary(published, current_user.id),
-        "may_react": may_react,
-        "may_pin": policy.can_pin(current_user, group, membership, topic),
-        # The opening post carries the topic's own controls (pin); it is first on the topic's first page.
-        "opening_post_id": posts[0].id if posts and after <= 0 else None,
-        "reaction_after": after if 0 < after < 2**31 else 0,
-        # Translated once per page, not once per post: a page of 20 posts would otherwise translate ~200 times.
-        "reaction_words": _reaction_words(),
-        "reaction_token": generate_csrf() if may_react else "",
-    }
-
-
-def _reaction_words() -> dict[str, Any]:
+def reaction_words() -> dict[str, Any]:
     return {
         "labels": {kind: str(label) for kind, label in REACTION_LABELS.items()},
         "list": _("Reactions to the post by %(name)s"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.forum.image_forms import ImageFieldsMixin
 
@@ -51,3 +52,16 @@ class EditForm(FlaskForm):
     body = _body_field(_l("Text"))
     content_warning = _warning_field()
     submit = SubmitField(_l("Save the changes"))
+
+
+class CollapsedWarningsForm(FlaskForm):
+    """The account page "Content warnings": which warnings to keep collapsed (checkboxes; none is fine).
+    Unknown values are refused by forum.warning_preferences with a message."""
+
+    collapsed_warnings = SelectMultipleField(
+        _l("Keep posts with these warnings collapsed"),
+        choices=[choice for choice in CONTENT_WARNING_CHOICES if choice.value],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )

@@ -160,6 +160,11 @@ def notify_on_publish(post: Post) -> list[int]:
 def _notify(post: Post, mentioned: Iterable[int]) -> list[int]:
     told = notifications.already_notified("mention", "post", post.id)
     recipients = [user_id for user_id in mentioned if user_id != post.author_id and user_id not in told]
+    if post.author_id is not None and recipients:
+        from community.moderation import safety  # imported late: moderation builds on the forum
+
+        blocked = safety.who_blocked(post.author_id, recipients)  # a block (issue #6): no mentions from them
+        recipients = [user_id for user_id in recipients if user_id not in blocked]
     recipients = recipients[:MENTION_LIMIT]
     notifications.notify(
         recipients,

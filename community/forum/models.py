@@ -29,6 +29,8 @@ class Topic(db.Model):
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Goes up with every change that shows on the topic's posts (forum.page_cache): the key of its cached pages.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     author = relationship("User")
     group = relationship("Group")

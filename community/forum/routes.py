@@ -1,25 +1,106 @@
-"""HTTP adapters for reading the forum."""
+"""HTTP adapters for reading the forum: the topic page and the posts forum.js adds to it live.
+
+Both show posts through ``forum.topic_view``: the shared part from the cache (per topic version), then the
+reader's own bits on top. See ``docs/performance.md`` ("Forum") for why.
+"""
 
 from __future__ import annotations
 
-from flask import render_template, request
-from flask_login import current_user
+from typing import Any
 
-from community.forum import bp, services
-from community.forum.write_routes import topic_page_context
-from community.groups.services import open_group
+from flask import render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from community.auth.models import User
+from community.forum import bp, policy, reading_state, services, topic_view, writing
+from community.forum.forms import ReplyForm
+from community.forum.models import Topic
+from community.forum.page_cache import page_cache
+from community.forum.write_routes import _id_arg, _topic_url
+from community.groups.services import GroupAccess, open_group
+from community.moderation.safety import muted_author_ids
 
 
 @bp.route("/g/<slug>/t/<int:topic_id>")
 def topic_page(slug: str, topic_id: int) -> str:
     access = open_group(current_user, slug)
     topic = services.open_topic(access, topic_id)
-    posts, has_more = services.topic_posts(topic, after_id=request.args.get("after", 0, type=int) or 0)
-    return render_template(
-        "forum/topic.html",
-        access=access,
-        topic=topic,
-        posts=posts,
-        has_more=has_more,
-        **topic_page_context(access, topic, posts, has_more),  # held posts, reply form, reading position
+    context = topic_page_context(
+        current_user, access, topic, after=_id_arg(request.args, "after"), quote_id=_id_arg(request.args, "quote")
     )
+    return render_template("forum/topic.html", access=access, topic=topic, **context)
+
+
+@bp.route("/g/<slug>/t/<int:topic_id>/posts")
+def posts_fragment(slug: str, topic_id: int) -> str:
+    """Published posts after ``?after=<id>`` as list items, rendered here, for forum.js to add to the page."""
+    access = open_group(current_user, slug)
+    topic = services.open_topic(access, topic_id)
+    shared = topic_view.shared_posts(current_user, access, topic, after=_id_arg(request.args, "after"))
+    overlay = topic_view.overlay_for(
+        current_user, access, shared.pieces, generate_csrf(), muted=muted_author_ids(current_user)
+    )
+    return topic_view.compose(shared.pieces, overlay)
+
+
+def topic_page_context(actor: User, access: GroupAccess, topic: Topic, *, after: int, quote_id: int) -> dict[str, Any]:
+    """Everything ``forum/topic.html`` shows besides the topic: the posts (shared part cached, the reader's
+    held posts and own bits added), the reply form (with a quote when ``?quote=<post id>``), the reading
+    position and its "first unread" link."""
+    shared = topic_view.shared_posts(actor, access, topic, after=after)
+    ids = shared.ids
+    pieces = list(shared.pieces)
+    held = writing.held_posts_for(actor, access, topic, after_id=after, until_id=ids[-1] if shared.has_more else None)
+    if held:
+        kind = topic_view.reader_kind(actor, access, topic)
+        pieces += topic_view.render_pieces(access, topic, held, after=after, kind=kind, held=True)
+        pieces.sort(key=lambda piece: piece.id)
+    token = generate_csrf()
+    overlay = topic_view.overlay_for(actor, access, pieces, token, muted=muted_author_ids(actor))
+    may_reply = policy.can_reply(actor, access.group, access.membership, topic)
+    may_post_as_coach = policy.can_post_as_coach(actor, access.group, access.membership)
+    quote = writing.quote_for(access, topic, quote_id) if may_reply and quote_id else ""
+    position = reading_state.reading_position(actor, topic)
+    first_unread_url = None
+    if position.last_read_post_id is not None and position.first_unread_id is not None:
+        first_unread_url = (
+            f"#post-{position.first_unread_id}"
+            if position.first_unread_id in ids
+            else _topic_url(
+                access.group.slug, topic.id, after=position.first_unread_id - 1, post_id=position.first_unread_id
+            )
+        )
+    return {
+        "posts_html": topic_view.compose(pieces, overlay),
+        "last_post_id": ids[-1] if ids else 0,
+        "has_more": shared.has_more,
+        "after": after,
+        "may_reply": may_reply,
+        "reply_form_html": _reply_form_html(access, topic, quote, may_post_as_coach, token) if may_reply else "",
+        "first_unread_url": first_unread_url,
+        "last_read_post_id": position.last_read_post_id or 0,
+    }
+
+
+def _reply_form_html(access: GroupAccess, topic: Topic, quote: str, may_post_as_coach: bool, token: str) -> Markup:
+    """The empty reply form is the same for every reader of a kind but its CSRF token: rendered once per topic,
+    language and kind, and kept with the token cut out. With a quote it is rendered for this request."""
+
+    def render() -> str:
+        form = ReplyForm(formdata=None, data={"body": quote})
+        return render_template(
+            "forum/_reply_form.html", access=access, topic=topic, reply_form=form, may_post_as_coach=may_post_as_coach
+        )
+
+    if quote:
+        return Markup(render())  # noqa: S704 (rendered by Jinja with autoescape)
+    key = ("reply-form", access.group.slug, topic.id, str(get_locale()), may_post_as_coach)
+    cache = page_cache()
+    parts = cache.get(key)
+    if parts is None:
+        parts = tuple(render().split(token))
+        cache.put(key, parts)
+    return Markup(token.join(parts))  # noqa: S704 (rendered by Jinja with autoescape; the token is the session's)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import joinedload
 
 from community.core.errors import NotFound
@@ -105,12 +105,3 @@ def topic_posts(topic: Topic, *, after_id: int = 0) -> tuple[list[Post], bool]:
         .limit(POSTS_PER_PAGE + 1)
     ).all()
     return list(rows[:POSTS_PER_PAGE]), len(rows) > POSTS_PER_PAGE
-
-
-def count_published_topics(access: GroupAccess) -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Topic).where(Topic.group_id == access.group.id, Topic.state == "published")
-        )
-        or 0
-    )

@@ -17,11 +17,12 @@ from flask_wtf import FlaskForm
 from community.core.errors import DomainError
 from community.core.security import member_key
 from community.extensions import db, limiter
-from community.forum import bp, extra_routes, images, policy, reading_state, services, writing
+from community.forum import bp, images, policy, reading_state, services, writing
 from community.forum.forms import EditForm, ReplyForm, TopicForm
 from community.forum.image_forms import image_inputs
-from community.forum.models import Post, Topic
+from community.forum.models import Topic
 from community.groups.services import GroupAccess, open_group
+from community.moderation.personal_details import PersonalDetailsWarning
 
 Page = str | Response | tuple[str, int]
 
@@ -94,13 +95,25 @@ def topic_list_extras(access: GroupAccess, topics: list[Topic]) -> dict[str, Any
 # --- shared by the pages ---------------------------------------------------------------------------------------
 
 
+def _confirmed() -> bool:
+    """The writer pressed "Publish anyway" on the personal-details warning."""
+    return request.form.get("confirm_personal_details") == "1"
+
+
 def _show_error(form: FlaskForm, error: DomainError, default_field: str) -> str | None:
-    """Put the service's reason next to its field; a reason about no field comes back for the top of the form."""
+    """Put the service's reason next to its field; a reason about no field comes back for the top of the form.
+    A personal-details warning is no error: the template shows it with "Edit" and "Publish anyway"."""
+    if isinstance(error, PersonalDetailsWarning):
+        return None
     if error.field is None:
         return error.message
     field = getattr(form, error.field, None) or getattr(form, default_field)
     field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     return None
+
+
+def _warning_of(error: DomainError) -> str | None:
+    return error.message if isinstance(error, PersonalDetailsWarning) else None
 
 
 def _id_arg(values: Any, name: str) -> int:
@@ -130,52 +143,6 @@ def _written(access: GroupAccess, result: writing.WriteResult, published_message
     )
 
 
-def post_list_context(access: GroupAccess, topic: Topic, posts: list[Post]) -> dict[str, Any]:
-    """What ``forum/_post.html`` needs for a list of posts, worked out once per page (no query per post)."""
-    group, membership = access.group, access.membership
-    may_see_revisions = policy.can_see_revisions(current_user, group, membership)
-    return {
-        "may_quote": policy.can_reply(current_user, group, membership, topic),
-        "editable_ids": {post.id for post in posts if policy.can_edit_post(current_user, group, membership, post)},
-        "revised_ids": writing.revised_post_ids([post.id for post in posts]) if may_see_revisions else set(),
-        # Reactions (one grouped query for the whole list) and the coach's controls: forum.extra_routes.
-        **extra_routes.post_extras_context(access, topic, posts),
-    }
-
-
-def topic_page_context(access: GroupAccess, topic: Topic, posts: list[Post], has_more: bool) -> dict[str, Any]:
-    """The writing side of the topic page: held posts the reader may see, the reply form (with a quote when
-    ``?quote=<post id>``), the reading position and its "first unread" link. Called by ``routes.topic_page``."""
-    after = _id_arg(request.args, "after")
-    until = posts[-1].id if has_more and posts else None
-    held = writing.held_posts_for(current_user, access, topic, after_id=after, until_id=until)
-    shown = sorted([*posts, *held], key=lambda post: post.id)
-    may_reply = policy.can_reply(current_user, access.group, access.membership, topic)
-    quote_id = _id_arg(request.args, "quote")
-    quote = writing.quote_for(access, topic, quote_id) if may_reply and quote_id else ""
-    position = reading_state.reading_position(current_user, topic)
-    first_unread_url = None
-    if position.last_read_post_id is not None and position.first_unread_id is not None:
-        on_this_page = any(post.id == position.first_unread_id for post in posts)
-        first_unread_url = (
-            f"#post-{position.first_unread_id}"
-            if on_this_page
-            else _topic_url(
-                access.group.slug, topic.id, after=position.first_unread_id - 1, post_id=position.first_unread_id
-            )
-        )
-    return {
-        "shown_posts": shown,
-        "after": after,
-        "may_reply": may_reply,
-        "reply_form": ReplyForm(formdata=None, data={"body": quote}),
-        "may_post_as_coach": policy.can_post_as_coach(current_user, access.group, access.membership),
-        "first_unread_url": first_unread_url,
-        "last_read_post_id": position.last_read_post_id or 0,
-        **post_list_context(access, topic, shown),
-    }
-
-
 # --- new topic -------------------------------------------------------------------------------------------------
 
 
@@ -183,7 +150,7 @@ def topic_page_context(access: GroupAccess, topic: Topic, posts: list[Post], has
 @limiter.limit("20 per minute", key_func=member_key, methods=["POST"])
 def new_topic(slug: str) -> Page:
     access = open_group(current_user, slug)
-    form, form_error = TopicForm(), None
+    form, form_error, warning = TopicForm(), None, None
     if form.validate_on_submit():
         try:
             result = writing.create_topic(
@@ -193,11 +160,12 @@ def new_topic(slug: str) -> Page:
                 body=form.body.data,
                 content_warning=form.content_warning.data,
                 as_coach=form.as_coach.data,
+                confirm_personal_details=_confirmed(),
             )
             images.attach_images(current_user, access, result.post, *image_inputs(form))
         except DomainError as error:
             db.session.rollback()
-            form_error = _show_error(form, error, "body")
+            form_error, warning = _show_error(form, error, "body"), _warning_of(error)
         else:
             db.session.commit()
             return _written(access, result, _("Your topic is published."), draft_key(slug, "new"))
@@ -206,6 +174,7 @@ def new_topic(slug: str) -> Page:
         access=access,
         form=form,
         form_error=form_error,
+        personal_details_warning=warning,
         may_post=policy.can_post(current_user, access.group, access.membership),
         may_post_as_coach=policy.can_post_as_coach(current_user, access.group, access.membership),
     )
@@ -219,7 +188,7 @@ def new_topic(slug: str) -> Page:
 @limiter.limit("60 per minute", key_func=member_key, methods=["POST"])
 def reply(slug: str, topic_id: int) -> Page:
     access = open_group(current_user, slug)
-    form, form_error = ReplyForm(), None
+    form, form_error, warning = ReplyForm(), None, None
     if form.validate_on_submit():
         try:
             result = writing.reply(
@@ -229,13 +198,14 @@ def reply(slug: str, topic_id: int) -> Page:
                 body=form.body.data,
                 content_warning=form.content_warning.data,
                 as_coach=form.as_coach.data,
+                confirm_personal_details=_confirmed(),
             )
             images.attach_images(current_user, access, result.post, *image_inputs(form))
         except DomainError as error:
             if error.status_code == 404:
                 raise
             db.session.rollback()
-            form_error = _show_error(form, error, "body")
+            form_error, warning = _show_error(form, error, "body"), _warning_of(error)
         else:
             db.session.commit()
             return _written(access, result, _("Your reply is published."), draft_key(slug, "t", topic_id))
@@ -246,6 +216,7 @@ def reply(slug: str, topic_id: int) -> Page:
         topic=topic,
         reply_form=form,
         form_error=form_error,
+        personal_details_warning=warning,
         may_reply=policy.can_reply(current_user, access.group, access.membership, topic),
         may_post_as_coach=policy.can_post_as_coach(current_user, access.group, access.membership),
     )
@@ -266,9 +237,9 @@ def edit_post(slug: str, post_id: int) -> Page:
             "body": view.post.body_source,
             "content_warning": view.post.content_warning,
         }
-        form, form_error = EditForm(formdata=None, data=current), None
+        form, form_error, warning = EditForm(formdata=None, data=current), None, None
     else:
-        form, form_error = EditForm(), None
+        form, form_error, warning = EditForm(), None, None
         if form.validate_on_submit():
             try:
                 result = writing.edit_post(
@@ -278,15 +249,23 @@ def edit_post(slug: str, post_id: int) -> Page:
                     body=form.body.data,
                     content_warning=form.content_warning.data,
                     title=form.title.data if view.is_opening_post else None,
+                    confirm_personal_details=_confirmed(),
                 )
             except DomainError as error:
                 db.session.rollback()
-                form_error = _show_error(form, error, "body")
+                form_error, warning = _show_error(form, error, "body"), _warning_of(error)
             else:
                 db.session.commit()
                 message = _("Your changes are saved.") if result.changed else _("Nothing was changed.")
                 return _written(access, result, message, draft_key(slug, "e", post_id))
-    html = render_template("forum/edit.html", access=access, view=view, form=form, form_error=form_error)
+    html = render_template(
+        "forum/edit.html",
+        access=access,
+        view=view,
+        form=form,
+        form_error=form_error,
+        personal_details_warning=warning,
+    )
     return html, 400 if request.method == "POST" else 200
 
 
@@ -322,19 +301,3 @@ def mark_read(slug: str, topic_id: int) -> Page:
         flash(_("Marked as read."), "info")
     after = _id_arg(request.form, "after")
     return redirect(_topic_url(slug, topic_id, after=after), 303)
-
-
-@bp.route("/g/<slug>/t/<int:topic_id>/posts")
-def posts_fragment(slug: str, topic_id: int) -> str:
-    """Published posts after ``?after=<id>`` as list items, rendered here, for forum.js to add to the page."""
-    access = open_group(current_user, slug)
-    topic = services.open_topic(access, topic_id)
-    posts, has_more = services.topic_posts(topic, after_id=_id_arg(request.args, "after"))
-    return render_template(
-        "forum/_posts_fragment.html",
-        access=access,
-        topic=topic,
-        shown_posts=posts,
-        has_more=has_more,
-        **post_list_context(access, topic, posts),
-    )

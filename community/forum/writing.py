@@ -26,7 +26,9 @@ from community.forum import mentions, policy
 from community.forum.models import Post, PostRevision, Topic
 from community.forum.services import BODY_MAX, POSTS_PER_PAGE, TITLE_MAX
 from community.groups.services import GroupAccess
+from community.moderation import conflict
 from community.moderation import services as moderation
+from community.notifications import forum_events as forum_notifications
 
 TITLE_MIN = 3
 # The fixed set a writer chooses from; stored as these words (the demo and older posts use them too).
@@ -117,8 +119,19 @@ def _as_coach(actor: User, access: GroupAccess, requested: bool) -> bool:
     return bool(requested) and policy.can_post_as_coach(actor, access.group, access.membership)
 
 
-def _screen(actor: User, access: GroupAccess, text: str, kind: str) -> moderation.Screening:
-    screening = moderation.screen(actor, access.group, access.membership, text, kind=kind)
+def _screen(
+    actor: User,
+    access: GroupAccess,
+    text: str,
+    kind: str,
+    place: tuple[str, int] | None = None,
+    confirm: bool | None = None,
+) -> moderation.Screening:
+    """Refusals become a DomainError. ``confirm``: None for callers that cannot ask the writer about personal
+    details (no warning); False raises a ``PersonalDetailsWarning`` when the text seems to contain some."""
+    screening = moderation.screen(
+        actor, access.group, access.membership, text, kind=kind, place=place, personal_details_confirmed=confirm
+    )
     if screening.verdict == moderation.REFUSE:
         raise DomainError(screening.reason, field="body")
     return screening
@@ -135,11 +148,12 @@ def create_topic(
     body: str,
     content_warning: str = "",
     as_coach: bool = False,
+    confirm_personal_details: bool | None = None,
 ) -> WriteResult:
     """Open a topic with its first post. Precondition: ``access`` is the actor's (from ``open_group``)."""
     _check_can_post(actor, access)
     title, text, warning = clean_title(title), clean_body(body), clean_warning(content_warning)
-    screening = _screen(actor, access, f"{title}\n{text}", "topic")
+    screening = _screen(actor, access, f"{title}\n{text}", "topic", confirm=confirm_personal_details)
     now = utcnow()
     topic = Topic(
         group_id=access.group.id,
@@ -163,18 +177,22 @@ def reply(
     body: str,
     content_warning: str = "",
     as_coach: bool = False,
+    confirm_personal_details: bool | None = None,
 ) -> WriteResult:
     """Answer a published topic of the actor's group. Others reading the topic hear of it after the commit."""
     topic = _published_topic(access, topic_id)
     _check_can_post(actor, access)
     text, warning = clean_body(body), clean_warning(content_warning)
-    screening = _screen(actor, access, text, "reply")
+    conflict.check_topic_slow_mode(actor, access.membership, topic.id)
+    screening = _screen(actor, access, text, "reply", ("topic", topic.id), confirm_personal_details)
     post = _add_post(actor, access, topic, text, warning, _as_coach(actor, access, as_coach), screening)
     if screening.verdict == moderation.PUBLISH:
         topic.reply_count += 1
         topic.last_activity_at = post.created_at
         # Ids only: each reader fetches the post through the page, which checks what they may see.
         queue_event("forum:post", {"topic_id": topic.id, "post_id": post.id}, room=group_room(access.group.id))
+        forum_notifications.post_published(post)  # the topic's author and earlier writers hear of the reply
+        conflict.after_write(access.group, ("topic", topic.id))  # a heated thread alerts its moderators
     return WriteResult(post, topic, screening.state, screening.notices, page_after=page_start_for(post))
 
 
@@ -258,6 +276,7 @@ def edit_post(
     body: str,
     content_warning: str = "",
     title: str | None = None,
+    confirm_personal_details: bool | None = None,
 ) -> WriteResult:
     """Change a post's text (and, for a topic's first post, its title). The previous text is kept as a
     ``PostRevision`` for moderators; the new text is screened (kind "edit") and rendered again.
@@ -273,7 +292,8 @@ def edit_post(
     title_changed = new_title != topic.title
     if text == post.body_source and warning == post.content_warning and not title_changed:
         return WriteResult(post, topic, post.state, page_after=_page_of(post), changed=False)
-    screening = _screen(actor, access, f"{new_title}\n{text}" if title_changed else text, "edit")
+    edited_text = f"{new_title}\n{text}" if title_changed else text
+    screening = _screen(actor, access, edited_text, "edit", ("topic", topic.id), confirm_personal_details)
 
     now = utcnow()
     db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_source=post.body_source, created_at=now))

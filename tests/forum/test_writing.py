@@ -152,7 +152,9 @@ def test_a_reply_is_published_counted_and_announced_to_the_group_by_ids_only(wor
         assert db.session.get(Topic, topic_id).reply_count == 1
     assert response.headers["Location"] == f"/g/{world.slug}/t/{topic_id}#post-{post.id}"
     events = [(event["name"], event["args"][0]) for event in socket.get_received()]
-    assert events == [("forum:post", {"topic_id": topic_id, "post_id": post.id})]
+    # Noor opened the topic, so she is also told of the reply (issue #10): ids and a count only.
+    assert events == [("forum:post", {"topic_id": topic_id, "post_id": post.id}),
+                      ("notification:new", {"count": 1, "kind": "reply"})]  # fmt: skip
     socket.disconnect()
     assert "Earplugs and a sleep mask." in page(noor, f"/g/{world.slug}/t/{topic_id}")
 
@@ -416,7 +418,7 @@ def test_an_edit_goes_through_the_screen_and_may_be_held(world, monkeypatch):
     reply_id = world.reply("sam", topic_id, body="Before")
     kinds = []
 
-    def hold(actor, group, membership, text, *, kind):
+    def hold(actor, group, membership, text, *, kind, **_options):
         kinds.append(kind)
         return moderation.Screening(moderation.HOLD, "Checked first.")
 
