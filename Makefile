@@ -8,7 +8,7 @@ PORT ?= 5000
 # Socket.IO accepts only this origin, so it must match where the server listens.
 export BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test demo lint format serve-check clean
+.PHONY: run test demo lint format serve-check clean translations compile-translations
 
 # Reinstall only when a requirements file changes (the stamp files record the last install).
 $(VENV)/.installed-runtime: requirements.txt
@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-run: $(VENV)/.installed-runtime
+run: $(VENV)/.installed-runtime compile-translations
 	$(FLASK) db upgrade
 	@$(FLASK) setup-link
 	@echo "Demo community: run 'make demo' in another terminal (accounts are listed in README.md)."
@@ -28,11 +28,11 @@ run: $(VENV)/.installed-runtime
 	exec $(BIN)/gunicorn --worker-class gevent --workers 1 --no-control-socket \
 		--bind $(HOST):$(PORT) --access-logfile - --access-logformat '%(m)s %(U)s %(s)s %(M)sms' wsgi:app
 
-demo: $(VENV)/.installed-runtime
+demo: $(VENV)/.installed-runtime compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev compile-translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -44,6 +44,16 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Translations (docs/accessibility.md): the .po files are the source; the .mo files are built, never committed.
+# `make translations` re-extracts every string into messages.pot and merges it into each language's .po.
+translations: $(VENV)/.installed-runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Kring --copyright-holder "Kring contributors" -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
+
+compile-translations: $(VENV)/.installed-runtime
+	$(BIN)/pybabel compile -d translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

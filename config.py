@@ -104,10 +104,105 @@ class Config:
     CHAT_SEND_RATE = "10 per 10 seconds"
     CHAT_PRESENCE_DELAY = 1.0
 
+    # --- Moderation pipeline rules (issue #6 part A) ---
+    # New members: fewer than MODERATION_NEW_MEMBER_POSTS published posts in the group, or joined fewer than
+    # MODERATION_NEW_MEMBER_DAYS days ago. They may put at most this many links / @mentions in one post or
+    # message (a group's moderation settings can override the two counts).
+    MODERATION_NEW_MEMBER_POSTS = 5
+    MODERATION_NEW_MEMBER_DAYS = 7
+    MODERATION_NEW_MEMBER_MAX_LINKS = 1
+    MODERATION_NEW_MEMBER_MAX_MENTIONS = 3
+    # Regex filters: longest pattern, and the longest text a regex is run on (the rest is not searched).
+    MODERATION_REGEX_MAX_LENGTH = 200
+    MODERATION_REGEX_TEXT_MAX = 20_000
+    # Heated threads: CONFLICT_SIGNALS reports or filter hits in one topic/room within CONFLICT_WINDOW_MINUTES,
+    # or CONFLICT_BACK_AND_FORTH alternating posts between the same two members within that window.
+    CONFLICT_WINDOW_MINUTES = 10
+    CONFLICT_SIGNALS = 3
+    CONFLICT_BACK_AND_FORTH = 8
+    CONFLICT_SLOW_MODE_SECONDS = 60
+    # --- end of moderation pipeline rules ---
+
+    # Accessibility (issue #8): where the accessibility statement tells people to report a barrier. An email
+    # address (shown as a mail link); empty: the address in MAIL_FROM.
+    ACCESSIBILITY_CONTACT = ""
+
+    # --- Professionals (issue #9; community/professionals) ---
+    PROFESSIONAL_OPEN_REQUESTS_MAX = 2  # open "I'd like to talk with ..." requests one member may have at once
+    # Profile photos, outside static/ and outside UPLOAD_DIR (whose sweep removes files no post names).
+    # Empty: "<UPLOAD_DIR>-professionals", next to UPLOAD_DIR.
+    PROFESSIONAL_PHOTO_DIR = ""
+    # --- end of professionals ---
+
     SETUP_TOKEN_MINUTES = 24 * 60
     STAFF_TWO_FACTOR_REQUIRED = False
     DEMO_ALLOWED = True
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # --- Consent and privacy (issue #7; docs/privacy.md) ---
+    # Younger than this (this year minus year of birth): a parent or guardian confirms by email link.
+    MINOR_CONSENT_AGE = 16
+    GUARDIAN_LINK_HOURS = 7 * 24
+    # Exports: offered this long, then deleted. Accounts with more items than the threshold are built in the
+    # background by `flask privacy build-exports` (run it from cron or a systemd timer).
+    EXPORT_TTL_HOURS = 72
+    EXPORT_INLINE_MAX_ITEMS = 2000
+    EXPORT_DIR = ""  # empty: instance/exports (never under static/)
+    # Instance defaults for retention (days; 0 = keep); a group's own setting wins. `flask retention run`.
+    RETENTION_CHAT_DAYS = 0
+    RETENTION_POSTS_DAYS = 0
+    # Shown in the access log as "on behalf of" and in the register of processing. Empty: "Kring".
+    ORGANISATION_NAME = ""
+
+    # --- Notifications and email (issue #10; community/notifications) ---
+    NOTIFICATIONS_KEEP_DAYS = 90  # `flask notifications prune` removes older notifications
+    NOTIFICATIONS_MAX_ATTEMPTS = 8  # an email is tried this often (back-off doubling) before it counts as failed
+    NOTIFICATIONS_RETRY_BASE_SECONDS = 60
+    NOTIFICATIONS_RETRY_MAX_SECONDS = 6 * 3600
+    # A row left "sending" this long (the sender crashed mid-send) is taken again by the next run.
+    NOTIFICATIONS_SENDING_STALE_SECONDS = 3600
+    # --- Staff insight (issue #10; community/insight) ---
+    INSIGHT_MIN_PEOPLE = 5  # figures about fewer people than this show as "fewer than 5"
+    INSIGHT_MAX_RANGE_DAYS = 366
+
+    # --- Safeguarding (issue #6 part B; community/moderation/safeguarding, docs/moderation.md) ---
+    # Helplines shown to a writer whose text reads like a crisis, and on /help. Each: name, phones (a list),
+    # url, chat (may be empty), hours, when ("acute" for emergency numbers, else "support"), languages (empty:
+    # everyone), country, topics (the safeguarding categories it is the first line for: suicide, self_harm,
+    # abuse, medical_emergency). To replace the list, name a TOML file of [[helpline]] tables with the same
+    # keys in SAFEGUARDING_HELPLINES_FILE: an environment variable cannot hold this list.
+    SAFEGUARDING_HELPLINES: list = [
+        {"name": "112", "phones": ["112"], "url": "", "chat": "", "hours": "24/7", "when": "acute",
+         "country": "NL", "description": "Emergency services: when someone is in danger right now."},
+        {"name": "113 Zelfmoordpreventie", "phones": ["113", "0800-0113"], "url": "https://www.113.nl",
+         "chat": "113.nl", "hours": "24/7", "when": "support", "country": "NL", "topics": ["suicide", "self_harm"],
+         "description": "When you think about suicide, or worry about someone who does. Free and anonymous."},
+        {"name": "De Kindertelefoon", "phones": ["0800-0432"], "url": "https://www.kindertelefoon.nl", "chat": "",
+         "hours": "Every day, 11:00 to 21:00", "when": "support", "country": "NL", "topics": ["abuse"],
+         "description": "For children and young people, about anything. Free and anonymous."},
+        {"name": "Veilig Thuis", "phones": ["0800-2000"], "url": "https://www.veiligthuis.nl", "chat": "",
+         "hours": "24/7", "when": "support", "country": "NL", "topics": ["abuse"],
+         "description": "Advice and reports about domestic violence and child abuse. Free."},
+    ]  # fmt: skip
+    SAFEGUARDING_HELPLINES_FILE = ""
+    # Response clock per severity (minutes from opening until a moderator should have taken the case).
+    SAFEGUARDING_ACUTE_RESPONSE_MINUTES = 15
+    SAFEGUARDING_CONCERN_RESPONSE_MINUTES = 4 * 60
+    # Nobody took an open case within this many minutes: `flask safeguarding escalate` emails the moderators.
+    SAFEGUARDING_EMAIL_AFTER_MINUTES = 15
+
+    # --- Queue, reports and actions (issue #6 part C; community/moderation, docs/moderation.md) ---
+    # A published post or message is hidden, pending review, once this many distinct members reported it
+    # (0: never hidden automatically). The instance default; a group may have its own.
+    REPORT_HIDE_THRESHOLD = 3
+    # --- end of queue, reports and actions ---
+
+    # --- Forum topic-page cache (issue #4; community/forum/page_cache.py, docs/performance.md) ---
+    # Rendered pages of posts kept per process, keyed by the topic's version (so never stale after a change).
+    # ENTRIES: how many (0 switches the cache off); SECONDS: the longest a new display name takes to show.
+    FORUM_PAGE_CACHE_ENTRIES = 512
+    FORUM_PAGE_CACHE_SECONDS = 120
+    # --- end of forum topic-page cache ---
 
     def __init__(self) -> None:
         for name in dir(self):

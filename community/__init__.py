@@ -41,14 +41,38 @@ def create_app(config: Config | None = None) -> Flask:
     limit_websocket_messages(app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])
     socket_registry.init_app(app)
 
-    from community import admin, auth, chat, errors, forum, groups, health, notifications
+    from community import admin, auth, chat, consent, errors, forum, groups, health, moderation, notifications, privacy
     from community.auth import events as auth_events
     from community.chat import events as chat_events
 
     for blueprint in (health.bp, auth.bp, groups.bp, forum.bp, chat.bp, admin.bp, notifications.bp):
         app.register_blueprint(blueprint)
+    from community.moderation import routes as _moderation_routes  # noqa: F401  (issue #6 C; imported late: cycle)
+    from community.moderation.safeguarding import wiring as safeguarding  # issue #6 B: cases, /help, alerts
+
+    safeguarding.init_app(app, socketio)
+    app.register_blueprint(moderation.bp)
+    from community import accessibility  # issue #8: display preferences, language picker, statement
+
+    accessibility.init_app(app)
+    from community import professionals  # issue #9: professionals' profiles, requests, questions
+
+    app.register_blueprint(professionals.bp)
+    # issue #7 (consent, privacy): imported above, before the loop, because both add pages to admin.bp.
+    app.register_blueprint(consent.bp)  # consent gates, documents, guardian links
+    app.register_blueprint(privacy.bp)  # issue #7: privacy page, export, erasure
+    privacy.register_cli(app)  # flask privacy build-exports, flask retention run
+    from community import insight  # issue #10: staff insight (/insight); notifications CLI is on notifications.bp
+
+    app.register_blueprint(insight.bp)
     errors.init_app(app)
     auth_events.register(socketio)
     chat_events.register(socketio)
+    from community.moderation import events as moderation_events
+
+    moderation_events.register(socketio)
     admin.register_cli(app)
+    from community.moderation.actions_expiry import register_cli as moderation_cli  # issue #6 C
+
+    moderation_cli(app)
     return app

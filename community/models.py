@@ -5,14 +5,32 @@ from community.auth.models import SetupToken, User, UserSession
 from community.auth.reset_models import PasswordResetToken
 from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
 from community.chat.models import ChatRead, Conversation, ConversationParticipant, Message
-from community.consent.models import ConsentDocument, ConsentRecord, ConsentVersion
+from community.consent.models import (
+    ConsentDocument,
+    ConsentRecord,
+    ConsentVersion,
+    GuardianConfirmation,  # noqa: F401  (issue #7)
+)
 from community.core.audit import AuditEntry
 from community.forum.image_models import PostImage
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Reaction, Topic
 from community.forum.read_models import TopicRead
 from community.groups.models import Group, Invitation, Membership
-from community.moderation.models import QueueItem, Report
-from community.notifications.models import Notification
+from community.insight.models import HandoverNote, PilotGoal  # noqa: F401  (issue #10)
+from community.moderation.filter_models import GroupModerationSettings, KeywordFilter, TopicSlowMode
+from community.moderation.models import Appeal, MemberRelation, ModerationAction, ModeratorNote, QueueItem, Report  # noqa: F401  (issue #6 C)
+from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
+from community.notifications.models import DigestRun, EmailOutbox, MailProblem, Notification  # noqa: F401  (issue #10)
+from community.privacy.access_log import AccessLogEntry  # noqa: F401  (issue #7)
+from community.privacy.models import DataExport  # noqa: F401  (issue #7)
+from community.professionals.models import (  # noqa: F401  (issue #9)
+    ProfessionalProfile,
+    ProfessionalQuestion,
+    ProfessionalRequest,
+    ProfileLanguage,
+    ProfileSpecialty,
+    Specialty,
+)  # fmt: skip
 
 __all__ = [
     "Announcement",
@@ -25,7 +43,9 @@ __all__ = [
     "Conversation",
     "ConversationParticipant",
     "Group",
+    "GroupModerationSettings",
     "Invitation",
+    "KeywordFilter",
     "MemberPreferences",
     "Membership",
     "Message",
@@ -38,9 +58,12 @@ __all__ = [
     "Reaction",
     "RecoveryCode",
     "Report",
+    "SafeguardingCase",
+    "SafeguardingNote",
     "SetupToken",
     "Topic",
     "TopicRead",
+    "TopicSlowMode",
     "TwoFactorSetting",
     "User",
     "UserSession",

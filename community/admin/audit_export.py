@@ -21,13 +21,13 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _lines(action: str, group_id: int | None) -> Iterator[str]:
+def _lines(action: str, group_id: int | None, search: dict) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     before: int | None = None
     while True:
-        rows, before = queries.audit_rows(before_id=before, action=action, group_id=group_id, limit=BATCH)
+        rows, before = queries.audit_rows(before_id=before, action=action, group_id=group_id, limit=BATCH, **search)
         for row in rows:
             entry = row.entry
             writer.writerow(
@@ -52,7 +52,8 @@ def _lines(action: str, group_id: int | None) -> Iterator[str]:
             return
 
 
-def audit_csv_response(*, action: str, group_id: int | None) -> Response:
-    response = Response(stream_with_context(_lines(action, group_id)), mimetype="text/csv")
+def audit_csv_response(*, action: str, group_id: int | None, **search: object) -> Response:
+    """``search``: the optional filters of ``queries.audit_rows`` (actor, target_type, target_id, since, until)."""
+    response = Response(stream_with_context(_lines(action, group_id, search)), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="kring-audit.csv"'
     return response

@@ -167,11 +167,17 @@ def seed_demo() -> list[str]:
     admin = people["admin"]
     if not admin.is_admin:  # "admin" was taken by a non-admin account; act as any real admin instead
         admin = db.session.scalar(select(User).where(User.is_admin.is_(True)).limit(1)) or admin
+    from community.consent import demo as consent_demo  # issue #7: documents and agreement, or sign-in stops
+
+    consent_demo.seed(admin, list(people.values()))
     young, _ = _group(admin, YOUNG, people)
     parents, _ = _group(admin, PARENTS, people)
     for group, seed in ((young, _seed_young_people), (parents, _seed_parents)):
         if not db.session.scalar(select(func.count()).select_from(Topic).where(Topic.group_id == group.id)):
             seed(group, people)
+    from community.professionals import demo as professionals_demo  # issue #9: approved professional profiles
+
+    professionals_demo.seed(admin, people)
     db.session.commit()
     shown = "the DEMO_PASSWORD you set" if os.environ.get("DEMO_PASSWORD") else f"'{password}'"
     return [

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -28,14 +30,14 @@ GROUPS_LIMIT = 500  # an instance with more groups than this needs a search box,
 def group_or_404(group_id: int) -> Group:
     group = db.session.get(Group, group_id)
     if group is None:
-        raise NotFound("We could not find that group.")
+        raise NotFound(_("We could not find that group."))
     return group
 
 
 def user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.state == "deleted":
-        raise NotFound("We could not find that account.")
+        raise NotFound(_("We could not find that account."))
     return user
 
 
@@ -147,13 +149,24 @@ def audit_actions() -> list[str]:
 
 
 def audit_rows(
-    *, before_id: int | None = None, action: str = "", group_id: int | None = None, limit: int = AUDIT_PER_PAGE
+    *,
+    before_id: int | None = None,
+    action: str = "",
+    group_id: int | None = None,
+    limit: int = AUDIT_PER_PAGE,
+    actor: str = "",
+    target_type: str = "",
+    target_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[list[AuditRow], int | None]:
-    """Newest first, keyset by id. Returns the rows and the id to continue before (None on the last page)."""
-    actor, target = aliased(User), aliased(User)
+    """Newest first, keyset by id. Returns the rows and the id to continue before (None on the last page).
+
+    Filters (issue #6): ``actor`` is a username; ``since`` and ``until`` bound ``created_at`` (until: exclusive)."""
+    actor_user, target = aliased(User), aliased(User)
     statement = (
-        select(AuditEntry, actor.display_name, Group.name, target.display_name)
-        .outerjoin(actor, actor.id == AuditEntry.actor_id)
+        select(AuditEntry, actor_user.display_name, Group.name, target.display_name)
+        .outerjoin(actor_user, actor_user.id == AuditEntry.actor_id)
         .outerjoin(Group, Group.id == AuditEntry.group_id)
         .outerjoin(target, and_(AuditEntry.target_type == "user", target.id == AuditEntry.target_id))
     )
@@ -163,6 +176,16 @@ def audit_rows(
         statement = statement.where(AuditEntry.action == action)
     if group_id:
         statement = statement.where(AuditEntry.group_id == group_id)
+    if actor:
+        statement = statement.where(func.lower(actor_user.username) == actor.strip().lower())
+    if target_type:
+        statement = statement.where(AuditEntry.target_type == target_type)
+    if target_id:
+        statement = statement.where(AuditEntry.target_id == target_id)
+    if since:
+        statement = statement.where(AuditEntry.created_at >= since)
+    if until:
+        statement = statement.where(AuditEntry.created_at < until)
     rows = db.session.execute(statement.order_by(AuditEntry.id.desc()).limit(limit + 1)).all()
     page = [AuditRow(*row) for row in rows[:limit]]
     next_before = page[-1].entry.id if len(rows) > limit else None
@@ -170,4 +193,5 @@ def audit_rows(
 
 
 def format_time(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+    """A stored (UTC) moment in the reader's language and the instance's time zone."""
+    return format_datetime(moment, "medium") if moment else ""

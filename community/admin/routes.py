@@ -6,7 +6,7 @@ membership, never group content. Every change is a POST with a CSRF token, then 
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -218,7 +218,12 @@ def _account_page(person: Any, form: FlaskForm | None = None) -> Page:
 
 @bp.route("/accounts/<int:user_id>")
 def account_detail(user_id: int) -> Page:
-    return _account_page(queries.user_or_404(user_id))
+    person = queries.user_or_404(user_id)
+    from community.privacy.access_log import record_access  # issue #7: staff opened personal data (NEN 7513)
+
+    record_access(current_user, person, "profile", "admin")
+    db.session.commit()
+    return _account_page(person)
 
 
 @bp.route("/accounts/<int:user_id>/suspend", methods=["POST"])
@@ -262,25 +267,48 @@ def _audit_filters() -> tuple[forms.AuditFilterForm, str, int | None]:
     return form, (form.action.data or "")[:64], group_id
 
 
+def _audit_search(form: forms.AuditFilterForm) -> dict:
+    """Who, on what, and when (issue #6). A field that is not valid is left out (the form shows why)."""
+    form.validate()
+    target_id = (form.target_id.data or "").strip()
+    until = form.until.data if not form.until.errors else None
+    return {
+        "actor": (form.actor.data or "").strip()[:64],
+        "target_type": (form.target_type.data or "").strip()[:32],
+        "target_id": int(target_id) if target_id.isdigit() and int(target_id) < 2**31 else None,
+        "since": datetime.combine(form.since.data, time.min) if form.since.data and not form.since.errors else None,
+        "until": datetime.combine(until + timedelta(days=1), time.min) if until else None,
+    }
+
+
+def _search_args(search: dict) -> dict:
+    """The search again as query arguments (pager and CSV links)."""
+    args = {key: search[key] or None for key in ("actor", "target_type", "target_id")}
+    args["since"] = search["since"].date().isoformat() if search["since"] else None
+    args["until"] = (search["until"] - timedelta(days=1)).date().isoformat() if search["until"] else None
+    return args
+
+
 @bp.route("/audit")
 def audit_log() -> str:
     form, action, group_id = _audit_filters()
+    search = _audit_search(form)
     before = request.args.get("before", type=int)
-    rows, next_before = queries.audit_rows(before_id=before, action=action, group_id=group_id)
+    rows, next_before = queries.audit_rows(before_id=before, action=action, group_id=group_id, **search)
     return render_template(
         "admin/audit.html",
         form=form,
         rows=rows,
         next_before=next_before,
-        filters={"action": action or None, "group": group_id},
+        filters={"action": action or None, "group": group_id, **_search_args(search)},
         format_time=queries.format_time,
     )
 
 
 @bp.route("/audit.csv")
 def audit_csv() -> Response:
-    _form, action, group_id = _audit_filters()
-    return audit_csv_response(action=action, group_id=group_id)
+    form, action, group_id = _audit_filters()
+    return audit_csv_response(action=action, group_id=group_id, **_audit_search(form))
 
 
 @bp.route("/audit/verify", methods=["POST"])

@@ -79,10 +79,12 @@ def update_profile(
     language: str,
     email: str | None,
     current_password: str = "",
+    notices: list[str] | None = None,
 ) -> User:
     """Change the actor's own profile. Everything is checked before anything is set, so a refusal leaves the
     account as it was. Changing the email address needs the current password: whoever controls the email
-    controls password reset. The caller commits."""
+    controls password reset. The caller commits. A changed display name and bio pass the moderation pipeline;
+    what the member should see at once (helplines) is appended to ``notices``."""
     staff = is_staff_account(actor)
     name = normalise_display_name(display_name, allow_staff_words=staff)
     if not staff:
@@ -92,6 +94,15 @@ def update_profile(
     if language not in current_app.config["LANGUAGES"]:
         raise DomainError(_("Choose one of the languages in the list."), field="language")
     email_value = _clean_email(email)
+    from community.moderation import services as moderation  # imported late: moderation builds on auth
+
+    screened = moderation.screen_profile(
+        actor,
+        display_name=name if name != actor.display_name else None,
+        bio=bio_value if bio_value != actor.bio else None,
+    )
+    if notices is not None:
+        notices.extend(screened)
     email_changed = email_value != actor.email
     if email_changed:
         if not verify_password(actor.password_hash, current_password or ""):
@@ -148,6 +159,10 @@ def view_profile(viewer: User, user_id: int) -> PublicProfile:
         raise NotFound(_("We could not find that person."))
     shared = groups_in_common(viewer, subject) if subject.id != viewer.id else []
     if not policy.can_view_profile(viewer, subject, bool(shared)):
+        raise NotFound(_("We could not find that person."))
+    from community.moderation import safety  # imported late: moderation builds on auth
+
+    if not viewer.is_admin and safety.has_blocked(subject.id, viewer.id):  # blocked (issue #6): as if not there
         raise NotFound(_("We could not find that person."))
     return PublicProfile(subject, shared, policy.can_see_private_details(viewer))
 

@@ -16,6 +16,8 @@ from community.core.errors import DomainError
 from community.core.forms import language_choices
 from community.core.sessions import SESSION_TOKEN_KEY
 from community.extensions import db, limiter
+from community.forum import warning_preferences
+from community.forum.forms import CollapsedWarningsForm
 
 
 def _show_error(form: Form, error: DomainError, default_field: str) -> None:
@@ -34,6 +36,7 @@ def profile_edit() -> str | Response | tuple[str, int]:
     form = ProfileForm(obj=current_user)
     form.language.choices = language_choices()
     if form.validate_on_submit():
+        notices: list[str] = []
         try:
             account.update_profile(
                 current_user,
@@ -43,12 +46,15 @@ def profile_edit() -> str | Response | tuple[str, int]:
                 language=form.language.data,
                 email=form.email.data or None,
                 current_password=form.current_password.data or "",
+                notices=notices,
             )
         except DomainError as error:
             _show_error(form, error, "display_name")
         else:
             db.session.commit()
             flash(_("Your profile is saved."), "success")
+            for notice in notices:  # from the moderation pipeline (a helpline message)
+                flash(notice, "notice")
             return redirect(url_for("auth.profile_edit"))
     return render_template("auth/account_profile.html", form=form), 400 if form.errors else 200
 
@@ -115,3 +121,22 @@ def sessions_end_others() -> Response:
     else:
         flash(_("You were not signed in anywhere else."), "info")
     return redirect(url_for("auth.sessions_list"))
+
+
+@bp.route("/account/content-warnings", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def content_warnings() -> str | Response | tuple[str, int]:
+    """Which content warnings the member keeps collapsed in the forum (forum.warning_preferences)."""
+    form = CollapsedWarningsForm()
+    if form.validate_on_submit():
+        try:
+            warning_preferences.set_collapsed_warnings(current_user, form.collapsed_warnings.data or [])
+        except DomainError as error:
+            _show_error(form, error, "collapsed_warnings")
+        else:
+            db.session.commit()
+            flash(_("Your choice of content warnings is saved."), "success")
+            return redirect(url_for("auth.content_warnings"))
+    elif not form.is_submitted():
+        form.collapsed_warnings.data = sorted(warning_preferences.collapsed_warnings(current_user))
+    return render_template("auth/account_content_warnings.html", form=form), 400 if form.errors else 200

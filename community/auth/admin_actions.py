@@ -10,6 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -61,18 +62,18 @@ def suspend_account(actor: User, user: User, reason: str, until: datetime | None
     the future, or None for "until lifted". The caller commits once.
     """
     if not policy.can_manage_groups(actor):
-        raise Forbidden("Only an admin can suspend an account.")
+        raise Forbidden(_("Only an admin can suspend an account."))
     if user.id == actor.id:
-        raise DomainError("You cannot suspend your own account.")
+        raise DomainError(_("You cannot suspend your own account."))
     if not policy.can_suspend_account(actor, user):
-        raise DomainError("This account is not active, so it cannot be suspended.")
+        raise DomainError(_("This account is not active, so it cannot be suspended."))
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Write down why the account is suspended. The member does not see it.", field="reason")
+        raise DomainError(_("Write down why the account is suspended. The member does not see it."), field="reason")
     if len(reason) > REASON_MAX:
-        raise DomainError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+        raise DomainError(_("Keep the reason under %(num)d characters.", num=REASON_MAX), field="reason")
     if until is not None and until <= utcnow():
-        raise DomainError("Choose an end date in the future, or leave it empty.", field="until")
+        raise DomainError(_("Choose an end date in the future, or leave it empty."), field="until")
     user.state, user.state_reason, user.state_until = "suspended", reason, until
     ended = end_all_sessions(user.id)
     audit.record(
@@ -90,9 +91,9 @@ def suspend_account(actor: User, user: User, reason: str, until: datetime | None
 def unsuspend_account(actor: User, user: User) -> User:
     """Lift a suspension. The member signs in again themselves; no session is restored."""
     if not policy.can_manage_groups(actor):
-        raise Forbidden("Only an admin can lift a suspension.")
+        raise Forbidden(_("Only an admin can lift a suspension."))
     if not policy.can_unsuspend_account(actor, user):
-        raise DomainError("This account is not suspended.")
+        raise DomainError(_("This account is not suspended."))
     user.state, user.state_reason, user.state_until = "active", "", None
     audit.record("account.unsuspended", actor_id=actor.id, target_type="user", target_id=user.id)
     return user

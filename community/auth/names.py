@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 from community.core.errors import DomainError
 
 USERNAME_MIN, USERNAME_MAX = 3, 32
@@ -23,12 +25,12 @@ CONFUSABLES = str.maketrans({
 MULTI_CHARACTER_LOOKALIKES = (("rn", "m"), ("vv", "w"))
 
 
-def _refuse_invisible(value: str, what: str) -> None:
+def _refuse_invisible(value: str, message: str) -> None:
     for char in value:
         category = unicodedata.category(char)
         # Cc control, Cf format (zero-width joiners, bidi overrides), Co private use, Cs surrogates.
         if category in {"Cc", "Cf", "Co", "Cs", "Cn"}:
-            raise DomainError(f"Your {what} contains an invisible or control character. Please type it again.")
+            raise DomainError(message)
 
 
 def skeleton(value: str) -> str:
@@ -73,29 +75,41 @@ def imitates(value: str, staff_names: list[str]) -> bool:
 def normalise_username(raw: str, *, allow_staff_words: bool = False) -> tuple[str, str]:
     """Return (username as shown, uniqueness key) or raise a DomainError saying what to change."""
     value = unicodedata.normalize("NFKC", raw or "").strip()
-    _refuse_invisible(value, "username")
+    _refuse_invisible(value, _("Your username contains an invisible or control character. Please type it again."))
     if not USERNAME_MIN <= len(value) <= USERNAME_MAX:
-        raise DomainError(f"Choose a username of {USERNAME_MIN} to {USERNAME_MAX} characters.", field="username")
+        raise DomainError(
+            _(
+                "Choose a username of %(username_min)d to %(username_max)d characters.",
+                username_min=USERNAME_MIN,
+                username_max=USERNAME_MAX,
+            ),
+            field="username",
+        )
     if not USERNAME_PATTERN.match(value):
         raise DomainError(
-            "A username can have letters, digits, dots, dashes and underscores, and no spaces.", field="username"
+            _("A username can have letters, digits, dots, dashes and underscores, and no spaces."), field="username"
         )
     if not allow_staff_words and looks_like_staff(value):
         raise DomainError(
-            "That username could be mistaken for a staff member. Please choose another.", field="username"
+            _("That username could be mistaken for a staff member. Please choose another."), field="username"
         )
     return value, value.casefold()
 
 
 def normalise_display_name(raw: str, *, allow_staff_words: bool = False) -> str:
     value = " ".join(unicodedata.normalize("NFKC", raw or "").split())
-    _refuse_invisible(value, "display name")
+    _refuse_invisible(value, _("Your display name contains an invisible or control character. Please type it again."))
     if not DISPLAY_NAME_MIN <= len(value) <= DISPLAY_NAME_MAX:
         raise DomainError(
-            f"Choose a display name of {DISPLAY_NAME_MIN} to {DISPLAY_NAME_MAX} characters.", field="display_name"
+            _(
+                "Choose a display name of %(display_name_min)d to %(display_name_max)d characters.",
+                display_name_min=DISPLAY_NAME_MIN,
+                display_name_max=DISPLAY_NAME_MAX,
+            ),
+            field="display_name",
         )
     if not allow_staff_words and looks_like_staff(value):
         raise DomainError(
-            "That name could be mistaken for a staff member. Please choose another.", field="display_name"
+            _("That name could be mistaken for a staff member. Please choose another."), field="display_name"
         )
     return value

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from community.auth import passwords_policy, throttle
@@ -28,9 +29,9 @@ def check_password_rules(password: str, *, staff: bool, username: str | None = N
     """8 to 128 characters (12 for staff), not a common password, not the username or email. No other rules."""
     minimum = STAFF_PASSWORD_MIN if staff else PASSWORD_MIN
     if len(password) < minimum:
-        raise DomainError(f"Choose a password of at least {minimum} characters.", field="password")
+        raise DomainError(_("Choose a password of at least %(num)d characters.", num=minimum), field="password")
     if len(password) > PASSWORD_MAX:
-        raise DomainError(f"A password can be at most {PASSWORD_MAX} characters.", field="password")
+        raise DomainError(_("A password can be at most %(num)d characters.", num=PASSWORD_MAX), field="password")
     passwords_policy.check_not_guessable(password, username=username, email=email)
 
 
@@ -90,7 +91,7 @@ def check_not_imitating_staff(display_name: str, *, user_id: int | None = None) 
     """Refuse a member's display name that reads the same as a staff member's (after look-alike folding)."""
     if imitates(display_name, staff_display_names(except_user_id=user_id)):
         raise DomainError(
-            "That name could be mistaken for a staff member. Please choose another.", field="display_name"
+            _("That name could be mistaken for a staff member. Please choose another."), field="display_name"
         )
 
 
@@ -116,10 +117,10 @@ def create_account(
         check_not_imitating_staff(name)
     check_password_rules(password, staff=staff, username=shown, email=email)
     if db.session.scalar(select(func.count()).select_from(User).where(User.username_key == key)):
-        raise DomainError("That username is taken. Please choose another.", field="username")
+        raise DomainError(_("That username is taken. Please choose another."), field="username")
     email_value = email.strip().lower() if email else None
     if email_value and db.session.scalar(select(func.count()).select_from(User).where(User.email == email_value)):
-        raise DomainError("That email address already has an account. Sign in instead.", field="email")
+        raise DomainError(_("That email address already has an account. Sign in instead."), field="email")
     user = User(
         username=shown,
         username_key=key,
@@ -157,8 +158,10 @@ def check_setup_token(token: str) -> SetupToken:
     row = db.session.scalar(select(SetupToken).where(SetupToken.token_hash == _hash_token(token or "")))
     if row is None or row.used_at is not None or row.expires_at < utcnow() or admin_exists():
         raise DomainError(
-            "This setup link is not valid any more. Run `make run` again to get a new one, "
-            "or ask the person who installed Kring."
+            _(
+                "This setup link is not valid any more. Run `make run` again to get a new one, "
+                "or ask the person who installed Kring."
+            )
         )
     return row
 

@@ -33,6 +33,8 @@ from community.core.socket_registry import registry_of
 from community.core.time import utcnow
 from community.extensions import db
 from community.forum.models import REACTION_KINDS
+from community.moderation.personal_details import PersonalDetailsWarning
+from community.moderation.safeguarding import helplines as safeguarding_helplines
 
 log = logging.getLogger(__name__)
 Payload = dict[str, Any]
@@ -43,6 +45,8 @@ REASON_MAX = 500
 
 def error_ack(error: DomainError) -> Payload:
     ack: Payload = {"ok": False, "error": str(error.message), "code": code_of(error)}
+    if isinstance(error, PersonalDetailsWarning):  # not a refusal: resend with "confirm_personal_details": true
+        ack["warning"] = error.payload()
     if isinstance(error, Waiting):
         ack["seconds_left"] = error.seconds_left
     if error.field:
@@ -102,6 +106,9 @@ def register(socketio: SocketIO) -> None:
     @chat_event(socketio, "chat:join")
     def join(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
+        from community.privacy.access_log import record_conversation_reading  # issue #7: NEN 7513 access log
+
+        record_conversation_reading(access)  # a moderator reading a reported conversation (committed below)
         synced_at = utcnow()  # before the read: a change committed during it is caught up next time
         ack = {"conversation": conversation_info(access), **page_ack(access, services.latest(access))}
         ack["synced_at"] = iso(synced_at)
@@ -142,14 +149,21 @@ def register(socketio: SocketIO) -> None:
         client_id = validation.client_id(payload)
         body = validation.text(payload, "body", max_length=services.MESSAGE_MAX)
         reply_to_id = validation.optional_integer(payload, "reply_to_id")
+        # Without the flag the writer is warned about personal details; true: "Publish anyway" was chosen.
+        confirm = "confirm_personal_details" in payload and validation.boolean(payload, "confirm_personal_details")
         access = services.open_conversation(actor, conversation_id)
-        result = services.send(access, client_id=client_id, body=body, reply_to_id=reply_to_id)
+        result = services.send(
+            access, client_id=client_id, body=body, reply_to_id=reply_to_id, confirm_personal_details=confirm
+        )
         if result.duplicate:
             message = message_payloads([result.message], access.group.id)[0] | {"client_id": result.message.client_id}
         else:
             is_moderator = access.membership.role == "moderator"
             message = message_payload(result.message, author_is_moderator=is_moderator, client_id=True)
-        return {"message": message, "duplicate": result.duplicate}
+        ack = {"message": message, "duplicate": result.duplicate}
+        if result.notices:  # issue #6: the helplines, as plain text, and where to find them all
+            ack |= safeguarding_helplines.notices_ack(result.notices)
+        return ack
 
     @chat_event(socketio, "chat:edit")
     def edit(actor: Any, payload: Payload) -> Payload:

@@ -27,6 +27,7 @@ from community.core.errors import DomainError
 from community.extensions import db
 from community.groups import policy as groups_policy
 from community.groups.services import GroupAccess, memberships_of, open_group
+from community.moderation.personal_details import PersonalDetailsWarning
 
 log = logging.getLogger(__name__)
 Page = str | Response | tuple[str, int]
@@ -39,6 +40,7 @@ class MessageForm(FlaskForm):
     client_id = HiddenField()  # made when the page is shown: submitting the form twice stores one message
     reply_to_id = HiddenField()
     submit = SubmitField(_l("Send"))
+    personal_details_warning: str | None = None  # set when the text needs "Publish anyway" (moderation)
 
 
 def _message_form() -> MessageForm:
@@ -120,6 +122,12 @@ def _sent(result: services.SendResult, target: str) -> Response:
 def _refused(form: MessageForm, error: DomainError) -> None:
     db.session.rollback()
     form.body.errors = [*form.body.errors, error.message]
+    # Not a refusal: _chat.html offers "Publish anyway" (confirm_personal_details=1) next to the message.
+    form.personal_details_warning = error.message if isinstance(error, PersonalDetailsWarning) else None
+
+
+def _confirmed() -> bool:
+    return request.form.get("confirm_personal_details") == "1"
 
 
 @bp.route("/g/<slug>/chat/send", methods=["POST"])
@@ -132,7 +140,7 @@ def room_send(slug: str) -> Page:
             room = services.group_room_conversation(access.group.id)
             result = services.send_message(
                 current_user, access, room, client_id=form.client_id.data, body=form.body.data or "",
-                reply_to_id=_reply_to(form),
+                reply_to_id=_reply_to(form), confirm_personal_details=_confirmed(),
             )  # fmt: skip
         except DomainError as error:
             _refused(form, error)
@@ -187,6 +195,10 @@ def conversation_page(conversation_id: int) -> Page:
     access = _open_private(conversation_id)
     if isinstance(access, Response):
         return access
+    from community.privacy.access_log import record_conversation_reading  # issue #7: NEN 7513 access log
+
+    if record_conversation_reading(access):  # a moderator reading a reported conversation
+        db.session.commit()
     return _conversation(access, _message_form(), _before_arg())
 
 
@@ -199,8 +211,9 @@ def conversation_send(conversation_id: int) -> Page:
     if form.validate_on_submit():
         try:
             result = services.send(
-                access, client_id=form.client_id.data or "", body=form.body.data or "", reply_to_id=_reply_to(form)
-            )
+                access, client_id=form.client_id.data or "", body=form.body.data or "", reply_to_id=_reply_to(form),
+                confirm_personal_details=_confirmed(),
+            )  # fmt: skip
         except DomainError as error:
             _refused(form, error)
         else:

@@ -62,8 +62,12 @@ def existing_between(group_id: int, first_id: int, second_id: int) -> Conversati
     first, second = aliased(ConversationParticipant), aliased(ConversationParticipant)
     return db.session.scalar(
         select(Conversation)
-        .join(first, and_(first.conversation_id == Conversation.id, first.user_id == first_id))
-        .join(second, and_(second.conversation_id == Conversation.id, second.user_id == second_id))
+        # Only one neither has left (issue #6: leaving closes a conversation; talking again starts a new one).
+        .join(first, and_(first.conversation_id == Conversation.id, first.user_id == first_id, first.left_at.is_(None)))
+        .join(
+            second,
+            and_(second.conversation_id == Conversation.id, second.user_id == second_id, second.left_at.is_(None)),
+        )
         .where(Conversation.group_id == group_id, Conversation.kind == "private")
         .order_by(Conversation.id)
     )
@@ -87,6 +91,11 @@ def start_private_conversation(actor: User, access: GroupAccess, other_user_id: 
     year = utcnow().year
     if not policy.can_start_private(actor, access.membership, access.group, other, other_membership, year):
         raise _refusal(actor, access, other, other_membership, year)
+    if not (policy.is_staff_in(access.membership) or policy.is_staff_in(other_membership)):
+        from community.moderation import safety  # imported late: moderation builds on chat
+
+        if safety.blocked_between(actor.id, other.id):  # a block (issue #6): the same words, nothing disclosed
+            raise Forbidden(_l("This person cannot be reached in this group at the moment."))
     found = existing_between(access.group.id, actor.id, other.id)
     if found is not None:
         return Started(found, created=False)

@@ -10,7 +10,9 @@ looked at), so a room someone has never opened costs the same as one read yester
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, literal, or_, select, update
+import functools
+
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from community.auth.models import User
@@ -127,19 +129,28 @@ def unread_counts(user: User) -> dict[int, int]:
     member reads, and their private conversations. Conversations with nothing unread are left out."""
     if not groups_policy.is_active_account(user):
         return {}
+    rows = db.session.execute(_unread_counts_statement(), {"viewer_id": user.id, "cap": UNREAD_CAP}).all()
+    return {conversation_id: count for conversation_id, count in rows if count}
+
+
+@functools.cache
+def _unread_counts_statement() -> Select:
+    """Built once per process with the member as a bound parameter: the navigation runs it on every page, and
+    building this select costs more Python time than PostgreSQL spends running it."""
+    viewer_id = bindparam("viewer_id", type_=Integer)
     participant = (
         select(ConversationParticipant.conversation_id, ConversationParticipant.last_read_seq)
-        .where(ConversationParticipant.user_id == user.id, ConversationParticipant.left_at.is_(None))
+        .where(ConversationParticipant.user_id == viewer_id, ConversationParticipant.left_at.is_(None))
         .subquery()
     )
-    room_read = select(ChatRead.conversation_id, ChatRead.last_read_seq).where(ChatRead.user_id == user.id).subquery()
+    room_read = select(ChatRead.conversation_id, ChatRead.last_read_seq).where(ChatRead.user_id == viewer_id).subquery()
     readable_groups = select(Membership.group_id).where(
-        Membership.user_id == user.id, Membership.state.in_(groups_policy.READING_STATES)
+        Membership.user_id == viewer_id, Membership.state.in_(groups_policy.READING_STATES)
     )
     last_read = func.coalesce(participant.c.last_read_seq, room_read.c.last_read_seq, literal(0))
-    window_start = Conversation.last_seq - UNREAD_CAP
+    window_start = Conversation.last_seq - bindparam("cap", type_=Integer)
     floor = case((last_read > window_start, last_read), else_=window_start)
-    rows = db.session.execute(
+    return (
         select(Conversation.id, func.count(Message.id))
         .select_from(Conversation)
         .outerjoin(participant, participant.c.conversation_id == Conversation.id)
@@ -150,7 +161,7 @@ def unread_counts(user: User) -> dict[int, int]:
                 Message.conversation_id == Conversation.id,
                 Message.seq > floor,
                 Message.state == "published",
-                or_(Message.author_id.is_(None), Message.author_id != user.id),
+                or_(Message.author_id.is_(None), Message.author_id != viewer_id),
             ),
         )
         .where(
@@ -158,5 +169,4 @@ def unread_counts(user: User) -> dict[int, int]:
             or_(Conversation.kind == "group", participant.c.conversation_id.is_not(None)),
         )
         .group_by(Conversation.id)
-    ).all()
-    return {conversation_id: count for conversation_id, count in rows if count}
+    )

@@ -31,6 +31,7 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess
+from community.moderation import conflict
 from community.moderation import services as moderation
 
 MESSAGE_MAX, CLIENT_ID_MAX = 4_000, 64
@@ -44,6 +45,7 @@ NOT_FOUND = _l("We could not find that conversation.")
 class SendResult:
     message: Message
     duplicate: bool  # True: this client id was already stored; nothing new was written
+    notices: tuple[str, ...] = ()  # from the screening: helplines (issue #6 safeguarding) the writer sees at once
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,10 @@ def open_conversation(actor: User, conversation_id: int) -> ConversationAccess:
         raise NotFound(NOT_FOUND)
     conversation, group, membership, participant = row
     if membership is None or not policy.can_read_conversation(actor, group, membership, conversation, participant):
+        raise NotFound(NOT_FOUND)
+    from community.consent.gate import may_enter_group  # issue #7: required consents and the group's rules
+
+    if not may_enter_group(actor, group, membership):
         raise NotFound(NOT_FOUND)
     partners: tuple[tuple[User, Membership | None], ...] = ()
     if conversation.kind == "private":
@@ -269,12 +275,28 @@ def clean_body(body: str) -> str:
 
 def require_write(access: ConversationAccess) -> None:
     if access.can_write:
+        if access.conversation.kind == "private" and _blocked(access):
+            raise Forbidden(_l("This conversation is closed: the other person cannot be reached in it."))
         return
     if policy.is_muted(access.membership):
         raise Muted(_l("You are muted in this group for now: you can read, but not write."))
     if access.group.state != "active":
         raise Forbidden(_l("This group is archived; you can read it but not write in it."))
     raise Forbidden(_l("You cannot write in this conversation at the moment."))
+
+
+def _blocked(access: ConversationAccess) -> bool:
+    """The other person left this private conversation, or one blocked the other (moderation.safety): no more
+    messages. Staff are never blocked out of, nor blocked by, a conversation with a member of their group (their
+    duty of care)."""
+    from community.moderation import safety  # imported late: moderation builds on chat
+
+    partner, partner_membership = access.partners[0] if len(access.partners) == 1 else (None, None)
+    if partner is None or safety.partner_left(access.conversation.id, access.actor.id):
+        return True  # the other person left the conversation (and deleted it on their side)
+    if policy.is_staff_in(access.membership) or policy.is_staff_in(partner_membership):
+        return False
+    return safety.blocked_between(access.actor.id, partner.id)
 
 
 def _next_seq(conversation_id: int) -> int:
@@ -313,7 +335,14 @@ def _reply_target(access: ConversationAccess, reply_to_id: int | None) -> Messag
     return target
 
 
-def send(access: ConversationAccess, *, client_id: str, body: str, reply_to_id: int | None = None) -> SendResult:
+def send(
+    access: ConversationAccess,
+    *,
+    client_id: str,
+    body: str,
+    reply_to_id: int | None = None,
+    confirm_personal_details: bool | None = None,
+) -> SendResult:
     """Store one message and queue its broadcast. Preconditions: ``access`` is fresh (from this event or request).
 
     Order matters: a resend is answered before any limit applies (it stores nothing), and the rate limit is
@@ -339,7 +368,16 @@ def send(access: ConversationAccess, *, client_id: str, body: str, reply_to_id: 
             _l("This room is in slow mode. You can send your next message in %(seconds)s seconds.", seconds=wait),
             seconds_left=wait,
         )
-    screening = moderation.screen(actor, access.group, access.membership, text, kind="message")
+    place = ("conversation", access.conversation.id)
+    screening = moderation.screen(
+        actor,
+        access.group,
+        access.membership,
+        text,
+        kind="message",
+        place=place,
+        personal_details_confirmed=confirm_personal_details,
+    )
     if screening.verdict == moderation.REFUSE:
         raise DomainError(screening.reason)
     try:
@@ -370,9 +408,11 @@ def send(access: ConversationAccess, *, client_id: str, body: str, reply_to_id: 
     throttle.mark_slow_mode(actor.id, access.conversation.id, slow)
     if screening.verdict == moderation.HOLD:
         moderation.enqueue_held(access.group, target_type="message", target_id=message.id, screening=screening)
-        return SendResult(message, duplicate=False)  # broadcast to nobody: a moderator decides first
+        # broadcast to nobody: a moderator decides first
+        return SendResult(message, duplicate=False, notices=screening.notices)
     payload = message_payload(message, author_is_moderator=access.membership.role == "moderator")
     queue_event("chat:message", {"message": payload}, room=conversation_room(access.conversation.id))
+    conflict.after_write(access.group, place)  # a heated room alerts its moderators (group rooms only)
     if access.conversation.kind == "private":
         from community.chat import reads  # imported late: reads builds on this module
 
@@ -388,11 +428,18 @@ def send_message(
     client_id: str,
     body: str,
     reply_to_id: int | None = None,
+    confirm_personal_details: bool | None = None,
 ) -> SendResult:
     """:func:`send` for callers that hold a group and a conversation (the demo, the page's no-JavaScript form)."""
     if conversation.group_id != access.group.id:
         raise DomainError(_l("That conversation is not part of this group."))
-    return send(open_conversation(actor, conversation.id), client_id=client_id, body=body, reply_to_id=reply_to_id)
+    return send(
+        open_conversation(actor, conversation.id),
+        client_id=client_id,
+        body=body,
+        reply_to_id=reply_to_id,
+        confirm_personal_details=confirm_personal_details,
+    )
 
 
 def is_visible_to(access: ConversationAccess, message: Message) -> bool:

@@ -6,19 +6,19 @@ Each entry stores the hash of the one before it, so a changed, inserted or remov
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, event, select, text
+from sqlalchemy import JSON, DateTime, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from community.core import chain
+from community.core.chain import GENESIS_HASH, ChainReport
 from community.core.time import utcnow
 from community.extensions import db
 
-GENESIS_HASH = "0" * 64
+AUDIT_LOCK_KEY = 7301
+__all__ = ["AUDIT_LOCK_KEY", "GENESIS_HASH", "AuditEntry", "ChainReport", "record", "verify_chain"]
 
 
 class AuditEntry(db.Model):
@@ -51,11 +51,6 @@ class AuditEntry(db.Model):
         }
 
 
-def _hash(prev_hash: str, payload: dict[str, Any]) -> str:
-    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{prev_hash}|{body}".encode()).hexdigest()
-
-
 def record(
     action: str,
     *,
@@ -67,11 +62,6 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an entry in the current transaction. ``details`` holds ids and settings, never member text."""
-    session = db.session
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialise appenders so two transactions cannot both chain onto the same previous entry.
-        session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
-    prev = session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
     entry = AuditEntry(
         created_at=utcnow(),
         actor_id=actor_id,
@@ -81,40 +71,15 @@ def record(
         group_id=group_id,
         reason=reason,
         details=details or {},
-        prev_hash=prev or GENESIS_HASH,
     )
-    entry.entry_hash = _hash(entry.prev_hash, entry.payload())
-    session.add(entry)
-    session.flush()
-    return entry
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    checked: int
-    first_bad_id: int | None
-    problem: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.first_bad_id is None
+    # The chaining (and, on PostgreSQL, the advisory lock that serialises appenders) is shared with the
+    # access log: core/chain.py.
+    return chain.append(entry, AUDIT_LOCK_KEY)
 
 
 def verify_chain(batch_size: int = 1000) -> ChainReport:
     """Walk the whole log in id order, in bounded batches, recomputing every hash."""
-    prev_hash, checked, last_id = GENESIS_HASH, 0, 0
-    while True:
-        batch = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch_size)
-        ).all()
-        if not batch:
-            return ChainReport(checked=checked, first_bad_id=None)
-        for entry in batch:
-            if entry.prev_hash != prev_hash:
-                return ChainReport(checked, entry.id, "an entry before this one was changed or removed")
-            if _hash(entry.prev_hash, entry.payload()) != entry.entry_hash:
-                return ChainReport(checked, entry.id, "this entry was changed")
-            prev_hash, last_id, checked = entry.entry_hash, entry.id, checked + 1
+    return chain.verify(AuditEntry, batch_size)
 
 
 @event.listens_for(AuditEntry, "before_update")

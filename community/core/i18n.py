@@ -1,14 +1,25 @@
-"""Language choice: the member's own, else the browser's best match, else the default."""
+"""Language choice: the member's own, else the visitor's picker (a cookie), else the browser's best match,
+else the default. Also the html lang/dir of every page."""
 
 from __future__ import annotations
 
+import logging
+import os
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from community.extensions import babel
 
+log = logging.getLogger(__name__)
+
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
+LANGUAGE_COOKIE = "kring_language"  # set by the language picker (accessibility.choose_language)
 
 
 def select_locale() -> str | None:
@@ -17,11 +28,39 @@ def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
     return request.accept_languages.best_match(languages)
 
 
+def compile_catalogues(directory: Path = TRANSLATIONS) -> list[str]:
+    """Build each language's .mo from its .po when the .mo is missing or older (a fresh clone, an edited .po).
+
+    `make run` and `make test` compile too; this covers `flask run`, gunicorn and pytest started directly.
+    A read-only install keeps whatever .mo files it has. Returns the languages compiled."""
+    compiled = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        try:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            partial = mo_path.with_suffix(f".mo.{os.getpid()}")  # then renamed: a reader never sees half a file
+            with partial.open("wb") as mo_file:
+                write_mo(mo_file, catalog, use_fuzzy=False)
+            os.replace(partial, mo_path)
+        except OSError as error:
+            log.warning("could not compile %s: %s", po_path.parent.parent.name, type(error).__name__)
+            continue
+        compiled.append(po_path.parent.parent.name)
+    return compiled
+
+
 def init_app(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale)
+    compile_catalogues()
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
 
     @app.context_processor
     def _language_context() -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -124,6 +125,8 @@ def accept_invitation(token: str) -> Page:
     if current_user.is_authenticated:
         return _join_as_member(token, invitation)
     form, form_error = AcceptForm(), None
+    if not form.is_submitted():
+        form.language.data = get_locale().language  # the browser's language (or the picker's) as the default
     if form.validate_on_submit():
         try:
             user, group = invitations.accept_with_new_account(
@@ -133,7 +136,11 @@ def accept_invitation(token: str) -> Page:
                 password=form.password.data,
                 language=form.language.data,
                 year_of_birth=form.year_of_birth.data,
-                form_data={"consent": form.consent.data},
+                form_data={
+                    "consent": form.consent.data,
+                    "guardian_email": form.guardian_email.data,
+                    "versions": request.form.getlist("consent_version"),
+                },
             )
         except invitations.InvitationGone as error:
             return _invalid_page(error)

@@ -162,14 +162,12 @@ def membership_of(user: User, group: Group) -> Membership | None:
 
 
 def consent_hook(user: User, form_data: dict[str, Any]) -> None:
-    """The consent step of accepting an invitation.
+    """The consent step of accepting an invitation: consent.signup records the consent for the current
+    documents and, for a minor, starts the guardian's confirmation (issue #7). Runs inside the accepting
+    transaction, so a refusal stores nothing."""
+    from community.consent.signup import on_signup
 
-    For now it only checks that the person ticked "I agree to the terms of use and the privacy notice" and
-    records nothing. The consent issue fills this in: store a ConsentRecord for the current consent version
-    (and, for minors, the guardian step). Runs inside the accepting transaction, so a refusal stores nothing.
-    """
-    if not form_data.get("consent"):
-        raise DomainError(_l("Tick the box to agree to the terms of use and the privacy notice."), field="consent")
+    on_signup(user, form_data)
 
 
 def parse_year_of_birth(raw: str | int | None) -> int | None:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from community.auth.models import User
@@ -49,7 +50,10 @@ def open_group(user: User, slug: str) -> GroupAccess:
         .where(Group.slug == slug)
     ).first()
     if row is None or not policy.can_view_group(user, row[0], row[1]):
-        raise NotFound("We could not find that group.")
+        raise NotFound(_("We could not find that group."))
+    from community.consent.gate import check_group_entry  # issue #7: required consents and the group's rules
+
+    check_group_entry(user, row[0], row[1])
     return GroupAccess(row[0], row[1])
 
 
@@ -60,12 +64,12 @@ def slugify(name: str) -> str:
 
 def create_group(actor: User, *, name: str, description: str = "", kind: str = "other") -> Group:
     if not policy.can_manage_groups(actor):
-        raise Forbidden("Only an admin can create groups.")
+        raise Forbidden(_("Only an admin can create groups."))
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= 80:
-        raise DomainError("Give the group a name of 2 to 80 characters.", field="name")
+        raise DomainError(_("Give the group a name of 2 to 80 characters."), field="name")
     if kind not in GROUP_KINDS:
-        raise DomainError("Choose what kind of group this is.", field="kind")
+        raise DomainError(_("Choose what kind of group this is."), field="kind")
     base = slug = slugify(name)
     counter = 2
     while db.session.scalar(select(func.count()).select_from(Group).where(Group.slug == slug)):
@@ -86,15 +90,15 @@ def add_member(actor: User, group: Group, user: User, *, role: str = "member") -
     path. Someone already in the group keeps their membership: a role change goes through ``set_role`` (which
     rotates sessions and is audited as such), and a suspension is lifted through moderation, not here."""
     if not policy.can_manage_groups(actor):
-        raise Forbidden("Only an admin can add people to a group directly.")
+        raise Forbidden(_("Only an admin can add people to a group directly."))
     if role not in ROLES:
-        raise DomainError("Choose member or moderator.", field="role")
+        raise DomainError(_("Choose member or moderator."), field="role")
     membership = db.session.scalar(
         select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
     )
     if membership is not None and membership.state != "removed":
         raise DomainError(
-            "This person is already in the group. To change their role, use the list of members.", field="username"
+            _("This person is already in the group. To change their role, use the list of members."), field="username"
         )
     if membership is None:
         membership = Membership(group_id=group.id, user_id=user.id, role=role)
@@ -131,7 +135,7 @@ SLOW_MODE_MAX_SECONDS = 3600
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= 80:
-        raise DomainError("Give the group a name of 2 to 80 characters.", field="name")
+        raise DomainError(_("Give the group a name of 2 to 80 characters."), field="name")
     return name
 
 
@@ -152,15 +156,16 @@ def update_group(
     The slug stays as it was, so links people saved keep working after a rename.
     """
     if not policy.can_edit_group(actor, group):
-        raise Forbidden("Only an admin can change a group.")
+        raise Forbidden(_("Only an admin can change a group."))
     name = _clean_name(name)
     if kind not in GROUP_KINDS:
-        raise DomainError("Choose what kind of group this is.", field="kind")
+        raise DomainError(_("Choose what kind of group this is."), field="kind")
     if premoderation not in PREMODERATION_MODES:
-        raise DomainError("Choose which posts a moderator checks first.", field="premoderation")
+        raise DomainError(_("Choose which posts a moderator checks first."), field="premoderation")
     if not isinstance(slow_mode_seconds, int) or not 0 <= slow_mode_seconds <= SLOW_MODE_MAX_SECONDS:
         raise DomainError(
-            f"Slow mode is a number of seconds from 0 (off) to {SLOW_MODE_MAX_SECONDS}.", field="slow_mode_seconds"
+            _("Slow mode is a number of seconds from 0 (off) to %(num)d.", num=SLOW_MODE_MAX_SECONDS),
+            field="slow_mode_seconds",
         )
     values = {
         "name": name,
@@ -218,11 +223,11 @@ def set_role(actor: User, group: Group, user: User, role: str) -> Membership:
     """Appoint someone in the group as moderator, or make a moderator a member again. Admin only; audited."""
     membership = _membership_of(group, user)
     if not policy.can_manage_groups(actor):
-        raise Forbidden("Only an admin can appoint or remove moderators.")
+        raise Forbidden(_("Only an admin can appoint or remove moderators."))
     if not policy.can_change_membership(actor, group, membership) or membership is None:
-        raise NotFound("This person is not in the group.")
+        raise NotFound(_("This person is not in the group."))
     if role not in ROLES:
-        raise DomainError("Choose member or moderator.", field="role")
+        raise DomainError(_("Choose member or moderator."), field="role")
     previous = membership.role
     if previous == role:
         return membership
@@ -256,14 +261,14 @@ def remove_member(actor: User, group: Group, user: User, reason: str) -> Members
 
     membership = _membership_of(group, user)
     if not policy.can_manage_groups(actor):
-        raise Forbidden("Only an admin can remove someone from a group.")
+        raise Forbidden(_("Only an admin can remove someone from a group."))
     if not policy.can_change_membership(actor, group, membership) or membership is None:
-        raise NotFound("This person is not in the group.")
+        raise NotFound(_("This person is not in the group."))
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Write down why this person is removed. Only staff see it.", field="reason")
+        raise DomainError(_("Write down why this person is removed. Only staff see it."), field="reason")
     if len(reason) > 500:
-        raise DomainError("Keep the reason under 500 characters.", field="reason")
+        raise DomainError(_("Keep the reason under 500 characters."), field="reason")
     previous_role = membership.role
     membership.state, membership.role = "removed", "member"
     audit.record(

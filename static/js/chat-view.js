@@ -119,12 +119,19 @@
       if (published) {
         REACTION_KINDS.forEach(function (kind) { box.appendChild(reactionButton(message, kind)); });
         if (options.canWrite) box.appendChild(button("reply", strings.reply, message));
+        if (!isOwn(message) && message.author && strings.worried) box.appendChild(button("worried", strings.worried, message));
       }
       if (isOwn(message) && options.canWrite && withinEditWindow(message)) {
         if (published) box.appendChild(button("edit", strings.edit, message));
         box.appendChild(button("delete", strings["delete"], message, "chat-tool--danger"));
       } else if (options.isModerator) {
         box.appendChild(button("remove", strings.remove, message, "chat-tool--danger"));
+      }
+      // Moderation (issue #6): moderators get every action on a page of its own; members may report.
+      if (strings.report_url && !isOwn(message) && message.author && message.state !== "removed") {
+        var more = el("a", "chat-tool", options.isModerator ? strings.moderate : strings.report);
+        more.href = (options.isModerator ? strings.moderate_url : strings.report_url) + message.id;
+        if (options.isModerator || published) box.appendChild(more);
       }
       return box.children.length ? box : null;
     }
@@ -138,6 +145,7 @@
       li.setAttribute("data-seq", message.seq);
       if (isOwn(message)) li.classList.add("chat-msg--mine");
       if (message.state !== "published") li.classList.add("chat-msg--held");
+      li.setAttribute("data-read-aloud", ".chat-msg__body"); // read-aloud.js adds the button
 
       var header = el("div", "chat-msg__header");
       header.appendChild(el("span", "chat-msg__author", author));
@@ -163,7 +171,16 @@
       var template = document.createElement("template");
       template.innerHTML = message.body_html || ""; // the server's sanitised HTML, and nothing else
       body.appendChild(template.content);
-      li.appendChild(body);
+      var mutedIds = options.mutedIds || [];
+      if (message.author && !isOwn(message) && mutedIds.indexOf(message.author.id) !== -1) {
+        // Someone the reader muted (issue #6): collapsed, one click away.
+        var details = el("details", "chat-msg__muted");
+        details.appendChild(el("summary", null, format(strings.muted_summary, { name: author })));
+        details.appendChild(body);
+        li.appendChild(details);
+      } else {
+        li.appendChild(body);
+      }
       if (message.state === "held") li.appendChild(el("p", "chat-msg__state", strings.held));
       var box = tools(message);
       if (box) li.appendChild(box);

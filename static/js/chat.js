@@ -59,6 +59,7 @@
   var view = Kring.chatView(root, strings, {
     userId: userId,
     isModerator: root.getAttribute("data-moderator") === "true",
+    mutedIds: JSON.parse(root.getAttribute("data-muted-authors") || "[]"),
     canWrite: canWrite,
     editWindowMs: Number(root.getAttribute("data-edit-window")) * 1000,
     lang: document.documentElement.lang,
@@ -160,6 +161,7 @@
     outbox.set(item.client_id, "sending");
     var payload = { conversation_id: conversationId, client_id: item.client_id, body: item.body };
     if (item.reply_to_id) payload.reply_to_id = item.reply_to_id;
+    if (item.confirm_personal_details) payload.confirm_personal_details = true;
     call("chat:send", payload, function (ack) {
       if (inFlight !== attempt) return; // a reconnect started this one again; that attempt answers
       inFlight = null;
@@ -169,6 +171,11 @@
         view.upsert(ack.message);
         view.scrollToBottom();
         markRead();
+        if (ack.notices && ack.notices.length) showNotices(ack.notices, ack.help, null);
+      } else if (ack.warning) {
+        // Personal details: not sent. The text goes back to the box; the writer edits it or publishes anyway.
+        outbox.remove(item.client_id);
+        showPersonalDetailsWarning(item, ack.warning);
       } else if (ack.code === "timeout" || ack.code === "rate_limited" || ack.code === "slow_mode") {
         outbox.set(item.client_id, "waiting", ack.code === "timeout" ? "" : ack.error);
         var seconds = Number(ack.retry_after || ack.seconds_left || 0);
@@ -199,9 +206,60 @@
 
   function focusComposer() { if (box) box.focus(); }
 
+  var warningBox = null;
+
+  function clearPersonalDetailsWarning() {
+    if (warningBox) warningBox.remove();
+    warningBox = null;
+  }
+
+  function showPersonalDetailsWarning(item, warning) {
+    clearPersonalDetailsWarning();
+    if (!form || !box) return;
+    if (!box.value.trim()) box.value = item.body;
+    warningBox = document.createElement("div");
+    warningBox.className = "flash personal-details-warning";
+    warningBox.setAttribute("role", "alert");
+    var title = document.createElement("p");
+    title.className = "chat-warning__title";
+    var strong = document.createElement("strong");
+    strong.textContent = strings.personal_details_title;
+    title.appendChild(strong);
+    var text = document.createElement("p");
+    text.textContent = warning.message;
+    var row = document.createElement("p");
+    row.className = "inline-form";
+    var editButton = document.createElement("button");
+    editButton.type = "button";
+    editButton.className = "button button--quiet";
+    editButton.textContent = strings.edit;
+    editButton.addEventListener("click", function () { clearPersonalDetailsWarning(); focusComposer(); });
+    var publish = document.createElement("button");
+    publish.type = "button";
+    publish.className = "button";
+    publish.textContent = strings.publish_anyway;
+    publish.addEventListener("click", function () {
+      // Exactly the text that was warned about: anything changed since goes through the check again.
+      clearPersonalDetailsWarning();
+      var again = outbox.add(item.body, item.reply_to_id, "waiting");
+      again.confirm_personal_details = true;
+      if (box.value.trim() === item.body) box.value = "";
+      focusComposer();
+      pump();
+    });
+    row.appendChild(editButton);
+    row.appendChild(publish);
+    warningBox.appendChild(title);
+    warningBox.appendChild(text);
+    warningBox.appendChild(row);
+    form.appendChild(warningBox);
+    focusComposer();
+  }
+
   function send() {
     var body = box.value.trim();
     if (!body) return;
+    clearPersonalDetailsWarning();
     outbox.add(body, replyTo ? replyTo.id : null, "waiting");
     box.value = "";
     clearReply();
@@ -300,6 +358,96 @@
     else if (action === "edit") startEdit(message);
     else if (action === "delete") removeMessage(message, strings.confirm_delete);
     else if (action === "remove") removeMessage(message, strings.confirm_remove);
+    else if (action === "worried") raiseWorry(message, button);
+  }
+
+  // --- safeguarding (issue #6): the helplines after a held message, and "I'm worried about this person" -----
+
+  /** A native dialog (focus kept inside, Escape closes) with the notices read out as an alert. */
+  function safeguardingDialog(titleText, returnFocus) {
+    var dialog = document.createElement("dialog");
+    dialog.className = "chat-safeguarding";
+    var title = document.createElement("h2");
+    title.id = "chat-safeguarding-title-" + Date.now();
+    title.textContent = titleText;
+    dialog.setAttribute("aria-labelledby", title.id);
+    dialog.appendChild(title);
+    dialog.addEventListener("close", function () {
+      dialog.remove();
+      if (returnFocus && returnFocus.isConnected) returnFocus.focus(); else focusComposer();
+    });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+
+  function closeButton(dialog) {
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "button button--quiet";
+    close.textContent = strings.close;
+    close.addEventListener("click", function () { dialog.close(); });
+    return close;
+  }
+
+  function showNotices(notices, help, returnFocus, dialog) {
+    dialog = dialog || safeguardingDialog(strings.notice_title, returnFocus);
+    var box = document.createElement("div");
+    box.setAttribute("role", "alert");
+    notices.forEach(function (text) {
+      var p = document.createElement("p");
+      p.textContent = String(text);
+      box.appendChild(p);
+    });
+    if (help && typeof help.url === "string" && help.url.charAt(0) === "/" && help.url.charAt(1) !== "/") {
+      var p = document.createElement("p");
+      var link = document.createElement("a");
+      link.href = help.url;
+      link.textContent = String(help.label || "");
+      p.appendChild(link);
+      box.appendChild(p);
+    }
+    dialog.appendChild(box);
+    dialog.appendChild(closeButton(dialog));
+    if (!dialog.open) dialog.showModal();
+  }
+
+  function raiseWorry(message, button) {
+    var name = message.author ? message.author.display_name : strings.former_member;
+    var dialog = safeguardingDialog(format(strings.worried_title, { name: name }), button);
+    var form = document.createElement("form");
+    var id = "chat-worried-" + message.id;
+    form.innerHTML =
+      '<div class="field"><label class="field__label" for="' + id + '-note"></label>' +
+      '<p class="field__hint" id="' + id + '-hint"></p>' +
+      '<textarea class="field__input" id="' + id + '-note" rows="3" maxlength="4000" aria-describedby="' + id + '-hint"></textarea></div>' +
+      '<div class="field"><input type="checkbox" id="' + id + '-danger"> <label for="' + id + '-danger"></label></div>' +
+      '<p class="field__error" role="alert"></p>' +
+      '<p class="inline-form"><button type="submit" class="button"></button></p>';
+    form.querySelector('label[for="' + id + '-note"]').textContent = strings.worried_note;
+    form.querySelector(".field__hint").textContent = strings.worried_hint;
+    form.querySelector('label[for="' + id + '-danger"]').textContent = strings.worried_danger;
+    form.querySelector('button[type="submit"]').textContent = strings.worried_send;
+    form.querySelector(".inline-form").appendChild(closeButton(dialog));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var send = form.querySelector('button[type="submit"]');
+      send.disabled = true;
+      var payload = {
+        message_id: message.id,
+        note: form.querySelector("textarea").value,
+        danger_now: form.querySelector('input[type="checkbox"]').checked,
+      };
+      call("safeguarding:raise", payload, function (ack) {
+        send.disabled = false;
+        if (!ack.ok) { form.querySelector(".field__error").textContent = ack.error || strings.error; return; }
+        form.remove();
+        showNotices([ack.message].concat(ack.notices || []), ack.help, button, dialog);
+        dialog.querySelector("button").focus();
+      });
+    });
+    dialog.appendChild(form);
+    dialog.showModal();
+    form.querySelector("textarea").focus();
   }
 
   // --- what the server tells us ----------------------------------------------------------------------------

@@ -295,6 +295,30 @@
     });
   }
 
+  // --- posts the reader keeps collapsed --------------------------------------------------------------------
+  // A <details data-keep-collapsed> (a warning the reader chose to keep collapsed, or a muted writer) opens only
+  // when the reader opens it: not by find-in-page, not by a restored page state. Opening by hand is a click or
+  // a key press on its summary just before the toggle.
+
+  var openedByHand = null;
+  function noteHand(event) {
+    var summary = event.target.closest && event.target.closest("details[data-keep-collapsed] > summary");
+    openedByHand = summary ? summary.parentNode : null;
+  }
+  document.addEventListener("click", noteHand, true);
+  document.addEventListener("keydown", noteHand, true);
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.hasAttribute || !details.hasAttribute("data-keep-collapsed") || !details.open) return;
+    if (openedByHand !== details) details.open = false;
+    openedByHand = null;
+  }, true);
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-keep-collapsed][open]"), function (d) {
+      d.open = false;
+    });
+  });
+
   // --- start ----------------------------------------------------------------------------------------------
 
   forgetConfirmedDraft();

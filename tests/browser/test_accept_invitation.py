@@ -50,7 +50,7 @@ def test_a_new_person_accepts_a_code_invitation_and_lands_in_the_group(
     visitor.get_by_label("Username").fill(username)
     visitor.get_by_label("Display name").fill("River")
     visitor.get_by_label("Password").fill("a long and private password")
-    visitor.get_by_label("Language").select_option("en")
+    visitor.locator("main").get_by_label("Language").select_option("en")
     visitor.get_by_label("Year of birth (optional)").fill("2009")
     visitor.get_by_label("I agree to the terms of use and the privacy notice").check()
     visitor.get_by_role("button", name="Create my account and join").click()
