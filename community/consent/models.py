@@ -43,6 +43,13 @@ class ConsentVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
 
+    @property
+    def text_html(self) -> str:
+        """The text as HTML, made by the one sanitizer (frozen text, so the same every time)."""
+        from community.core import sanitize
+
+        return sanitize.clean_html(sanitize.render_markdown(self.text))
+
 
 class ConsentRecord(db.Model):
     """Who decided what about which exact version, when and how. Append-only: a withdrawal is a new row."""

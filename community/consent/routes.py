@@ -37,11 +37,6 @@ def consent_signup_versions() -> list:
     return result
 
 
-@bp.app_template_global("render_consent_text")
-def render_consent_text(version: object) -> str:
-    return services.render(version)  # type: ignore[arg-type]
-
-
 # --- the platform's required documents ------------------------------------------------------------------------
 
 

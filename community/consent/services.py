@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from community.auth.models import User
 from community.consent import policy
 from community.consent.models import DOCUMENT_KINDS, ConsentDocument, ConsentRecord, ConsentVersion
-from community.core import audit, sanitize
+from community.core import audit
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.time import utcnow
 from community.extensions import db
@@ -42,7 +42,7 @@ def default_language() -> str:
 
 def render(version: ConsentVersion) -> str:
     """Document text is Markdown, made into HTML by the one sanitizer like everything else."""
-    return sanitize.clean_html(sanitize.render_markdown(version.text))
+    return version.text_html
 
 
 # --- documents and versions (staff) ----------------------------------------------------------------------------
