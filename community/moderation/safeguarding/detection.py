@@ -156,13 +156,29 @@ def _find(words: Sequence[str | None], pattern: tuple[str, ...]) -> list[tuple[i
     return spans
 
 
+@functools.lru_cache(maxsize=32)
+def _by_first_word(phrases: PhraseList) -> dict[str, tuple[tuple[Phrase, tuple[str, ...]], ...]]:
+    """Every pattern filed under its first word, so a text is read once instead of once per pattern."""
+    index: dict[str, list[tuple[Phrase, tuple[str, ...]]]] = {}
+    for phrase in phrases.phrases:
+        for pattern in phrase.patterns:
+            index.setdefault(pattern[0], []).append((phrase, pattern))
+    return {word: tuple(entries) for word, entries in index.items()}
+
+
 def match_language(text: str, phrases: PhraseList) -> list[Phrase]:
     """The phrases of one language found in ``text`` (already normalised or not: it is normalised here)."""
     words: list[str | None] = list(normalise(text).split())
     for guard in phrases.guards:
         for start, end in _find(words, guard):
             words[start:end] = [None] * (end - start)  # an idiom's words cannot be part of a phrase
-    return [phrase for phrase in phrases.phrases if any(_find(words, pattern) for pattern in phrase.patterns)]
+    index = _by_first_word(phrases)
+    found: set[str] = set()
+    for start, word in enumerate(words):
+        for phrase, pattern in index.get(word, ()) if word is not None else ():
+            if phrase.id not in found and _match_at(words, start, pattern) is not None:
+                found.add(phrase.id)
+    return [phrase for phrase in phrases.phrases if phrase.id in found]
 
 
 def assess(text: str, languages: Sequence[str]) -> SafeguardingSignal | None:
