@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass, field
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from community.auth.models import User
@@ -57,3 +59,21 @@ def post_form(client: FlaskClient, path: str, data: dict, *, form_page: str | No
 def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
     response = post_form(client, "/login", {"login": username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@dataclass
+class SignedInGroupWorld:
+    """One group seeded for a test module, and a signed-in test client per person, made on first use."""
+
+    app: Flask
+    group_id: int
+    slug: str
+    ids: dict[str, int]
+    clients: dict[str, FlaskClient] = field(default_factory=dict)
+
+    def client(self, name: str) -> FlaskClient:
+        if name not in self.clients:
+            client = self.app.test_client()
+            sign_in(client, name)
+            self.clients[name] = client
+        return self.clients[name]

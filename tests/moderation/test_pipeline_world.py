@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from community.auth.models import User
 from community.chat import services as chat
@@ -16,23 +13,11 @@ from community.forum import writing as forum
 from community.groups import services as groups
 from community.groups.models import Group, Membership
 from community.moderation import services as pipeline
-from tests.factories import add_to_group, make_group, make_user, sign_in
+from tests.factories import SignedInGroupWorld, add_to_group, make_group, make_user
 
 
-@dataclass
-class PipelineWorld:
-    app: Flask
-    group_id: int
-    slug: str
-    ids: dict[str, int]
-    clients: dict[str, FlaskClient] = field(default_factory=dict)
-
-    def client(self, name: str) -> FlaskClient:
-        if name not in self.clients:
-            client = self.app.test_client()
-            sign_in(client, name)
-            self.clients[name] = client
-        return self.clients[name]
+class PipelineWorld(SignedInGroupWorld):
+    """See tests.factories.SignedInGroupWorld; helpers for this module's tests."""
 
     def user(self, name: str) -> User:
         return db.session.get(User, self.ids[name])

@@ -3,10 +3,7 @@ two moderators, two members, and helpers that go through the real pages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from community.chat import services as chat
@@ -16,23 +13,11 @@ from community.forum import writing as forum
 from community.groups import services as groups
 from community.groups.models import Group, Membership
 from community.moderation.models import QueueItem
-from tests.factories import add_to_group, make_group, make_user, post_form, sign_in
+from tests.factories import SignedInGroupWorld, add_to_group, make_group, make_user, post_form
 
 
-@dataclass
-class World:
-    app: Flask
-    group_id: int
-    slug: str
-    ids: dict[str, int]
-    clients: dict[str, FlaskClient] = field(default_factory=dict)
-
-    def client(self, name: str) -> FlaskClient:
-        if name not in self.clients:
-            client = self.app.test_client()
-            sign_in(client, name)
-            self.clients[name] = client
-        return self.clients[name]
+class World(SignedInGroupWorld):
+    """See tests.factories.SignedInGroupWorld; helpers for this module's tests."""
 
     def topic(self, author: str, body: str = "Is anyone else awake?", title: str = "Night thoughts"):
         """A new topic by ``author`` through the service (held for members: the group checks everything)."""
