@@ -84,6 +84,9 @@ class Config:
     RATELIMIT_STORAGE_URI = ""
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # Sign-in attempts per client address (POST /login). Raise it when many people share one address (a care
+    # home behind one router); the per-account back-off (auth/throttle.py) still slows guessing of one account.
+    SIGN_IN_RATE = "10 per minute"
 
     # Mail. MAIL_BACKEND: "console" prints mails (development), "smtp" sends, "memory" keeps them (tests).
     MAIL_BACKEND = "smtp"

@@ -2,7 +2,7 @@
 
 Two layers:
 
-* **Per client**: ``@limiter.limit("10 per minute")`` on POST /login (Flask-Limiter, keyed by the client's
+* **Per client**: ``SIGN_IN_RATE`` (10 a minute) on POST /login (Flask-Limiter, keyed by the client's
   address). The address lives only in the limiter's short-lived counters, never in the database.
 * **Per account** (this module): after ``FAILURES_BEFORE_BACKOFF`` wrong passwords within
   ``FAILURE_WINDOW_SECONDS``, every attempt is refused for a back-off of 1, 2, 4, 8, then at most 15 minutes.
