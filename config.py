@@ -140,7 +140,11 @@ class Config:
     SETUP_TOKEN_MINUTES = 24 * 60
     STAFF_TWO_FACTOR_REQUIRED = False
     DEMO_ALLOWED = True
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled server connection that lay unused this many seconds is tested ("ping") before a request gets
+    # it, so a restarted database costs no failed request. Busy connections are not tested: SQLAlchemy's
+    # pool_pre_ping would add a round trip to every request (core/database.py). 0: test every time.
+    DATABASE_PING_IDLE_SECONDS = 10.0
 
     # --- Consent and privacy (issue #7; docs/privacy.md) ---
     # Younger than this (this year minus year of birth): a parent or guardian confirms by email link.
@@ -206,6 +210,11 @@ class Config:
     FORUM_PAGE_CACHE_ENTRIES = 512
     FORUM_PAGE_CACHE_SECONDS = 120
     # --- end of forum topic-page cache ---
+
+    # Rarely-changing rows read on every request or message (consent documents in force, group rules, keyword
+    # filters, moderation settings), cached per process (community/core/config_cache.py). A change made by
+    # another process shows within this many seconds; this process's own changes show at once. 0: off.
+    CONFIG_CACHE_SECONDS = 10
 
     def __init__(self) -> None:
         for name in dir(self):

@@ -469,6 +469,9 @@ def main() -> None:
         if args.cpu_only:
             client = signed_in_client(env)
             print(cpu_table(client, database_url, ids["bench_topic_id"]))
+            if args.profile:
+                print("\nProfile of the topic page (in-process, cProfile):")
+                print(plans.profile_page(client, f"/g/{seed.BENCH_GROUP_SLUG}/t/{ids['bench_topic_id']}"))
             with client.application.app_context():
                 from community.extensions import db
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import g, has_request_context
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.util import identity_key
 
 from community.core.time import utcnow
 from community.extensions import db
@@ -29,3 +31,22 @@ class MemberPreferences(db.Model):
     # Forum: content-warning kinds (forum.writing.CONTENT_WARNINGS, comma-separated) this member keeps collapsed.
     collapsed_warnings: Mapped[str] = mapped_column(String(200), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+def preferences_row(user_id: int) -> MemberPreferences | None:
+    """The member's preferences row, or None (everything at its default, as for most members).
+
+    A page asks several times (display, collapsed content warnings). A row found stays in the session's
+    identity map, so asking again costs nothing; a *missing* row is remembered for the rest of the request
+    so that asking again costs nothing either. A row written later in the request (and flushed) is found in
+    the identity map.
+    """
+    if has_request_context():
+        missing: set[int] = g.setdefault("kring_no_preferences", set())
+        if user_id in missing:
+            found = db.session.identity_map.get(identity_key(MemberPreferences, user_id))
+            return found if isinstance(found, MemberPreferences) else None
+    row = db.session.get(MemberPreferences, user_id)
+    if row is None and has_request_context():
+        g.kring_no_preferences.add(user_id)
+    return row

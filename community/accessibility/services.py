@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 
-from community.accessibility.models import TEXT_SIZES, THEMES, MemberPreferences
+from community.accessibility.models import TEXT_SIZES, THEMES, MemberPreferences, preferences_row
 from community.auth.models import User
 from community.core.errors import DomainError
 from community.extensions import db
@@ -100,7 +100,7 @@ def _motion_of(row: MemberPreferences) -> str:
 
 
 def for_member(user_id: int) -> Display:
-    row = db.session.get(MemberPreferences, user_id)
+    row = preferences_row(user_id)
     if row is None:
         return DEFAULT
     return Display(

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from community.auth.models import User, UserSession
 from community.core.time import utcnow
@@ -25,14 +26,22 @@ def start_session(user: User, user_agent: str = "") -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """The signed-in member for this token, or None if the session ended, expired, or the account is inactive."""
+def user_for_token(token: str, *, with_memberships: bool = False) -> User | None:
+    """The signed-in member for this token, or None if the session ended, expired, or the account is inactive.
+
+    ``with_memberships``: load ``user.memberships`` in the same statement. A page asks about them several
+    times (the two-step rule for staff, the navigation's moderation and insight links, the consent gate), and
+    each asking was a statement of its own.
+    """
     oldest_allowed = utcnow() - timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
-    row = db.session.execute(
+    query = (
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
-    ).first()
+    )
+    if with_memberships:
+        query = query.options(joinedload(User.memberships))
+    row = db.session.execute(query).unique().first()
     if row is None:
         return None
     user_session, user = row

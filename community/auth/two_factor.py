@@ -29,7 +29,6 @@ from community.core.mail import send_mail
 from community.core.passwords import verify_password
 from community.core.time import utcnow
 from community.extensions import db
-from community.groups.models import Membership
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +92,7 @@ def recovery_codes_left(user: User) -> int:
 def user_is_staff(user: User) -> bool:
     if user.is_admin:  # no query needed
         return True
-    memberships = db.session.scalars(select(Membership).where(Membership.user_id == user.id)).all()
-    return policy.is_staff(user, memberships)
+    return policy.is_staff(user, user.memberships)  # loaded with the session on a page (auth.sessions)
 
 
 def is_required_for(user: User, required_setting: bool) -> bool:
@@ -105,7 +103,8 @@ def is_required_for(user: User, required_setting: bool) -> bool:
 
 def must_enrol(user: User, required_setting: bool) -> bool:
     """True for staff who have to set up two-step sign-in before they may do anything else."""
-    return bool(required_setting) and not is_enabled(user) and is_required_for(user, required_setting)
+    # Staff first: that needs only the memberships already loaded, so members cost no statement here.
+    return bool(required_setting) and is_required_for(user, required_setting) and not is_enabled(user)
 
 
 # --- the pending marker of a half-finished sign-in ------------------------------------------------------

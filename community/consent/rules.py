@@ -9,13 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.consent import policy
+from community.consent import in_force, policy
 from community.consent.models import ConsentDocument, ConsentRecord, ConsentVersion
 from community.consent.services import (
     STALE,
     Standing,
     append_record,
-    current_number,
     publish,
     rules_document,
     save_draft,
@@ -33,11 +32,13 @@ def rules_standing(user: User, group: Group) -> Standing | None:
 
 def needs_rules(user: User, group: Group, membership: Membership | None) -> Standing | None:
     """The group's rules still to accept (None: nothing to accept)."""
+    in_force_now = in_force.group_rules(group.id)
+    if in_force_now is None or not policy.needs_group_rules(membership, in_force_now.number):
+        return None
+    if in_force.decisions_current(user, [in_force_now]):
+        return None  # the usual case, in one statement; the full standing only for a member who must decide
     document = rules_document(group)
     if document is None:
-        return None
-    number = current_number(document.id)
-    if not policy.needs_group_rules(membership, number):
         return None
     item = standing(user, document)
     return item if item is not None and not item.ok else None

@@ -279,7 +279,9 @@ def required_documents() -> list[ConsentDocument]:
 
 def consent_in_force() -> bool:
     """Whether any required document is published. Until then nobody is asked (a fresh install, the tests)."""
-    return bool(required_documents())
+    from community.consent import in_force
+
+    return bool(in_force.required())
 
 
 def standings(user: User) -> list[Standing]:
@@ -291,7 +293,10 @@ def missing(user: User) -> list[Standing]:
 
 
 def has_required_consents(user: User) -> bool:
-    return not missing(user)
+    """The gates' question, answered in one statement (``consent.in_force``) when the member is up to date."""
+    from community.consent import in_force
+
+    return in_force.decisions_current(user, in_force.required()) or not missing(user)
 
 
 def changes(item: Standing) -> list[tuple[str, str]]:

@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
             db.session.commit()
             session.clear()
             return None
-        user = auth_sessions.user_for_token(token)
+        user = auth_sessions.user_for_token(token, with_memberships=not in_socket_event)
         if user is None:
             if not in_socket_event:
                 session.clear()

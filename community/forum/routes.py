@@ -53,7 +53,8 @@ def topic_page_context(actor: User, access: GroupAccess, topic: Topic, *, after:
     shared = topic_view.shared_posts(actor, access, topic, after=after)
     ids = shared.ids
     pieces = list(shared.pieces)
-    held = writing.held_posts_for(actor, access, topic, after_id=after, until_id=ids[-1] if shared.has_more else None)
+    until_id = ids[-1] if shared.has_more else None
+    held = topic_view.held_posts_for(actor, access, topic, after_id=after, until_id=until_id)
     if held:
         kind = topic_view.reader_kind(actor, access, topic)
         pieces += topic_view.render_pieces(access, topic, held, after=after, kind=kind, held=True)

@@ -166,6 +166,23 @@ def shared_posts(actor: User, access: GroupAccess, topic: Topic, *, after: int) 
     return found
 
 
+def held_posts_for(
+    actor: User, access: GroupAccess, topic: Topic, *, after_id: int, until_id: int | None
+) -> list[Post]:
+    """The held posts this reader may see on the page (``writing.held_posts_for``). Whether the topic has any
+    held post at all is kept per topic version (holding, approving or removing a post bumps it), so the
+    usual topic, with none, costs no statement here."""
+    key = ("has-held", topic.id, topic.created_at, topic.version)
+    cache = page_cache()
+    has_held = cache.get(key)
+    if has_held is None:
+        has_held = writing.topic_has_held_posts(topic)
+        cache.put(key, has_held)
+    if not has_held:
+        return []
+    return writing.held_posts_for(actor, access, topic, after_id=after_id, until_id=until_id)
+
+
 def overlay_for(
     actor: User, access: GroupAccess, pieces: Iterable[PostPiece], token: str, *, muted: Iterable[int] = ()
 ) -> Overlay:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
-from community.accessibility.models import MemberPreferences
+from community.accessibility.models import MemberPreferences, preferences_row
 from community.auth.models import User
 from community.core.errors import DomainError
 from community.extensions import db
@@ -23,7 +23,7 @@ def collapsed_warnings(user: User | None) -> frozenset[str]:
     """The kinds this member keeps collapsed (an identity-map lookup when the page already loaded the row)."""
     if user is None or not getattr(user, "id", None):
         return frozenset()
-    row = db.session.get(MemberPreferences, user.id)
+    row = preferences_row(user.id)
     return _parse(row.collapsed_warnings if row is not None else "")
 
 

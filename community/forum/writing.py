@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
@@ -406,6 +406,10 @@ def held_posts_for(
     if not policy.can_see_all_held(actor, access.group, access.membership):
         query = query.where(Post.author_id == actor.id)
     return list(db.session.scalars(query.order_by(Post.id).limit(HELD_SHOWN_MAX)))
+
+
+def topic_has_held_posts(topic: Topic) -> bool:
+    return db.session.scalar(select(exists().where(Post.topic_id == topic.id, Post.state == "held"))) or False
 
 
 def held_topics_for(actor: User, access: GroupAccess, *, limit: int = 10) -> list[Topic]:

@@ -8,7 +8,9 @@ Then one open queue item of kind "conflict" is added (no second while it is open
 gets ``moderation:conflict`` in their ``user:<id>`` room, and when the group allows it (``groups.auto_slowdown``)
 the place enters slow mode (``CONFLICT_SLOW_MODE_SECONDS``) until a moderator lifts it. The automatic slow mode
 is audited with no actor (the system). Filter hits are counted in the rate-limit storage (Redis with
-``REDIS_URL``), not in a table, so a refused text (whose transaction rolls back) still counts.
+``REDIS_URL``), not in a table, so a refused text (whose transaction rolls back) still counts. Reports leave a
+mark there too: the check after every post or message counts those marks, where a statement per message would
+cost the chat a tenth of its speed; the check after a report counts the ``reports`` rows themselves.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from community.auth.models import User
 from community.chat.models import Conversation, Message
@@ -57,13 +60,21 @@ def _hits_item() -> RateLimitItemPerSecond:
     return RateLimitItemPerSecond(HITS_CEILING, current_app.config["CONFLICT_WINDOW_MINUTES"] * 60)
 
 
+def _note(what: str, place: tuple[str, int]) -> None:
+    MovingWindowRateLimiter(_storage()).hit(_hits_item(), KEY_PREFIX, what, place[0], str(place[1]))
+
+
+def _count(what: str, place: tuple[str, int]) -> int:
+    limiter_ = MovingWindowRateLimiter(_storage())
+    return HITS_CEILING - limiter_.get_window_stats(_hits_item(), KEY_PREFIX, what, place[0], str(place[1])).remaining
+
+
 def note_filter_hit(group: Group, place: tuple[str, int]) -> None:
-    MovingWindowRateLimiter(_storage()).hit(_hits_item(), KEY_PREFIX, place[0], str(place[1]))
+    _note("filter", place)
 
 
 def filter_hits(place: tuple[str, int]) -> int:
-    stats = MovingWindowRateLimiter(_storage()).get_window_stats(_hits_item(), KEY_PREFIX, place[0], str(place[1]))
-    return HITS_CEILING - stats.remaining
+    return _count("filter", place)
 
 
 # --- detection ----------------------------------------------------------------------------------------------
@@ -93,25 +104,21 @@ def _recent_topic_authors(topic_id: int, count: int) -> list[int | None]:
 
 def _recent_room_exchange(conversation_id: int, count: int) -> tuple[list[int | None], int]:
     """The authors of the room's last ``count`` messages in the window, and how many of those messages answer
-    (``reply_to``) a message of the other person among the two."""
+    (``reply_to``) a message of the other person among the two. One statement: every message sent asks."""
+    answered = aliased(Message)
     rows = db.session.execute(
-        select(Message.author_id, Message.reply_to_id)
+        select(Message.author_id, answered.author_id)
+        .outerjoin(answered, answered.id == Message.reply_to_id)
         .where(Message.conversation_id == conversation_id, Message.state == "published")
         .where(Message.created_at >= _since())
         .order_by(Message.seq.desc())
         .limit(count)
     ).all()
-    authors = [author_id for author_id, _reply in rows]
-    reply_ids = [reply_id for _author, reply_id in rows if reply_id is not None]
-    targets = (
-        dict(db.session.execute(select(Message.id, Message.author_id).where(Message.id.in_(reply_ids))).all())
-        if reply_ids
-        else {}
-    )
+    authors = [author_id for author_id, _answered in rows]
     answers = sum(
         1
-        for author_id, reply_id in rows
-        if reply_id is not None and targets.get(reply_id) not in (None, author_id) and targets[reply_id] in authors
+        for author_id, answered_author in rows
+        if answered_author is not None and answered_author != author_id and answered_author in authors
     )
     return authors, answers
 
@@ -134,11 +141,16 @@ def back_and_forth(place: tuple[str, int]) -> bool:
     return _alternating(authors, count) and 2 * answers >= count
 
 
-def heat(place: tuple[str, int]) -> str | None:
-    """Why this place is heated ("back_and_forth", "signals"), or None."""
+def heat(place: tuple[str, int], *, reports_from_database: bool = True) -> str | None:
+    """Why this place is heated ("back_and_forth", "signals"), or None.
+
+    ``reports_from_database`` False (after every post or message): reports are counted from the marks
+    :func:`after_report` leaves in the rate-limit storage instead of by a statement; a report filed through
+    ``moderation.reports`` always leaves one."""
     if back_and_forth(place):
         return "back_and_forth"
-    if filter_hits(place) + _reports(place) >= current_app.config["CONFLICT_SIGNALS"]:
+    reports = _reports(place) if reports_from_database else _count("report", place)
+    if filter_hits(place) + reports >= current_app.config["CONFLICT_SIGNALS"]:
         return "signals"
     return None
 
@@ -166,16 +178,16 @@ def _moderator_ids(group: Group) -> list[int]:
     )
 
 
-def check_place(group: Group, place: tuple[str, int]) -> QueueItem | None:
+def check_place(group: Group, place: tuple[str, int], *, reports_from_database: bool = True) -> QueueItem | None:
     """Raise a conflict alert for a heated place (once while one is open). Returns the new queue item."""
-    if place[0] not in PLACE_TYPES or _open_alert(place) is not None:
+    if place[0] not in PLACE_TYPES:
         return None
     if place[0] == "conversation":
         conversation = db.session.get(Conversation, place[1])
         if conversation is None or conversation.kind != "group":
             return None  # two people in a private conversation are expected to take turns
-    why = heat(place)
-    if why is None:
+    why = heat(place, reports_from_database=reports_from_database)
+    if why is None or _open_alert(place) is not None:  # the usual answer, "not heated", needs no alert lookup
         return None
     reason = (
         _("Heated: two members are going back and forth quickly.")
@@ -210,20 +222,23 @@ def check_place(group: Group, place: tuple[str, int]) -> QueueItem | None:
 
 
 def after_write(group: Group, place: tuple[str, int]) -> None:
-    """Called by the forum and chat after a post or message was stored."""
-    check_place(group, place)
+    """Called by the forum and chat after a post or message was stored (reports: from the storage marks)."""
+    check_place(group, place, reports_from_database=False)
 
 
 def after_report(group: Group, target_type: str, target_id: int) -> None:
-    """For the reports feature: a report on a post or message may make its topic or room heated."""
+    """For the reports feature: a report on a post or message may make its topic or room heated. Leaves a
+    mark in the rate-limit storage too, which the check after every post or message counts."""
+    place: tuple[str, int] | None = None
     if target_type == "post":
         post = db.session.get(Post, target_id)
-        if post is not None:
-            check_place(group, ("topic", post.topic_id))
+        place = ("topic", post.topic_id) if post is not None else None
     elif target_type == "message":
         message = db.session.get(Message, target_id)
-        if message is not None:
-            check_place(group, ("conversation", message.conversation_id))
+        place = ("conversation", message.conversation_id) if message is not None else None
+    if place is not None:
+        _note("report", place)
+        check_place(group, place)
 
 
 # --- slow mode ----------------------------------------------------------------------------------------------

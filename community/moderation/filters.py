@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from community.auth.models import User
-from community.core import audit
+from community.core import audit, config_cache
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
@@ -167,16 +167,41 @@ def rule_matches(pattern: str, match: str, text: str) -> bool:
     return _compiled(pattern, match).search(normalise(text)) is not None
 
 
-def rules_for(group: Group | None) -> list[KeywordFilter]:
-    """Enabled rules that apply to text in ``group`` (or outside groups: instance-wide only). Bounded."""
-    scope = KeywordFilter.group_id.is_(None)
-    if group is not None:
-        scope = or_(scope, KeywordFilter.group_id == group.id)
-    query = select(KeywordFilter).where(KeywordFilter.enabled.is_(True), scope).order_by(KeywordFilter.id)
-    return list(db.session.scalars(query.limit(2 * RULES_MAX)))
+@dataclass(frozen=True)
+class Rule:
+    """An enabled rule as plain values (what :func:`matches` reads; cached per process)."""
+
+    id: int
+    group_id: int | None
+    pattern: str
+    match: str
+    action: str
+    reason: str
 
 
-def matches(text: str, rules: Sequence[KeywordFilter]) -> list[FilterMatch]:
+RULES_CACHE = "moderation.filters"
+config_cache.register(RULES_CACHE, KeywordFilter)
+
+
+def rules_for(group: Group | None) -> tuple[Rule, ...]:
+    """Enabled rules that apply to text in ``group`` (or outside groups: instance-wide only). Bounded. Every
+    message and post asks, so they are kept per process (``core.config_cache``)."""
+    group_id = group.id if group is not None else None
+
+    def load() -> tuple[Rule, ...]:
+        scope = KeywordFilter.group_id.is_(None)
+        if group_id is not None:
+            scope = or_(scope, KeywordFilter.group_id == group_id)
+        query = select(KeywordFilter).where(KeywordFilter.enabled.is_(True), scope).order_by(KeywordFilter.id)
+        return tuple(
+            Rule(row.id, row.group_id, row.pattern, row.match, row.action, row.reason)
+            for row in db.session.scalars(query.limit(2 * RULES_MAX))
+        )
+
+    return config_cache.cached(RULES_CACHE, group_id, load)
+
+
+def matches(text: str, rules: Sequence[KeywordFilter | Rule]) -> list[FilterMatch]:
     """The rules that match ``text``, refusals first (a refusal decides), in rule order."""
     found = [
         FilterMatch(rule.id, rule.action, rule.reason, "instance" if rule.group_id is None else "group")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -21,7 +22,9 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.forum.models import Post
 from community.groups.models import Group, Membership
-from community.moderation.filter_models import GroupModerationSettings
+
+if TYPE_CHECKING:
+    from community.moderation.services import SettingsSnapshot
 
 _LINK = re.compile(
     r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>()]+|\b[\w-]{2,63}\.(?:nl|com|org|net|eu|io|be|de|info)\b(?:/\S*)?"
@@ -74,7 +77,7 @@ def is_new_member(user: User, group: Group, membership: Membership) -> bool:
     return enough > 0 and _published_count(user, group, enough) < enough
 
 
-def limits_for(group: Group, settings: GroupModerationSettings | None) -> tuple[int, int]:
+def limits_for(group: Group, settings: SettingsSnapshot | None) -> tuple[int, int]:
     """(links, mentions) a new member may use in one text in this group."""
     config = current_app.config
     links = config["MODERATION_NEW_MEMBER_MAX_LINKS"]
@@ -86,7 +89,7 @@ def limits_for(group: Group, settings: GroupModerationSettings | None) -> tuple[
 
 
 def over_limit(
-    user: User, group: Group, membership: Membership, text: str, settings: GroupModerationSettings | None
+    user: User, group: Group, membership: Membership, text: str, settings: SettingsSnapshot | None
 ) -> str | None:
     """The reason shown to a new member whose text has too many links or mentions, or None."""
     links, mentions = count_links(text), count_mentions(text)

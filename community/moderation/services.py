@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from community.auth.models import User
+from community.core import config_cache
 from community.core.errors import DomainError
 from community.core.time import utcnow
 from community.extensions import db
@@ -60,8 +61,35 @@ class Screening:
         return {PUBLISH: "published", HOLD: "held", REFUSE: "refused"}[self.verdict]
 
 
-def settings_for(group: Group | None) -> GroupModerationSettings | None:
-    return db.session.get(GroupModerationSettings, group.id) if group is not None else None
+@dataclass(frozen=True)
+class SettingsSnapshot:
+    """A group's moderation settings as plain values (what the pipeline reads; cached per process)."""
+
+    personal_details_mode: str
+    new_member_max_links: int | None
+    new_member_max_mentions: int | None
+    report_hide_threshold: int | None
+
+
+SETTINGS_CACHE = "moderation.settings"
+config_cache.register(SETTINGS_CACHE, GroupModerationSettings)
+
+
+def settings_for(group: Group | None) -> SettingsSnapshot | None:
+    """The group's settings row as plain values, or None (the instance defaults). Every message and post asks,
+    so it is kept per process (``core.config_cache``)."""
+    if group is None:
+        return None
+
+    def load() -> SettingsSnapshot | None:
+        row = db.session.get(GroupModerationSettings, group.id)
+        if row is None:
+            return None
+        return SettingsSnapshot(
+            row.personal_details_mode, row.new_member_max_links, row.new_member_max_mentions, row.report_hide_threshold
+        )
+
+    return config_cache.cached(SETTINGS_CACHE, group.id, load)
 
 
 def _posts_so_far(user: User, group: Group) -> int:

@@ -222,3 +222,25 @@ def test_members_reporting_posts_of_a_topic_through_the_page_raise_an_alert(worl
         [item] = conflict_items()
         assert (item.target_type, item.target_id) == ("topic", topic_id)
         assert "reports or filter hits" in item.reason
+
+
+def test_reports_then_a_filter_hit_heat_a_room_at_the_next_message_without_counting_report_rows(world):
+    """The check after every message counts reports from the marks the report left (no statement per
+    message); two reports filed through the page and one refused message make three signals."""
+    room_id = world.room_id()
+    first = world.message("sam", "You never listen.", "c-1")
+    second = world.message("noor", "Neither do you.", "c-2")
+    for name, message_id in (("mia", first), ("sam", second)):
+        answer = post_form(world.client(name), f"/moderation/report/message/{message_id}", {"reason": "unkind"})
+        assert answer.status_code == 200
+    with world.app.app_context():
+        assert conflict_items() == [], "two signals are not yet heated"
+        db.session.add(KeywordFilter(pattern="idiot", match="word", action="refuse"))
+        db.session.commit()
+    with pytest.raises(DomainError):
+        world.message("sam", "idiot", "c-3")  # refused, yet counted
+    world.message("noor", "Let us stop.", "c-4")
+    with world.app.app_context():
+        [item] = conflict_items()
+        assert (item.target_type, item.target_id) == ("conversation", room_id)
+        assert "reports or filter hits" in item.reason

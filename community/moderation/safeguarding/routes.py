@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import exists, select
 
 from community.core.errors import DomainError
 from community.core.security import member_key
 from community.core.time import utcnow
 from community.extensions import db, limiter
 from community.forum.models import Post
-from community.groups.models import Membership
 from community.groups.services import open_group
 from community.moderation import bp
+from community.moderation.queue import moderates_any
 from community.moderation.safeguarding import helplines, queries, services
 from community.moderation.safeguarding.forms import OUTCOME_LABELS, CloseForm, ConcernForm, NoteForm
 from community.moderation.safeguarding.models import SafeguardingCase
@@ -45,20 +44,10 @@ def safeguarding_post(post: Post) -> dict[str, Any]:
 
 @member_bp.app_template_global("moderation_alerts_for")
 def moderation_alerts_for(user: Any) -> bool:
-    """Whether the page loads the live safeguarding alert (moderators and admins): one small query per page."""
+    """Whether the page loads the live safeguarding alert (moderators and admins), from loaded memberships."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if "kring_alerts_staff" not in g:
-        g.kring_alerts_staff = user.is_admin or bool(
-            db.session.scalar(
-                select(
-                    exists().where(
-                        Membership.user_id == user.id, Membership.role == "moderator", Membership.state == "active"
-                    )
-                )
-            )
-        )
-    return g.kring_alerts_staff
+    return bool(user.is_admin) or moderates_any(user)
 
 
 @member_bp.app_template_global("moderation_alert_strings")
