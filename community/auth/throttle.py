@@ -30,16 +30,15 @@ import logging
 import smtplib
 from datetime import UTC
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from limits.storage import MemoryStorage, Storage
+from limits.storage import Storage
 
 from community.auth.models import User
 from community.core import mail
 from community.core import time as clock
+from community.core.counters import counter_storage
 from community.core.errors import DomainError
-from community.extensions import limiter
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +56,7 @@ class TooManyAttempts(DomainError):
 
 def _storage() -> Storage:
     """The limiter's storage; a per-app memory store when rate limiting is switched off."""
-    storage = getattr(limiter, "_storage", None) if limiter.enabled else None
-    if storage is None:
-        storage = current_app.extensions.setdefault("kring_throttle_storage", MemoryStorage())
-    return storage
+    return counter_storage("throttle")
 
 
 def _now() -> int:

@@ -16,9 +16,10 @@ import time
 
 from flask import current_app
 from limits import RateLimitItem, RateLimitItemPerSecond, parse
-from limits.storage import MemoryStorage, Storage
+from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
 
+from community.core.counters import counter_storage
 from community.extensions import limiter
 
 KEY_PREFIX = "kring-chat"
@@ -26,10 +27,7 @@ TYPING_EVERY_SECONDS = 3
 
 
 def _storage() -> Storage:
-    storage = getattr(limiter, "_storage", None) if limiter.enabled else None
-    if storage is None:
-        storage = current_app.extensions.setdefault("kring_chat_throttle_storage", MemoryStorage())
-    return storage
+    return counter_storage("chat_throttle")
 
 
 def _window() -> MovingWindowRateLimiter:

@@ -21,7 +21,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from limits import RateLimitItemPerSecond
-from limits.storage import MemoryStorage, Storage
+from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -29,10 +29,11 @@ from sqlalchemy.orm import aliased
 from community.auth.models import User
 from community.chat.models import Conversation, Message
 from community.core import audit
+from community.core.counters import counter_storage
 from community.core.errors import DomainError, NotFound
 from community.core.realtime import conversation_room, group_room, queue_event, user_room
 from community.core.time import utcnow
-from community.extensions import db, limiter
+from community.extensions import db
 from community.forum.models import Post, Topic
 from community.groups.models import Group, Membership
 from community.moderation import filters_policy
@@ -50,10 +51,7 @@ PLACE_TYPES = ("topic", "conversation")
 
 
 def _storage() -> Storage:
-    storage = getattr(limiter, "_storage", None) if limiter.enabled else None
-    if storage is None:
-        storage = current_app.extensions.setdefault("kring_conflict_storage", MemoryStorage())
-    return storage
+    return counter_storage("conflict")
 
 
 def _hits_item() -> RateLimitItemPerSecond:
@@ -102,10 +100,13 @@ def _recent_topic_authors(topic_id: int, count: int) -> list[int | None]:
     return list(db.session.scalars(query.limit(count)))
 
 
+_ANSWERED = aliased(Message)  # made once: building an alias per message costs more than running the query
+
+
 def _recent_room_exchange(conversation_id: int, count: int) -> tuple[list[int | None], int]:
     """The authors of the room's last ``count`` messages in the window, and how many of those messages answer
     (``reply_to``) a message of the other person among the two. One statement: every message sent asks."""
-    answered = aliased(Message)
+    answered = _ANSWERED
     rows = db.session.execute(
         select(Message.author_id, answered.author_id)
         .outerjoin(answered, answered.id == Message.reply_to_id)
