@@ -18,6 +18,8 @@ SESSION_TOKEN_KEY = "kring_sid"  # noqa: S105 (a session key name, not a secret)
 LAST_SEEN_KEY = "kring_seen"
 SEEN_DB_KEY = "kring_seen_db"
 SEEN_DB_EVERY_SECONDS = 5 * 60
+# The idle time-out counts from the last request, to within this many seconds.
+LAST_SEEN_PRECISION_SECONDS = 30
 
 
 def init_app(app: Flask) -> None:
@@ -49,8 +51,8 @@ def init_app(app: Flask) -> None:
             if not in_socket_event:
                 session.clear()
             return None
-        if not in_socket_event:
-            session[LAST_SEEN_KEY] = now
+        if not in_socket_event and now - int(session.get(LAST_SEEN_KEY, 0)) >= LAST_SEEN_PRECISION_SECONDS:
+            session[LAST_SEEN_KEY] = now  # not on every request: an unchanged session sends no new cookie
         return user
 
     @app.before_request
