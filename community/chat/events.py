@@ -23,10 +23,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
-from community.chat import editing, presence, reads, services, throttle, validation
+from community.chat import editing, presence, reading, reads, services, throttle, validation
 from community.chat.errors import SERVER_ERROR, Waiting, code_of
 from community.chat.payloads import iso, message_payload, message_payloads
-from community.chat.services import ConversationAccess, Page
+from community.chat.reading import Page
+from community.chat.services import ConversationAccess
 from community.core.errors import DomainError, Forbidden
 from community.core.realtime import conversation_room
 from community.core.socket_registry import registry_of
@@ -110,7 +111,7 @@ def register(socketio: SocketIO) -> None:
 
         record_conversation_reading(access)  # a moderator reading a reported conversation (committed below)
         synced_at = utcnow()  # before the read: a change committed during it is caught up next time
-        ack = {"conversation": conversation_info(access), **page_ack(access, services.latest(access))}
+        ack = {"conversation": conversation_info(access), **page_ack(access, reading.latest(access))}
         ack["synced_at"] = iso(synced_at)
         join_room(conversation_room(access.conversation.id))
         return ack
@@ -125,17 +126,17 @@ def register(socketio: SocketIO) -> None:
     def history(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
         before = validation.integer(payload, "before_seq")
-        limit = validation.optional_integer(payload, "limit", default=services.PAGE_SIZE, maximum=services.PAGE_SIZE)
-        return page_ack(access, services.latest(access, before_seq=before, limit=limit or services.PAGE_SIZE))
+        limit = validation.optional_integer(payload, "limit", default=reading.PAGE_SIZE, maximum=reading.PAGE_SIZE)
+        return page_ack(access, reading.latest(access, before_seq=before, limit=limit or reading.PAGE_SIZE))
 
     @chat_event(socketio, "chat:catch_up")
     def catch_up(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
         after_seq = validation.integer(payload, "after_seq", minimum=0)
         changed_since = validation.optional_moment(payload, "changed_since")
-        ack = page_ack(access, services.catch_up(access, after_seq))
+        ack = page_ack(access, reading.catch_up(access, after_seq))
         if changed_since is not None:
-            changes = services.changes_since(access, changed_since, after_seq)
+            changes = reading.changes_since(access, changed_since, after_seq)
             ack["changes"] = {
                 "updated": message_payloads(changes.updated, access.group.id),
                 "removed": changes.removed_ids,

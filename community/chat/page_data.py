@@ -20,7 +20,8 @@ from community.auth.models import User
 from community.chat import policy
 from community.chat.models import Conversation, Message
 from community.chat.payloads import message_payloads
-from community.chat.services import ConversationAccess, latest
+from community.chat.reading import latest
+from community.chat.services import ConversationAccess
 from community.core.time import utcnow
 from community.extensions import db
 from community.forum.models import Reaction

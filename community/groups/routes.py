@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
+from community.chat import reading as chat_reading
 from community.chat import services as chat
 from community.forum import services as forum
 from community.groups import bp, services
@@ -25,5 +26,5 @@ def group_page(slug: str) -> str:
         topics=listing.topics,
         listing=listing,
         members=services.member_list(access.group, limit=50),
-        recent_messages=chat.history(chat.find_group_room(access.group.id), limit=5),
+        recent_messages=chat_reading.history(chat.find_group_room(access.group.id), limit=5),
     )
