@@ -26,7 +26,16 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from community.auth.models import User
-from community.forum import extra_routes, policy, reactions, services, warning_preferences, write_routes, writing
+from community.forum import (
+    editing,
+    extra_routes,
+    policy,
+    reactions,
+    services,
+    warning_preferences,
+    write_routes,
+    writing,
+)
 from community.forum.models import Post, Topic
 from community.forum.page_cache import page_cache
 from community.groups.services import GroupAccess
@@ -140,7 +149,7 @@ def render_pieces(
         after=after,
         shown_posts=posts,
         may_quote=may_quote,
-        revised_ids=writing.revised_post_ids([post.id for post in posts]) if may_see_revisions else set(),
+        revised_ids=editing.revised_post_ids([post.id for post in posts]) if may_see_revisions else set(),
         reactions=reactions.reaction_summary(published, None),  # counts and names; the reader's own: compose()
         may_react=may_react,
         may_pin=may_pin,

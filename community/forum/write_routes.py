@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from community.core.errors import DomainError
 from community.core.security import member_key
 from community.extensions import db, limiter
-from community.forum import bp, images, policy, reading_state, services, writing
+from community.forum import bp, editing, images, policy, reading_state, services, writing
 from community.forum.forms import EditForm, ReplyForm, TopicForm
 from community.forum.image_forms import image_inputs
 from community.forum.models import Topic
@@ -230,7 +230,7 @@ def reply(slug: str, topic_id: int) -> Page:
 @limiter.limit("60 per minute", key_func=member_key, methods=["POST"])
 def edit_post(slug: str, post_id: int) -> Page:
     access = open_group(current_user, slug)
-    view = writing.open_post_for_edit(current_user, access, post_id)
+    view = editing.open_post_for_edit(current_user, access, post_id)
     if request.method == "GET":
         current = {
             "title": view.topic.title,
@@ -242,7 +242,7 @@ def edit_post(slug: str, post_id: int) -> Page:
         form, form_error, warning = EditForm(), None, None
         if form.validate_on_submit():
             try:
-                result = writing.edit_post(
+                result = editing.edit_post(
                     current_user,
                     access,
                     post_id,
@@ -272,7 +272,7 @@ def edit_post(slug: str, post_id: int) -> Page:
 @bp.route("/g/<slug>/posts/<int:post_id>/revisions")
 def post_revisions(slug: str, post_id: int) -> str:
     access = open_group(current_user, slug)
-    page = writing.post_revisions(current_user, access, post_id, before_id=_id_arg(request.args, "before"))
+    page = editing.post_revisions(current_user, access, post_id, before_id=_id_arg(request.args, "before"))
     return render_template("forum/revisions.html", access=access, page=page)
 
 

@@ -16,14 +16,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
-from community.core import audit
-from community.core.errors import DomainError, Forbidden, NotFound
+from community.core.errors import DomainError, NotFound
 from community.core.realtime import group_room, queue_event
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
 from community.forum import mentions, policy
-from community.forum.models import Post, PostRevision, Topic
+from community.forum.models import Post, Topic
 from community.forum.services import BODY_MAX, POSTS_PER_PAGE, TITLE_MAX
 from community.groups.services import GroupAccess
 from community.moderation import conflict
@@ -35,12 +34,11 @@ TITLE_MIN = 3
 CONTENT_WARNINGS = ("self-harm", "suicide", "medical detail", "loss", "abuse", "other")
 QUOTE_MAX = 2_000  # a quote is a pointer to what was said, not a copy of a long post
 HELD_SHOWN_MAX = 20
-REVISIONS_PER_PAGE = 20
 # C0 controls other than tab, newline and carriage return; DEL; U+FFFD (what invalid UTF-8 decodes to) and the
 # two non-characters. Text with these came from a file or a broken encoding, not from someone typing.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ufffe\uffff]")
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
-_DB_INT_MAX = 2**31 - 1
+DB_INT_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -53,13 +51,6 @@ class WriteResult:
     notices: tuple[str, ...] = field(default=())  # from the screening: helplines, warnings
     page_after: int = 0  # the topic page (``?after=``) on which the post is shown
     changed: bool = True  # False: an edit that changed nothing
-
-
-@dataclass(frozen=True)
-class EditView:
-    post: Post
-    topic: Topic
-    is_opening_post: bool  # the first post of a topic: its title can be edited with it
 
 
 # --- checking input ------------------------------------------------------------------------------------------
@@ -108,7 +99,7 @@ def clean_warning(content_warning: str | None) -> str:
     return warning
 
 
-def _check_can_post(actor: User, access: GroupAccess) -> None:
+def check_can_post(actor: User, access: GroupAccess) -> None:
     if access.group.state != "active":
         raise DomainError(_("This group is archived: you can read it, but nobody can write in it any more."))
     if not policy.can_post(actor, access.group, access.membership):
@@ -119,7 +110,7 @@ def _as_coach(actor: User, access: GroupAccess, requested: bool) -> bool:
     return bool(requested) and policy.can_post_as_coach(actor, access.group, access.membership)
 
 
-def _screen(
+def screen_text(
     actor: User,
     access: GroupAccess,
     text: str,
@@ -151,9 +142,9 @@ def create_topic(
     confirm_personal_details: bool | None = None,
 ) -> WriteResult:
     """Open a topic with its first post. Precondition: ``access`` is the actor's (from ``open_group``)."""
-    _check_can_post(actor, access)
+    check_can_post(actor, access)
     title, text, warning = clean_title(title), clean_body(body), clean_warning(content_warning)
-    screening = _screen(actor, access, f"{title}\n{text}", "topic", confirm=confirm_personal_details)
+    screening = screen_text(actor, access, f"{title}\n{text}", "topic", confirm=confirm_personal_details)
     now = utcnow()
     topic = Topic(
         group_id=access.group.id,
@@ -181,10 +172,10 @@ def reply(
 ) -> WriteResult:
     """Answer a published topic of the actor's group. Others reading the topic hear of it after the commit."""
     topic = _published_topic(access, topic_id)
-    _check_can_post(actor, access)
+    check_can_post(actor, access)
     text, warning = clean_body(body), clean_warning(content_warning)
     conflict.check_topic_slow_mode(actor, access.membership, topic.id)
-    screening = _screen(actor, access, text, "reply", ("topic", topic.id), confirm_personal_details)
+    screening = screen_text(actor, access, text, "reply", ("topic", topic.id), confirm_personal_details)
     post = _add_post(actor, access, topic, text, warning, _as_coach(actor, access, as_coach), screening)
     if screening.verdict == moderation.PUBLISH:
         topic.reply_count += 1
@@ -227,7 +218,7 @@ def _add_post(
 
 
 def _published_topic(access: GroupAccess, topic_id: int) -> Topic:
-    topic = db.session.get(Topic, topic_id) if 0 < topic_id <= _DB_INT_MAX else None
+    topic = db.session.get(Topic, topic_id) if 0 < topic_id <= DB_INT_MAX else None
     if topic is None or topic.group_id != access.group.id or topic.state != "published":
         raise NotFound(_("We could not find that topic. It may have been removed."))
     return topic
@@ -247,124 +238,6 @@ def page_start_for(post: Post) -> int:
     return earlier[-1]  # the page shows the POSTS_PER_PAGE - 1 posts after this id, then ``post``
 
 
-# --- editing -------------------------------------------------------------------------------------------------
-
-
-def open_post_for_edit(actor: User, access: GroupAccess, post_id: int) -> EditView:
-    """The post, if the actor may change it: 404 when it is not in the group (or gone), 403 when it is not
-    theirs to change."""
-    post = db.session.get(Post, post_id) if 0 < post_id <= _DB_INT_MAX else None
-    if post is None or post.group_id != access.group.id or post.state not in policy.EDITABLE_STATES:
-        raise NotFound(_("We could not find that post. It may have been removed."))
-    if post.state == "held" and not policy.can_see_held(actor, access.group, access.membership, post.author_id):
-        raise NotFound(_("We could not find that post. It may have been removed."))
-    topic = db.session.get(Topic, post.topic_id)
-    if topic is None or not policy.can_read_topic(actor, access.group, access.membership, topic):
-        raise NotFound(_("We could not find that post. It may have been removed."))
-    _check_can_post(actor, access)
-    if not policy.can_edit_post(actor, access.group, access.membership, post):
-        raise Forbidden(_("You can change only your own posts."))
-    opening_id = db.session.scalar(select(Post.id).where(Post.topic_id == topic.id).order_by(Post.id).limit(1))
-    return EditView(post, topic, is_opening_post=opening_id == post.id)
-
-
-def edit_post(
-    actor: User,
-    access: GroupAccess,
-    post_id: int,
-    *,
-    body: str,
-    content_warning: str = "",
-    title: str | None = None,
-    confirm_personal_details: bool | None = None,
-) -> WriteResult:
-    """Change a post's text (and, for a topic's first post, its title). The previous text is kept as a
-    ``PostRevision`` for moderators; the new text is screened (kind "edit") and rendered again.
-
-    A post that was answered, or changed by someone else than its writer, is marked "edited". An edit never
-    takes a post out of the moderators' hands: a held post stays held, and a published post whose new text is
-    held waits for a moderator again. A moderator changing someone else's post is audited.
-    """
-    view = open_post_for_edit(actor, access, post_id)
-    post, topic = view.post, view.topic
-    text, warning = clean_body(body), clean_warning(content_warning)
-    new_title = clean_title(title) if view.is_opening_post and title is not None else topic.title
-    title_changed = new_title != topic.title
-    if text == post.body_source and warning == post.content_warning and not title_changed:
-        return WriteResult(post, topic, post.state, page_after=_page_of(post), changed=False)
-    edited_text = f"{new_title}\n{text}" if title_changed else text
-    screening = _screen(actor, access, edited_text, "edit", ("topic", topic.id), confirm_personal_details)
-
-    now = utcnow()
-    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_source=post.body_source, created_at=now))
-    post.body_source, post.body_html, post.content_warning = text, render_markdown(text), warning
-    topic.title = new_title
-    answered = db.session.scalar(
-        select(Post.id).where(Post.topic_id == topic.id, Post.state == "published", Post.id > post.id).limit(1)
-    )
-    by_someone_else = post.author_id != actor.id
-    if answered is not None or by_someone_else:
-        post.edited_at = now
-    if screening.verdict == moderation.HOLD and post.state == "published":
-        post.state, post.state_reason = "held", screening.reason
-        if not view.is_opening_post:
-            topic.reply_count = max(topic.reply_count - 1, 0)
-        db.session.flush()
-        moderation.enqueue_held(access.group, target_type="post", target_id=post.id, screening=screening)
-    mentions.apply_mentions(access.group, post)  # people newly mentioned are told; nobody is told twice
-    if by_someone_else:
-        audit.record(
-            "post.edited",
-            actor_id=actor.id,
-            target_type="post",
-            target_id=post.id,
-            group_id=access.group.id,
-            details={"topic_id": topic.id, "author_id": post.author_id, "title_changed": title_changed},
-        )
-    db.session.flush()
-    return WriteResult(post, topic, post.state, screening.notices, page_after=_page_of(post))
-
-
-def _page_of(post: Post) -> int:
-    return page_start_for(post) if post.state == "published" else 0
-
-
-@dataclass(frozen=True)
-class RevisionPage:
-    post: Post
-    revisions: list[PostRevision]
-    editors: dict[int, User]  # who made each change, by id (a former member is missing)
-    has_more: bool
-
-
-def post_revisions(actor: User, access: GroupAccess, post_id: int, *, before_id: int = 0) -> RevisionPage:
-    """Earlier versions of a post, newest first, for the group's moderators. Two queries, one page."""
-    if not policy.can_see_revisions(actor, access.group, access.membership):
-        raise NotFound(_("We could not find that page."))
-    post = db.session.get(Post, post_id) if 0 < post_id <= _DB_INT_MAX else None
-    if post is None or post.group_id != access.group.id:
-        raise NotFound(_("We could not find that post. It may have been removed."))
-    query = select(PostRevision).where(PostRevision.post_id == post.id)
-    if 0 < before_id <= _DB_INT_MAX:
-        query = query.where(PostRevision.id < before_id)
-    rows = list(db.session.scalars(query.order_by(PostRevision.id.desc()).limit(REVISIONS_PER_PAGE + 1)))
-    revisions = rows[:REVISIONS_PER_PAGE]
-    editor_ids = {revision.editor_id for revision in revisions if revision.editor_id is not None}
-    editors = (
-        {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(editor_ids)))}
-        if editor_ids
-        else {}
-    )
-    return RevisionPage(post, revisions, editors, has_more=len(rows) > REVISIONS_PER_PAGE)
-
-
-def revised_post_ids(post_ids: list[int]) -> set[int]:
-    """Which of these posts have earlier versions: one query for a whole page (moderators' "history" links)."""
-    if not post_ids:
-        return set()
-    return set(db.session.scalars(select(PostRevision.post_id).where(PostRevision.post_id.in_(post_ids)).distinct()))
-
-
 # --- quoting and what only some people see -------------------------------------------------------------------
 
 
@@ -374,7 +247,7 @@ def _escape_markdown(text: str) -> str:
 
 def quote_for(access: GroupAccess, topic: Topic, post_id: int) -> str:
     """Markdown that quotes a published post of this topic, with its writer's name; "" when there is none."""
-    if not 0 < post_id <= _DB_INT_MAX:
+    if not 0 < post_id <= DB_INT_MAX:
         return ""
     post = db.session.scalar(
         select(Post)

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from community.auth.models import User
 from community.extensions import db
-from community.forum import search, writing
+from community.forum import editing, search, writing
 from community.forum.models import Post, Topic
 from community.groups import services as groups
 from community.groups.models import Membership
@@ -91,7 +91,7 @@ def test_an_edit_changes_what_is_found_including_a_new_title(world):
     with world.app.app_context():
         sam = user(world, "sam")
         access = groups.open_group(sam, world.slug)
-        writing.edit_post(sam, access, post_id, body="Completely rephrased.", title="Fresh heading")
+        editing.edit_post(sam, access, post_id, body="Completely rephrased.", title="Fresh heading")
         db.session.commit()
     client = world.client("sam")
     assert result_links(find(client, "original")[1]) == []
