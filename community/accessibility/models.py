@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from flask import g, has_request_context
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.orm.util import identity_key
 
 from community.core.time import utcnow
 from community.extensions import db
+
+if TYPE_CHECKING:
+    from community.auth.models import User
 
 THEMES = ("system", "light", "dark", "high_contrast")
 TEXT_SIZES = (100, 125, 150, 175, 200)  # per cent
@@ -33,20 +35,7 @@ class MemberPreferences(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-def preferences_row(user_id: int) -> MemberPreferences | None:
-    """The member's preferences row, or None (everything at its default, as for most members).
-
-    A page asks several times (display, collapsed content warnings). A row found stays in the session's
-    identity map, so asking again costs nothing; a *missing* row is remembered for the rest of the request
-    so that asking again costs nothing either. A row written later in the request (and flushed) is found in
-    the identity map.
-    """
-    if has_request_context():
-        missing: set[int] = g.setdefault("kring_no_preferences", set())
-        if user_id in missing:
-            found = db.session.identity_map.get(identity_key(MemberPreferences, user_id))
-            return found if isinstance(found, MemberPreferences) else None
-    row = db.session.get(MemberPreferences, user_id)
-    if row is None and has_request_context():
-        g.kring_no_preferences.add(user_id)
-    return row
+def preferences_row(user: User) -> MemberPreferences | None:
+    """The member's preferences row, or None (everything at its default, as for most members). The signed-in
+    member's comes with the session (``auth.sessions``); anyone else's is loaded once per session."""
+    return user.preferences

@@ -29,7 +29,7 @@ def current_display() -> services.Display:
     """The preferences of whoever is looking: the account's, else the visitor's cookie. Once per request."""
     if "display" not in g:
         if current_user.is_authenticated:
-            g.display = services.for_member(current_user.id)
+            g.display = services.for_member(current_user)
         else:
             g.display = services.from_cookie(request.cookies.get(services.COOKIE_NAME))
     return g.display

@@ -99,8 +99,8 @@ def _motion_of(row: MemberPreferences) -> str:
     return "reduce" if row.reduced_motion else "full"
 
 
-def for_member(user_id: int) -> Display:
-    row = preferences_row(user_id)
+def for_member(user: User) -> Display:
+    row = preferences_row(user)
     if row is None:
         return DEFAULT
     return Display(

@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     memberships = relationship("Membership", back_populates="user", lazy="select")
+    # The display preferences row (accessibility.models), None for a member who never changed one. Read-only
+    # here: it is written through accessibility.services. Loaded with the session on a page.
+    preferences = relationship("MemberPreferences", uselist=False, viewonly=True, lazy="select")
 
     @property
     def is_active(self) -> bool:  # Flask-Login: an inactive account cannot be signed in

@@ -29,9 +29,9 @@ def start_session(user: User, user_agent: str = "") -> str:
 def user_for_token(token: str, *, with_memberships: bool = False) -> User | None:
     """The signed-in member for this token, or None if the session ended, expired, or the account is inactive.
 
-    ``with_memberships``: load ``user.memberships`` in the same statement. A page asks about them several
-    times (the two-step rule for staff, the navigation's moderation and insight links, the consent gate), and
-    each asking was a statement of its own.
+    ``with_memberships``: load ``user.memberships`` and ``user.preferences`` in the same statement. A page
+    asks about them several times (the two-step rule for staff, the navigation's moderation and insight links,
+    the consent gate; the display settings, collapsed content warnings), and each asking was a statement.
     """
     oldest_allowed = utcnow() - timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
     query = (
@@ -40,7 +40,7 @@ def user_for_token(token: str, *, with_memberships: bool = False) -> User | None
         .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
     )
     if with_memberships:
-        query = query.options(joinedload(User.memberships))
+        query = query.options(joinedload(User.memberships), joinedload(User.preferences))
     row = db.session.execute(query).unique().first()
     if row is None:
         return None

@@ -23,7 +23,7 @@ def collapsed_warnings(user: User | None) -> frozenset[str]:
     """The kinds this member keeps collapsed (an identity-map lookup when the page already loaded the row)."""
     if user is None or not getattr(user, "id", None):
         return frozenset()
-    row = preferences_row(user.id)
+    row = preferences_row(user)
     return _parse(row.collapsed_warnings if row is not None else "")
 
 
