@@ -15,6 +15,7 @@ cost the chat a tenth of its speed; the check after a report counts the ``report
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import timedelta
 
@@ -100,13 +101,17 @@ def _recent_topic_authors(topic_id: int, count: int) -> list[int | None]:
     return list(db.session.scalars(query.limit(count)))
 
 
-_ANSWERED = aliased(Message)  # made once: building an alias per message costs more than running the query
+@functools.cache
+def _answered() -> type[Message]:
+    """The replied-to message, aliased once per process (an alias per message costs more than the query; at
+    import time it would configure the mappers before every model is defined)."""
+    return aliased(Message)
 
 
 def _recent_room_exchange(conversation_id: int, count: int) -> tuple[list[int | None], int]:
     """The authors of the room's last ``count`` messages in the window, and how many of those messages answer
     (``reply_to``) a message of the other person among the two. One statement: every message sent asks."""
-    answered = _ANSWERED
+    answered = _answered()
     rows = db.session.execute(
         select(Message.author_id, answered.author_id)
         .outerjoin(answered, answered.id == Message.reply_to_id)

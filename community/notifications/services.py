@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -39,9 +39,14 @@ def notify(
     group_id: int | None,
     target_type: str,
     target_id: int | None,
+    own_email: bool = False,
 ) -> list[Notification]:
     """Store one notification per recipient (never for the actor) and, after the commit, tell each recipient's
     open pages their new unread count. The caller has already decided who may hear about the target.
+
+    ``own_email``: the member chose on the item itself whether to get an email about it (a question to the
+    professionals, a request to talk), and the caller sends that email, with its link, itself. Their general
+    email preference for the kind then does not apply to this one, so nobody gets it twice or unasked.
 
     ``kind`` must be in the registry (``kinds.py``); an unknown kind raises ``UnknownNotificationKind`` before
     anything is stored. Each recipient's preferences apply: a muted group or topic stores nothing; "in-app off"
@@ -56,7 +61,9 @@ def notify(
     now = utcnow()
     rows = []
     for user_id, delivery in wanted.items():
-        if not delivery.in_app and delivery.email == "never":
+        if own_email:
+            delivery = replace(delivery, email="never")  # stored even when not shown: the record that we told them
+        elif not delivery.in_app and delivery.email == "never":
             continue
         rows.append(
             Notification(

@@ -188,7 +188,7 @@ def answer(actor: User, access: GroupAccess, question_id: int, *, body: str) -> 
     question.status, question.answered_at = "answered", utcnow()
     db.session.flush()
     notify([question.member_id], kind="professional_answer", actor_id=actor.id, group_id=question.group_id,
-           target_type=TARGET, target_id=question.id)  # fmt: skip
+           target_type=TARGET, target_id=question.id, own_email=True)  # fmt: skip
     if question.email_me:
         mail_after_commit(
             question.member,

@@ -272,6 +272,6 @@ def _not_decidable(actor: User, request: ProfessionalRequest) -> DomainError:
 
 def _tell_member(request: ProfessionalRequest, kind: str, subject: str) -> None:
     notify([request.member_id], kind=kind, actor_id=request.professional_id, group_id=request.group_id,
-           target_type=TARGET, target_id=request.id)  # fmt: skip
+           target_type=TARGET, target_id=request.id, own_email=True)  # fmt: skip
     if request.email_me:
         mail_after_commit(request.member, subject, _path(request.id))

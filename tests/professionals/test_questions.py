@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from community.core.errors import DomainError
 from community.extensions import db
 from community.groups.services import open_group
-from community.notifications.models import Notification
+from community.notifications.models import EmailOutbox, Notification
 from community.professionals import questions
 from community.professionals.models import ProfessionalQuestion
 from tests.conftest import _fresh_schema, build_app
@@ -83,6 +83,8 @@ def test_ask_pick_up_answer_and_the_member_is_told(db_app, world):
     [mail] = db_app.extensions["kring_outbox"]
     body = mail.get_content()
     assert page in body and "first week" not in body and "medicine" not in body
+    with db_app.app_context():
+        assert _queued_answer_emails() == 0, "the email with the link is the only one: no second from the outbox"
 
 
 def test_no_email_unless_chosen(db_app, world):
@@ -97,6 +99,16 @@ def test_no_email_unless_chosen(db_app, world):
         questions.answer(pro, access, question.id, body="Yes.")
         db.session.commit()
     assert db_app.extensions.get("kring_outbox", []) == []
+    with db_app.app_context():
+        assert _queued_answer_emails() == 0, "not chosen on the question: no email later either"
+        [told] = db.session.scalars(select(Notification).where(Notification.kind == "professional_answer"))
+        assert told.in_app and told.email_mode == "never"
+
+
+def _queued_answer_emails() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(EmailOutbox).where(EmailOutbox.kind == "professional_answer")
+    )
 
 
 def test_resubmitting_the_same_form_stores_one_question(db_app, world):

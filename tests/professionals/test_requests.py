@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from community.chat.models import Conversation, ConversationParticipant
 from community.extensions import db
-from community.notifications.models import Notification
+from community.notifications.models import EmailOutbox, Notification
 from community.professionals.common import local_now
 from community.professionals.models import ProfessionalProfile, ProfessionalRequest
 from tests.factories import post_form, sign_in
@@ -76,6 +76,8 @@ def test_request_accept_opens_a_private_conversation_and_tells_the_member(db_app
     body = mail.get_content()
     assert f"/professionals/requests/{request.id}" in body and "sleep" not in body
     assert mail["To"] == "alex@example.org"
+    with db_app.app_context():
+        assert _queued_emails("request_accepted") == 0, "the email with the link is the only one"
 
 
 def test_no_email_without_opting_in(db_app, world):
@@ -87,6 +89,12 @@ def test_no_email_without_opting_in(db_app, world):
         pro, f"/professionals/requests/{request.id}/accept", {}, form_page=f"/professionals/requests/{request.id}"
     )
     assert db_app.extensions.get("kring_outbox", []) == []
+    with db_app.app_context():
+        assert _queued_emails("request_accepted") == 0, "not chosen on the request: no email later either"
+
+
+def _queued_emails(kind: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(EmailOutbox).where(EmailOutbox.kind == kind))
 
 
 def test_decline_with_a_suggested_colleague(db_app, world):
