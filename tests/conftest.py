@@ -37,6 +37,35 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
 
+# Under pytest-xdist (`make test`), tests are dealt out to the workers one by one, except these modules: each runs
+# whole on one worker, so its module-scoped fixtures (a server of its own, the axe crawl and its once-per-page
+# mode passes, the catalogue extraction) are built once. xdist's own xdist_group marker cannot do this with
+# pytest 9.2: it renames the test through an attribute that pytest no longer reads.
+ONE_WORKER_MODULES = {
+    "tests/browser/test_accessibility_pages.py",
+    "tests/browser/test_insight_browser.py",
+    "tests/i18n/test_catalogues.py",
+    "tests/realtime/test_real_server.py",
+    "tests/realtime/test_two_processes.py",
+    "tests/realtime/test_two_processes_access.py",
+    "tests/test_serve.py",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    if config.getvalue("dist") != "load":  # another --dist was asked for: xdist's own
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneByOneExceptSomeModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return OneByOneExceptSomeModules(config, log)
+
+
 def require_service(name: str, available: bool, how: str) -> None:
     """Skip locally, fail in CI: a missing service must never turn CI green."""
     if available:

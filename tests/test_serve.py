@@ -21,7 +21,7 @@ import pytest
 import requests
 import socketio
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("serve")]  # one worker: the module's server starts once
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtualenv's bin/, like the Makefile's $(BIN)

@@ -31,8 +31,7 @@ from tests.browser.a11y_support import (
 )
 from tests.browser.conftest import LiveServer, sign_in
 
-# One worker under pytest-xdist: the crawl (role_pages) runs once, and _THEMED stays one set.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("accessibility_pages")]
+pytestmark = pytest.mark.browser
 
 ROLES = {"visitor": None, "member": "milan", "moderator": "nurse", "admin": "admin"}
 # Pages worth a picture (where the role can open them): the start, a group, a topic, the chat, the settings.

@@ -33,9 +33,6 @@ SCHEMA = "from community import create_app\nfrom community.extensions import db\
          "with app.app_context():\n    db.create_all()\n"  # fmt: skip
 
 
-pytestmark = pytest.mark.xdist_group("insight_browser")  # one worker: the module's server starts once
-
-
 @pytest.fixture(scope="module")
 def insight_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     instance = tmp_path_factory.mktemp("kring-insight")

@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
 LANGUAGES = [code for code in Config.LANGUAGES if code != Config.BABEL_DEFAULT_LOCALE]
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
-pytestmark = pytest.mark.xdist_group("catalogues")  # one worker: the extraction (source_catalog) runs once
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ import websocket
 from tests.realtime.members import connect, handshake_status, sign_in, sign_out
 from tests.realtime.server import KringServer, ServerError, World, prepare_world, start_kring
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real_server")]  # one worker: the module's server starts once
+pytestmark = pytest.mark.slow
 
 FOREIGN = "http://evil.example"
 FRAME_LIMIT = 64 * 1024  # Config.SOCKETIO_MAX_HTTP_BUFFER_SIZE

@@ -22,8 +22,7 @@ from tests.conftest import temporary_postgres_database
 from tests.realtime.members import connect, sign_in
 from tests.realtime.server import KringServer, World, new_secret_key, prepare_world, start_kring, unique_channel
 
-# xdist_group: one worker under pytest-xdist, so the module's fixtures are built once.
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("two_processes")]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 DELIVERY_TIMEOUT = 5.0
 QUIET_PERIOD = 1.5  # how long B's member waits in vain when nothing carries the message across

@@ -17,13 +17,7 @@ from tests.realtime.members import connect, sign_in, sign_out
 from tests.realtime.server import World, prepare_world
 from tests.realtime.test_two_processes import DELIVERY_TIMEOUT, QUIET_PERIOD, Listener, send, start_pair
 
-# xdist_group: one worker under pytest-xdist, so the module's fixtures are built once.
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.xdist_group("two_processes_access"),
-]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
