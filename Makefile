@@ -32,10 +32,15 @@ demo: $(VENV)/.installed-runtime compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
 
+# pytest-xdist: one worker per core (each with its own PostgreSQL database and live server); tests are dealt out
+# one by one, except the modules listed in tests/conftest.py (ONE_WORKER_MODULES), which each stay on one worker.
+# PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= auto
+
 test: $(VENV)/.installed-dev compile-translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

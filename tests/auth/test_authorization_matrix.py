@@ -26,6 +26,7 @@ import io
 import json
 import re
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,7 @@ from community.groups import invitation_staff
 from community.groups import services as groups
 from community.groups.models import Membership
 from community.notifications import services as notifications
-from tests.conftest import build_app
+from tests.conftest import _fresh_schema, build_app
 from tests.factories import add_to_group, make_group, make_user
 
 MATRIX_FILE = Path(__file__).with_name("authorization_matrix.csv")
@@ -207,10 +208,7 @@ def _payload_value(value: object, values: dict) -> object:
 
 
 def run_row(row: Row) -> dict[str, str]:
-    app = build_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
-    with app.app_context():
-        db.create_all()
-    try:
+    with contextmanager(_fresh_schema)(build_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)) as app:
         world = build_world(app)
         values = world["values"]
         path = row.path.format(**values)
@@ -223,11 +221,6 @@ def run_row(row: Row) -> dict[str, str]:
             else:
                 outcomes[role] = outcome_of_request(client, row.method, path, payload)
         return outcomes
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
 
 
 MATRIX = read_matrix()

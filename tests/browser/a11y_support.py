@@ -137,6 +137,9 @@ def use_axe(context: BrowserContext) -> None:
 def axe_violations(page: Page, rules: list[str] | None = None) -> list[dict]:
     """WCAG 2.x A/AA violations on the page as it is now (all such rules, or only the given ones)."""
     options = {**AXE_OPTIONS, "runOnly": {"type": "rule", "values": rules}} if rules else AXE_OPTIONS
+    # After a click, a test's expect() can pass before the stylesheet arrives; on a busy machine axe then measured
+    # unstyled links (target-size 17 px). The rules that read the stylesheet need the page fully loaded.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT.read_text())  # a context without use_axe()
     return page.evaluate("options => window.axe.run(document, options)", options)["violations"]

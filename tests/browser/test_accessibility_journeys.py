@@ -173,6 +173,9 @@ def test_read_aloud_speaks_a_chat_message_in_the_page_language(page: Page) -> No
     )
     keyboard_sign_in(page, "sam")
     page.goto(f"{YOUNG_PEOPLE}/chat")
+    # Joining the room renders the messages again (chat.js replaceAll): a click before that lands on a message
+    # that is then replaced, and the "Stop reading" state goes with it (seen on a busy machine).
+    expect(page.locator("#chat")).to_have_attribute("data-joined", "true", timeout=15_000)
     message = page.locator("#chat-days li.chat-msg").last
     button = message.get_by_role("button", name="Read aloud")
     expect(button).to_be_visible()

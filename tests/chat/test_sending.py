@@ -13,7 +13,7 @@ from community.chat.models import Message
 from community.extensions import db
 from community.groups import services as groups
 from tests.chat.helpers import build_world, events, send, stored_messages
-from tests.conftest import build_app
+from tests.conftest import _fresh_schema, build_app
 
 
 @pytest.fixture
@@ -189,46 +189,43 @@ def test_messages_in_one_room_get_gapless_increasing_numbers(world):
     assert [m.seq for m in stored_messages(world.app)] == [1, 2, 3, 4, 5, 6]
 
 
-def test_two_threads_sending_into_one_room_on_postgresql_get_distinct_gapless_numbers(postgres_url):
-    app = build_app(postgres_url)
-    with app.app_context():
-        db.create_all()
-    try:
-        world = build_world(app)
-        per_thread, errors = 25, []
+@pytest.fixture
+def postgres_app(postgres_url):
+    yield from _fresh_schema(build_app(postgres_url))
 
-        def sender(username: str) -> None:
-            try:
-                with app.app_context():
-                    user = db.session.get(groups.User, world.ids[username])
-                    for number in range(per_thread):
-                        access = chat.open_conversation(user, world.room_id)
-                        chat.send(access, client_id=f"{username}-{number}", body=f"{username} {number}")
-                        db.session.commit()
-            except Exception as error:  # noqa: BLE001 (reported below, from the main thread)
-                errors.append(repr(error))
 
-        app.config["RATELIMIT_ENABLED"] = False
-        from community.extensions import limiter
+def test_two_threads_sending_into_one_room_on_postgresql_get_distinct_gapless_numbers(postgres_app):
+    app = postgres_app
+    world = build_world(app)
+    per_thread, errors = 25, []
 
-        limiter.enabled = False
+    def sender(username: str) -> None:
         try:
-            threads = [threading.Thread(target=sender, args=(name,)) for name in ("sam", "noor")]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
-        finally:
-            limiter.enabled = True
-        assert errors == []
-        with app.app_context():
-            seqs = list(db.session.scalars(select(Message.seq).order_by(Message.seq)))
-        assert seqs == list(range(1, 2 * per_thread + 1))
+            with app.app_context():
+                user = db.session.get(groups.User, world.ids[username])
+                for number in range(per_thread):
+                    access = chat.open_conversation(user, world.room_id)
+                    chat.send(access, client_id=f"{username}-{number}", body=f"{username} {number}")
+                    db.session.commit()
+        except Exception as error:  # noqa: BLE001 (reported below, from the main thread)
+            errors.append(repr(error))
+
+    app.config["RATELIMIT_ENABLED"] = False
+    from community.extensions import limiter
+
+    limiter.enabled = False
+    try:
+        threads = [threading.Thread(target=sender, args=(name,)) for name in ("sam", "noor")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
     finally:
-        with app.app_context():
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
+        limiter.enabled = True
+    assert errors == []
+    with app.app_context():
+        seqs = list(db.session.scalars(select(Message.seq).order_by(Message.seq)))
+    assert seqs == list(range(1, 2 * per_thread + 1))
 
 
 def test_after_leaving_a_room_its_messages_no_longer_arrive(sqlite_world):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from community.extensions import db
 from community.notifications import outbox, services
 from community.notifications.models import DigestRun, EmailOutbox, Notification
-from tests.conftest import build_app
+from tests.conftest import _fresh_schema, build_app
 from tests.notifications.conftest import body_of
 from tests.notifications.world import NOOR_EMAIL, SECRET_WORDS, build_world
 
@@ -24,14 +24,7 @@ def threaded_app(request, tmp_path):
         url = request.getfixturevalue("postgres_url")
     else:
         url = f"sqlite:///{tmp_path / 'digests.db'}"
-    app = build_app(url)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    yield from _fresh_schema(build_app(url))
 
 
 def _waiting(world, count: int) -> None:
