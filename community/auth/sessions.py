@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, String, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User, UserSession
@@ -34,20 +35,26 @@ def user_for_token(token: str, *, with_memberships: bool = False) -> User | None
     the consent gate; the display settings, collapsed content warnings), and each asking was a statement.
     """
     oldest_allowed = utcnow() - timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
-    query = (
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
-    )
-    if with_memberships:
-        query = query.options(joinedload(User.memberships), joinedload(User.preferences))
-    row = db.session.execute(query).unique().first()
+    row = db.session.execute(_session_statement(with_memberships), {"token_hash": token_hash(token)}).unique().first()
     if row is None:
         return None
     user_session, user = row
     if user_session.created_at < oldest_allowed or not user.is_active:
         return None
     return user
+
+
+@functools.cache
+def _session_statement(with_memberships: bool) -> Select:
+    """Built once per process (every request and socket event runs it; building costs more than running)."""
+    query = (
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == bindparam("token_hash", type_=String), UserSession.ended_at.is_(None))
+    )
+    if with_memberships:
+        query = query.options(joinedload(User.memberships), joinedload(User.preferences))
+    return query
 
 
 def end_session_by_token(token: str) -> None:

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from limits import RateLimitItemPerSecond
 from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, Integer, Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from community.auth.models import User
@@ -102,23 +102,25 @@ def _recent_topic_authors(topic_id: int, count: int) -> list[int | None]:
 
 
 @functools.cache
-def _answered() -> type[Message]:
-    """The replied-to message, aliased once per process (an alias per message costs more than the query; at
-    import time it would configure the mappers before every model is defined)."""
-    return aliased(Message)
+def _room_exchange_statement() -> Select:
+    """Built once per process, on first use (every chat message runs it, and building it costs more than running
+    it; at import time the alias would configure the mappers before every model is defined)."""
+    answered = aliased(Message)
+    return (
+        select(Message.author_id, answered.author_id)
+        .outerjoin(answered, answered.id == Message.reply_to_id)
+        .where(Message.conversation_id == bindparam("conversation_id", type_=Integer), Message.state == "published")
+        .where(Message.created_at >= bindparam("since", type_=DateTime))
+        .order_by(Message.seq.desc())
+        .limit(bindparam("count", type_=Integer))
+    )
 
 
 def _recent_room_exchange(conversation_id: int, count: int) -> tuple[list[int | None], int]:
     """The authors of the room's last ``count`` messages in the window, and how many of those messages answer
     (``reply_to``) a message of the other person among the two. One statement: every message sent asks."""
-    answered = _answered()
     rows = db.session.execute(
-        select(Message.author_id, answered.author_id)
-        .outerjoin(answered, answered.id == Message.reply_to_id)
-        .where(Message.conversation_id == conversation_id, Message.state == "published")
-        .where(Message.created_at >= _since())
-        .order_by(Message.seq.desc())
-        .limit(count)
+        _room_exchange_statement(), {"conversation_id": conversation_id, "since": _since(), "count": count}
     ).all()
     authors = [author_id for author_id, _answered in rows]
     answers = sum(
