@@ -48,6 +48,10 @@ class Config:
     # Real-time. Set explicitly: left unset, Flask-SocketIO picks gevent whenever gevent is installed.
     SOCKETIO_ASYNC_MODE = "gevent"
     SOCKETIO_MAX_HTTP_BUFFER_SIZE = 64 * 1024
+    # WebSocket compression (permessage-deflate), which browsers always offer. Off: chat frames are small, and
+    # compressing each one once per receiving socket costs more CPU than it saves bandwidth (as in Socket.IO's
+    # own server). Turn it on for members on very slow links; docs/performance.md has the numbers.
+    SOCKETIO_PERMESSAGE_DEFLATE = False
     # Redis pub/sub channel of the Socket.IO message queue. Channels are global to a Redis server (not per
     # database number): two Kring installations, or two test runs, sharing one Redis need different names.
     SOCKETIO_MESSAGE_QUEUE_CHANNEL = "flask-socketio"

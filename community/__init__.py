@@ -38,7 +38,9 @@ def create_app(config: Config | None = None) -> Flask:
     )
     from community.core.realtime import limit_websocket_messages
 
-    limit_websocket_messages(app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"])
+    limit_websocket_messages(
+        app.config["SOCKETIO_MAX_HTTP_BUFFER_SIZE"], deflate=app.config["SOCKETIO_PERMESSAGE_DEFLATE"]
+    )
     socket_registry.init_app(app)
 
     from community import admin, auth, chat, consent, errors, forum, groups, health, moderation, notifications, privacy

@@ -145,11 +145,18 @@ def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop(_LEAVE_KEY, None)
 
 
-def limit_websocket_messages(limit: int) -> None:
-    """Make simple-websocket refuse a frame larger than ``limit`` while reading it.
+def limit_websocket_messages(limit: int, *, deflate: bool = False) -> None:
+    """Make simple-websocket refuse a frame larger than ``limit`` while reading it, and accept
+    permessage-deflate only when ``deflate`` (``SOCKETIO_PERMESSAGE_DEFLATE``) is on.
 
     Engine.IO checks its buffer size only after a whole frame is in memory, so one anonymous 200 MB frame
     would cost a worker 400 MB. Engine.IO does not pass ``max_message_size`` on; this wraps its WebSocket class.
+
+    Deflate: browsers always offer it and simple-websocket always accepts it; then every frame is compressed
+    once per receiving socket. A chat frame is a few hundred bytes, so it saves little bandwidth and costs more
+    CPU than sending the frame (docs/performance.md: a room of 200 spends more than half its broadcast time
+    compressing). Socket.IO's own server has it off by default for the same reason. Without the offer in the
+    handshake, the connection is made without the extension.
     """
     eio = socketio.server.eio
     base = eio._async["websocket"]
@@ -158,5 +165,10 @@ def limit_websocket_messages(limit: int) -> None:
         def __init__(self, handler: Any, server: Any) -> None:
             super().__init__(handler, server)
             self.server_args["max_message_size"] = limit
+
+        def __call__(self, environ: dict, start_response: Any) -> Any:
+            if not deflate:
+                environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+            return super().__call__(environ, start_response)
 
     eio._async = {**eio._async, "websocket": LimitedWebSocket}

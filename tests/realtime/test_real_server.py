@@ -295,3 +295,28 @@ def test_the_server_survived_every_test_in_this_module(server: KringServer) -> N
         server.wait_until_healthy(timeout=5)
     except ServerError as error:  # pragma: no cover (the message carries the log)
         pytest.fail(str(error))
+
+
+def _accepted_extensions(base_url: str, cookie: str) -> str:
+    """The Sec-WebSocket-Extensions the server answers to a browser-like offer of permessage-deflate."""
+    url = base_url.replace("http://", "ws://", 1) + ENGINEIO_WEBSOCKET
+    offer = {"Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits"}
+    connection = websocket.create_connection(url, timeout=5, cookie=cookie, origin=base_url, header=offer)
+    try:
+        assert connection.getstatus() == 101
+        return (connection.getheaders() or {}).get("sec-websocket-extensions", "")
+    finally:
+        connection.close()
+
+
+def test_the_server_declines_websocket_compression_by_default(server, cookies):
+    """Chat frames are small: compressing each once per receiving socket costs more than it saves."""
+    assert _accepted_extensions(server.url, cookies["member1"]) == ""
+
+
+def test_websocket_compression_can_be_switched_on(tmp_path, world):
+    on = start_kring(tmp_path, world.database_url, SOCKETIO_PERMESSAGE_DEFLATE="true")
+    try:
+        assert "permessage-deflate" in _accepted_extensions(on.url, "")
+    finally:
+        on.stop()
