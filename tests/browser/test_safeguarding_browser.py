@@ -27,19 +27,23 @@ def wait_until_live(page: Page) -> None:
     )
 
 
+def moderator_page_live(new_context, log: OriginLog):
+    """Ravi, the group's moderator, signed in on an ordinary page whose live connection is up."""
+    context = new_context()
+    log.watch(context)
+    page = context.new_page()
+    sign_in(page, "youthworker")
+    page.goto("/")
+    wait_until_live(page)
+    return page
+
+
 def test_crisis_post_shows_the_helplines_and_the_moderator_gets_the_urgent_alert_live(
     sam_context: BrowserContext, new_context, live_server: LiveServer
 ) -> None:
     log = OriginLog(server_url=live_server.url)
     log.watch(sam_context)
-
-    # Ravi, the group's moderator, has an ordinary page open.
-    ravi_context = new_context()
-    log.watch(ravi_context)
-    ravi = ravi_context.new_page()
-    sign_in(ravi, "youthworker")
-    ravi.goto("/")
-    wait_until_live(ravi)
+    ravi = moderator_page_live(new_context, log)  # Ravi, the group's moderator, has an ordinary page open
 
     # Sam writes about wanting to die.
     sam = sam_context.new_page()
@@ -87,12 +91,7 @@ def test_in_the_chat_the_writer_sees_the_helplines_and_a_member_can_raise_a_worr
 ) -> None:
     log = OriginLog(server_url=live_server.url)
     log.watch(sam_context)
-    ravi_context = new_context()
-    log.watch(ravi_context)
-    ravi = ravi_context.new_page()
-    sign_in(ravi, "youthworker")
-    ravi.goto("/")
-    wait_until_live(ravi)
+    ravi = moderator_page_live(new_context, log)
 
     sam = sam_context.new_page()
     sam.goto(f"{GROUP}/chat")
