@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -32,6 +34,17 @@ BIN = Path(sys.executable).parent  # the virtualenv's bin/
 ARTIFACTS = ROOT / "test-artifacts"
 START_TIMEOUT = 30.0
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD") or "kring-demo-password"
+
+
+def unique(words: str) -> str:
+    """Words with a random tag, so each test's text is its own on a server that lives for the whole session.
+
+    Letters only: a hex tag such as "7451ee" reads as a Dutch postcode and "12345678" as a phone number, and
+    the personal-details check then (rightly) holds the message back, so a test failed about once in fifty.
+    """
+    return f"{words} {''.join(secrets.choice(string.ascii_lowercase) for _ in range(8))}"
+
+
 # Settings an operator's shell could carry that would point the server somewhere other than the temp dir.
 FOREIGN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "KRING_CONFIG", "RATELIMIT_STORAGE_URI", "FLASK_APP")
 CHROMIUM_ARGS = [

@@ -7,14 +7,13 @@ reached, or that shows no focus indicator when reached, fails the test (a11y_sup
 from __future__ import annotations
 
 import re
-import uuid
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.a11y_support import screenshot, set_mode, tab_to
-from tests.browser.conftest import DEMO_PASSWORD, LiveServer
+from tests.browser.conftest import DEMO_PASSWORD, LiveServer, unique
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +53,7 @@ def test_a_member_reads_and_writes_a_topic_and_chats_with_the_keyboard_only(page
     expect(page.locator("h1")).to_be_visible()
 
     # Write: a reply, typed and sent from the keyboard.
-    reply = f"Thank you, this helps ({uuid.uuid4().hex[:6]})"
+    reply = unique("Thank you, this helps")
     tab_to(page, 'form.write-form textarea[name="body"]')
     page.keyboard.type(reply)
     tab_to(page, 'form.write-form button[type="submit"]')
@@ -65,7 +64,7 @@ def test_a_member_reads_and_writes_a_topic_and_chats_with_the_keyboard_only(page
     # Chat: the group's room, a message typed and sent with Enter.
     page.goto(f"{YOUNG_PEOPLE}/chat")
     expect(page.locator("#chat")).to_have_attribute("data-joined", "true", timeout=15_000)
-    message = f"Hello from the keyboard {uuid.uuid4().hex[:6]}"
+    message = unique("Hello from the keyboard")
     tab_to(page, "#chat-form textarea")
     page.keyboard.type(message)
     page.keyboard.press("Enter")

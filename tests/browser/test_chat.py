@@ -6,13 +6,12 @@ offline and delivers it once after the connection is back; axe finds nothing; no
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import LiveServer, OriginLog, sign_in
+from tests.browser.conftest import LiveServer, OriginLog, sign_in, unique
 from tests.browser.test_pages import assert_no_wcag_violations
 
 pytestmark = pytest.mark.browser
@@ -57,10 +56,6 @@ def message_box(page: Page):
 
 def messages_with(page: Page, text: str):
     return page.locator("#chat-days li.chat-msg", has_text=text)
-
-
-def unique(words: str) -> str:
-    return f"{words} {uuid.uuid4().hex[:8]}"  # the server lives for the whole session: keep each text apart
 
 
 def test_two_members_chat_live_without_reloading(two_members: tuple[Page, Page, OriginLog]) -> None:

@@ -4,12 +4,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from tests.browser.conftest import LiveServer, OriginLog, sign_in
+from tests.browser.conftest import LiveServer, OriginLog, sign_in, unique
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +22,7 @@ def test_a_phone_number_in_the_chat_warns_and_publish_anyway_sends_it(
     sam = sam_context.new_page()
     sam.goto("/g/young-people/chat")
     expect(sam.locator("#chat")).to_have_attribute("data-joined", "true", timeout=LIVE_TIMEOUT_MS)
-    text = f"Bel me gerust op 06-12345678 ({uuid.uuid4().hex[:6]})"
+    text = unique("Bel me gerust op 06-12345678")
     box = sam.get_by_role("textbox", name="Message", exact=True)
     box.fill(text)
     box.press("Enter")

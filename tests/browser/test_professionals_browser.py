@@ -5,22 +5,16 @@ and nothing leaves the server."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import LiveServer, OriginLog, sign_in
+from tests.browser.conftest import LiveServer, OriginLog, sign_in, unique
 from tests.browser.test_pages import assert_no_wcag_violations
 
 pytestmark = pytest.mark.browser
 
 LIVE_TIMEOUT_MS = 10_000
 DELIVERY_TIMEOUT_MS = 5_000
-
-
-def unique(words: str) -> str:
-    return f"{words} {uuid.uuid4().hex[:8]}"
 
 
 def message_box(page: Page):

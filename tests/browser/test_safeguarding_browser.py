@@ -5,12 +5,10 @@ helplines page, and nothing leaves the server."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import LiveServer, OriginLog, sign_in
+from tests.browser.conftest import LiveServer, OriginLog, sign_in, unique
 from tests.browser.test_pages import assert_no_wcag_violations
 
 pytestmark = pytest.mark.browser
@@ -48,7 +46,7 @@ def test_crisis_post_shows_the_helplines_and_the_moderator_gets_the_urgent_alert
     # Sam writes about wanting to die.
     sam = sam_context.new_page()
     sam.goto(f"{GROUP}/topics/new")
-    title = f"I can't anymore {uuid.uuid4().hex[:6]}"
+    title = unique("I can't anymore")
     sam.get_by_label("Title").fill(title)
     sam.get_by_label("Your post").fill("Everything is too much. I want to kill myslef.")
     sam.get_by_role("button", name="Post the topic").click()
@@ -98,7 +96,7 @@ def test_in_the_chat_the_writer_sees_the_helplines_and_a_member_can_raise_a_worr
     expect(sam.locator("#chat")).to_have_attribute("data-joined", "true", timeout=LIVE_TIMEOUT_MS)
 
     # A crisis message: held, and the helplines open at once in a dialog that is announced.
-    sam.get_by_role("textbox", name="Message", exact=True).fill(f"ik wil niet meer leven {uuid.uuid4().hex[:4]}")
+    sam.get_by_role("textbox", name="Message", exact=True).fill(unique("ik wil niet meer leven"))
     sam.get_by_role("textbox", name="Message", exact=True).press("Enter")
     dialog = sam.get_by_role("dialog", name="You are not alone")
     expect(dialog).to_be_visible(timeout=LIVE_TIMEOUT_MS)
