@@ -12,6 +12,7 @@ from sqlalchemy import Select, String, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User, UserSession
+from community.core import page_preloads
 from community.core.time import utcnow
 from community.extensions import db
 
@@ -33,28 +34,33 @@ def user_for_token(token: str, *, with_memberships: bool = False) -> User | None
     ``with_memberships``: load ``user.memberships`` and ``user.preferences`` in the same statement. A page
     asks about them several times (the two-step rule for staff, the navigation's moderation and insight links,
     the consent gate; the display settings, collapsed content warnings), and each asking was a statement.
+    The values features registered with ``core.page_preloads`` come with it too.
     """
     oldest_allowed = utcnow() - timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
-    row = db.session.execute(_session_statement(with_memberships), {"token_hash": token_hash(token)}).unique().first()
+    statement, preloads = _session_statement(with_memberships)
+    row = db.session.execute(statement, {"token_hash": token_hash(token)}).unique().first()
     if row is None:
         return None
-    user_session, user = row
+    user_session, user = row[0], row[1]
     if user_session.created_at < oldest_allowed or not user.is_active:
         return None
+    if preloads:
+        page_preloads.remember(user.id, preloads, tuple(row[2:]))
     return user
 
 
 @functools.cache
-def _session_statement(with_memberships: bool) -> Select:
+def _session_statement(with_memberships: bool) -> tuple[Select, tuple[page_preloads.Preload, ...]]:
     """Built once per process (every request and socket event runs it; building costs more than running)."""
+    preloads = page_preloads.registered() if with_memberships else ()
     query = (
-        select(UserSession, User)
+        select(UserSession, User, *(p.build(User.id).label(f"preload_{p.name}") for p in preloads))
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == bindparam("token_hash", type_=String), UserSession.ended_at.is_(None))
     )
     if with_memberships:
         query = query.options(joinedload(User.memberships), joinedload(User.preferences))
-    return query
+    return query, preloads
 
 
 def end_session_by_token(token: str) -> None:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from community.core import page_preloads
 from community.extensions import db
 from community.notifications import bp, services
 
@@ -18,13 +19,17 @@ log = logging.getLogger(__name__)
 
 @bp.app_context_processor
 def notification_count() -> dict[str, Callable[[], int | None]]:
-    """``unread_notifications()`` for the navigation: one indexed count, at most once per request, and only
-    when a template asks for it (pages without the signed-in navigation never pay for it)."""
+    """``unread_notifications()`` for the navigation: read with the session lookup on pages, else one indexed
+    count, at most once per request."""
 
     def unread_notifications() -> int | None:
         if not current_user.is_authenticated:
             return None
         if "unread_notifications" not in g:
+            preloaded = page_preloads.get(current_user, services.UNREAD_PRELOAD)
+            if preloaded is not page_preloads.MISSING:
+                g.unread_notifications = preloaded
+                return preloaded
             try:
                 g.unread_notifications = services.unread_count(current_user.id)
             except SQLAlchemyError as error:  # the navigation must never turn a page (or an error page) into a 500

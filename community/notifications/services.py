@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from community.auth.models import User
+from community.core import page_preloads
 from community.core.errors import NotFound
 from community.core.realtime import queue_event, user_room
 from community.core.time import utcnow
@@ -128,6 +130,22 @@ def unread_count(user_id: int) -> int:
     return unread_counts([user_id]).get(user_id, 0)
 
 
+def _unread_count_subquery(user_id: ColumnElement[int]) -> ColumnElement[int]:
+    """The navigation's badge, read with the session lookup (``core.page_preloads``): same rule as above."""
+    viewer, join, readable = _readable()
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .outerjoin(viewer, join)
+        .where(Notification.user_id == user_id, Notification.in_app.is_(True), Notification.read_at.is_(None), readable)
+        .scalar_subquery()
+    )
+
+
+UNREAD_PRELOAD = "unread_notifications"
+page_preloads.register(UNREAD_PRELOAD, _unread_count_subquery, parse=lambda value: int(value or 0))
+
+
 @dataclass(frozen=True)
 class NotificationView:
     """One line of the inbox, with only what the member may still see."""
@@ -235,7 +253,11 @@ def mark_all_read(user: User) -> int:
 
 
 def _tell_count(user_id: int) -> None:
-    """Other open pages of the member update their navigation count after the commit."""
+    """Other open pages of the member update their navigation count after the commit; this request's own
+    page (if it renders one) counts again instead of showing the preloaded badge."""
+    if has_request_context():
+        page_preloads.forget(db.session.get(User, user_id), UNREAD_PRELOAD)
+        g.pop("unread_notifications", None)
     queue_event(COUNT_EVENT, {"count": unread_count(user_id)}, room=user_room(user_id))
 
 
