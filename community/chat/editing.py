@@ -18,9 +18,9 @@ from community.chat.errors import Invalid
 from community.chat.models import Message
 from community.chat.payloads import message_payload, moderator_ids, reaction_counts
 from community.chat.services import (
-    MESSAGE_LOAD,
     ConversationAccess,
     clean_body,
+    message_load,
     open_conversation,
     require_write,
 )
@@ -48,7 +48,7 @@ class Change:
 
 def _open_message(actor: User, message_id: int) -> tuple[ConversationAccess, Message]:
     """The message and its conversation if the actor may read both (NotFound otherwise)."""
-    message = db.session.scalar(select(Message).options(*MESSAGE_LOAD).where(Message.id == message_id))
+    message = db.session.scalar(select(Message).options(*message_load()).where(Message.id == message_id))
     if message is None:
         raise NotFound(MESSAGE_NOT_FOUND)
     access = open_conversation(actor, message.conversation_id)

@@ -105,7 +105,7 @@ def reaction_counts(message_ids: Sequence[int]) -> dict[int, dict[str, int]]:
 
 
 def message_payloads(messages: Sequence[Message], group_id: int) -> list[dict[str, Any]]:
-    """A page of messages (authors and replied-to messages already loaded: see ``services.MESSAGE_LOAD``)."""
+    """A page of messages (authors and replied-to messages already loaded: see ``services.message_load``)."""
     if not messages:
         return []
     moderators = moderator_ids(group_id, {m.author_id for m in messages if m.author_id is not None})

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from community.chat import policy
 from community.chat.models import Conversation, Message
-from community.chat.services import MESSAGE_LOAD, ConversationAccess
+from community.chat.services import ConversationAccess, message_load
 from community.core.time import utcnow
 from community.extensions import db
 
@@ -37,7 +37,7 @@ def latest(access: ConversationAccess, *, before_seq: int | None = None, limit: 
     query = select(Message).where(Message.conversation_id == access.conversation.id, _visible(access))
     if before_seq is not None:
         query = query.where(Message.seq < before_seq)
-    rows = db.session.scalars(query.options(*MESSAGE_LOAD).order_by(Message.seq.desc()).limit(limit + 1)).all()
+    rows = db.session.scalars(query.options(*message_load()).order_by(Message.seq.desc()).limit(limit + 1)).all()
     return Page(list(reversed(rows[:limit])), has_more=len(rows) > limit)
 
 
@@ -46,7 +46,7 @@ def catch_up(access: ConversationAccess, after_seq: int, *, limit: int = CATCH_U
     rows = db.session.scalars(
         select(Message)
         .where(Message.conversation_id == access.conversation.id, Message.seq > after_seq, _visible(access))
-        .options(*MESSAGE_LOAD)
+        .options(*message_load())
         .order_by(Message.seq)
         .limit(limit + 1)
     ).all()
@@ -78,7 +78,7 @@ def changes_since(access: ConversationAccess, since: datetime, up_to_seq: int, *
             Message.changed_at > since - CHANGES_OVERLAP,
             Message.seq <= up_to_seq,
         )
-        .options(*MESSAGE_LOAD)
+        .options(*message_load())
         .order_by(Message.changed_at.desc())
         .limit(limit)
     ).all()

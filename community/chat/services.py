@@ -35,7 +35,15 @@ from community.moderation import conflict
 from community.moderation import services as moderation
 
 MESSAGE_MAX, CLIENT_ID_MAX = 4_000, 64
-MESSAGE_LOAD = (joinedload(Message.author), joinedload(Message.reply_to).joinedload(Message.author))
+
+
+@functools.cache
+def message_load() -> tuple:
+    """Authors and replied-to messages with every page of messages. Built on first use, not at import time:
+    building loader options configures the mappers, which must wait until every model module is imported."""
+    return (joinedload(Message.author), joinedload(Message.reply_to).joinedload(Message.author))
+
+
 NOT_FOUND = _l("We could not find that conversation.")
 
 
@@ -166,7 +174,7 @@ def _next_seq_statement() -> Update:
 def _stored_statement() -> Select:
     return (
         select(Message)
-        .options(*MESSAGE_LOAD)
+        .options(*message_load())
         .where(
             Message.author_id == bindparam("author_id", type_=Integer),
             Message.client_id == bindparam("client_id", type_=String),

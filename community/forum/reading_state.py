@@ -71,25 +71,34 @@ def record_read(actor: User, access: GroupAccess, topic_id: int, last_post_id: i
     return stored or newest
 
 
-def _position_query(user_id: int, topic_id: int) -> Any:  # a scalar subquery
+def _position_query(user_id: Any, topic_id: Any) -> Any:  # a scalar subquery
+    # correlate_except: when topic_id is ``Topic.id`` of a statement two levels up (first_unread below, inside
+    # open_topic_for_reading's select), it must refer to that row, not add "topics" to this FROM.
     return (
         select(TopicRead.last_read_post_id)
         .where(TopicRead.user_id == user_id, TopicRead.topic_id == topic_id)
+        .correlate_except(TopicRead)
         .scalar_subquery()
     )
 
 
-def reading_position(actor: User, topic: Topic) -> ReadingPosition:
-    """Where the actor stopped reading, and the first published post after that: one query."""
-    last_read = _position_query(actor.id, topic.id)
+def position_columns(user_id: Any, topic_id: Any) -> tuple[Any, Any]:
+    """The reading position as two labelled columns ("last_read", "first_unread"), for a statement of its own
+    or to add to another one (``forum.services.open_topic_for_reading`` reads it with the topic)."""
+    last_read = _position_query(user_id, topic_id)
     first_unread = (
         select(Post.id)
-        .where(Post.topic_id == topic.id, Post.state == "published", Post.id > last_read)
+        .where(Post.topic_id == topic_id, Post.state == "published", Post.id > last_read)
         .order_by(Post.id)
         .limit(1)
         .scalar_subquery()
     )
-    row = db.session.execute(select(last_read.label("last_read"), first_unread.label("first_unread"))).one()
+    return last_read.label("last_read"), first_unread.label("first_unread")
+
+
+def reading_position(actor: User, topic: Topic) -> ReadingPosition:
+    """Where the actor stopped reading, and the first published post after that: one query."""
+    row = db.session.execute(select(*position_columns(actor.id, topic.id))).one()
     return ReadingPosition(row.last_read, row.first_unread)
 
 

@@ -26,10 +26,15 @@ from community.moderation.safety import muted_author_ids
 
 @bp.route("/g/<slug>/t/<int:topic_id>")
 def topic_page(slug: str, topic_id: int) -> str:
-    access = open_group(current_user, slug)
-    topic = services.open_topic(access, topic_id)
+    opened = services.open_topic_for_reading(current_user, slug, topic_id)
+    access, topic = opened.access, opened.topic
     context = topic_page_context(
-        current_user, access, topic, after=_id_arg(request.args, "after"), quote_id=_id_arg(request.args, "quote")
+        current_user,
+        access,
+        topic,
+        after=_id_arg(request.args, "after"),
+        quote_id=_id_arg(request.args, "quote"),
+        position=opened.position,
     )
     return render_template("forum/topic.html", access=access, topic=topic, **context)
 
@@ -46,7 +51,15 @@ def posts_fragment(slug: str, topic_id: int) -> str:
     return topic_view.compose(shared.pieces, overlay)
 
 
-def topic_page_context(actor: User, access: GroupAccess, topic: Topic, *, after: int, quote_id: int) -> dict[str, Any]:
+def topic_page_context(
+    actor: User,
+    access: GroupAccess,
+    topic: Topic,
+    *,
+    after: int,
+    quote_id: int,
+    position: reading_state.ReadingPosition | None = None,
+) -> dict[str, Any]:
     """Everything ``forum/topic.html`` shows besides the topic: the posts (shared part cached, the reader's
     held posts and own bits added), the reply form (with a quote when ``?quote=<post id>``), the reading
     position and its "first unread" link."""
@@ -64,7 +77,7 @@ def topic_page_context(actor: User, access: GroupAccess, topic: Topic, *, after:
     may_reply = policy.can_reply(actor, access.group, access.membership, topic)
     may_post_as_coach = policy.can_post_as_coach(actor, access.group, access.membership)
     quote = writing.quote_for(access, topic, quote_id) if may_reply and quote_id else ""
-    position = reading_state.reading_position(actor, topic)
+    position = position or reading_state.reading_position(actor, topic)
     first_unread_url = None
     if position.last_read_post_id is not None and position.first_unread_id is not None:
         first_unread_url = (

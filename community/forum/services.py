@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Integer, Select, String, and_, bindparam, select, tuple_
 from sqlalchemy.orm import joinedload
 
+from community.auth.models import User
 from community.core.errors import NotFound
 from community.extensions import db
+from community.forum import reading_state
 from community.forum.models import Post, Topic
-from community.groups.services import GroupAccess
+from community.groups import policy as groups_policy
+from community.groups.models import Group, Membership
+from community.groups.services import GroupAccess, open_group
 
 TITLE_MAX, BODY_MAX = 160, 20_000
 TOPICS_PER_PAGE, POSTS_PER_PAGE = 25, 20
@@ -93,6 +98,46 @@ def open_topic(access: GroupAccess, topic_id: int) -> Topic:
     if topic is None or topic.group_id != access.group.id or topic.state != "published":
         raise NotFound("We could not find that topic. It may have been removed.")
     return topic
+
+
+@dataclass(frozen=True)
+class TopicForReading:
+    access: GroupAccess
+    topic: Topic
+    position: reading_state.ReadingPosition
+
+
+def open_topic_for_reading(user: User, slug: str, topic_id: int) -> TopicForReading:
+    """``open_group`` + ``open_topic`` + the reader's position, for the topic page: one statement, same rules.
+    When that finds nothing the two steps run on their own, so the reader gets their own message ("no such
+    group" or "no such topic")."""
+    found = None
+    if 0 < topic_id < 2**31:
+        found = db.session.execute(_topic_for_reading_statement(), {"slug": slug, "topic_id": topic_id,
+                                                                     "viewer_id": user.id}).first()  # fmt: skip
+    if found is None or not groups_policy.can_view_group(user, found[0], found[1]):
+        access = open_group(user, slug)  # raises the reader's "not found"
+        topic = open_topic(access, topic_id)
+        return TopicForReading(access, topic, reading_state.reading_position(user, topic))
+    group, membership, topic, last_read, first_unread = found
+    from community.consent.gate import check_group_entry  # as in open_group
+
+    check_group_entry(user, group, membership)
+    access = GroupAccess(group, membership)
+    return TopicForReading(access, open_topic(access, topic.id), reading_state.ReadingPosition(last_read, first_unread))
+
+
+@functools.cache
+def _topic_for_reading_statement() -> Select:
+    """Built once per process: every topic page runs it."""
+    viewer_id = bindparam("viewer_id", type_=Integer)
+    return (
+        select(Group, Membership, Topic, *reading_state.position_columns(viewer_id, Topic.id))
+        .select_from(Topic)
+        .join(Group, Group.id == Topic.group_id)
+        .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == viewer_id))
+        .where(Topic.id == bindparam("topic_id", type_=Integer), Group.slug == bindparam("slug", type_=String))
+    )
 
 
 def topic_posts(topic: Topic, *, after_id: int = 0) -> tuple[list[Post], bool]:

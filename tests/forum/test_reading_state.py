@@ -123,6 +123,23 @@ def test_the_topic_page_links_to_the_first_unread_reply(world):
     assert f'<a href="#post-{unread}">Go to the first unread reply</a>' in text
 
 
+def test_each_topic_page_uses_the_readers_position_in_that_topic(world):
+    """The topic page reads the position in the same statement as the topic: with positions in several
+    topics (and other members' positions in this one), each page must use the reader's own, for its topic."""
+    first_topic, second_topic = world.topic("noor", title="One"), world.topic("noor", title="Two")
+    first_replies = [world.reply("noor", first_topic, body=f"One {n}") for n in range(3)]
+    second_replies = [world.reply("noor", second_topic, body=f"Two {n}") for n in range(3)]
+    sam, ravi = world.client("sam"), world.client("ravi")
+    mark_read(sam, world, first_topic, first_replies[0])
+    mark_read(sam, world, second_topic, second_replies[1])
+    mark_read(ravi, world, first_topic, first_replies[1])
+    first_page = sam.get(f"/g/{world.slug}/t/{first_topic}").get_data(as_text=True)
+    second_page = sam.get(f"/g/{world.slug}/t/{second_topic}").get_data(as_text=True)
+    assert f'<a href="#post-{first_replies[1]}">Go to the first unread reply</a>' in first_page
+    assert f'<a href="#post-{second_replies[2]}">Go to the first unread reply</a>' in second_page
+    assert "first unread" not in world.client("noor").get(f"/g/{world.slug}/t/{first_topic}").get_data(as_text=True)
+
+
 def test_a_first_unread_reply_on_a_later_page_is_linked_with_its_page(world):
     topic_id = world.topic("noor")
     replies = [world.reply("noor", topic_id, body=f"Reply {n}") for n in range(24)]
