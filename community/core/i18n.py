@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from community.extensions import babel
@@ -58,9 +59,33 @@ def compile_catalogues(directory: Path = TRANSLATIONS) -> list[str]:
     return compiled
 
 
+def _request_translations() -> Any:
+    """This request's catalogue, kept on ``g`` while the locale stays the same object.
+
+    Templates call ``_()`` some forty times per page, and Flask-Babel finds the catalogue anew on each call
+    (four lookups through Flask's context-locals); this is one. ``force_locale`` (mails in the recipient's
+    language) puts another locale object in place, so the catalogue is looked up again under it and after it.
+    """
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    cached = g.get("kring_translations")
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    g.kring_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     compile_catalogues()
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    app.jinja_env.install_gettext_callables(  # as Flask-Babel installs them, with the catalogue found once
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def _language_context() -> dict:

@@ -26,10 +26,11 @@ from community.moderation.safety import muted_author_ids
 
 @bp.route("/g/<slug>/t/<int:topic_id>")
 def topic_page(slug: str, topic_id: int) -> str:
-    opened = services.open_topic_for_reading(current_user, slug, topic_id)
+    reader = current_user._get_current_object()  # the member, not the proxy: the page asks about them often
+    opened = services.open_topic_for_reading(reader, slug, topic_id)
     access, topic = opened.access, opened.topic
     context = topic_page_context(
-        current_user,
+        reader,
         access,
         topic,
         after=_id_arg(request.args, "after"),

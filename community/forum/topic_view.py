@@ -201,7 +201,7 @@ def overlay_for(
     return Overlay(
         token=token,
         reader_id=actor.id,
-        editable_ids=frozenset(p.id for p in pieces if policy.can_edit_post(actor, group, membership, p)),  # type: ignore[arg-type]
+        editable_ids=frozenset(policy.editable_post_ids(actor, group, membership, pieces)),
         mine=reactions.own_reactions([p.id for p in pieces if p.state == "published"], actor.id),
         muted_author_ids=frozenset(muted),
         collapsed_warnings=collapsed_warnings_of(actor),

@@ -119,3 +119,19 @@ def test_a_missing_or_stale_catalogue_is_compiled_at_start_up(tmp_path: Path) ->
     assert compile_catalogues(tmp_path) == []  # up to date: nothing to do
     os.utime(po, (po.stat().st_mtime + 10, po.stat().st_mtime + 10))
     assert compile_catalogues(tmp_path) == ["nl"]
+
+
+def test_templates_follow_a_locale_forced_in_the_middle_of_a_request(app: Flask) -> None:
+    """Templates look the catalogue up once per request (core.i18n); a mail rendered under ``force_locale``
+    in the recipient's language must still get that language, and the page after it the request's own."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Sign out') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "nl"}):
+        assert render_template_string(page) == "Uitloggen"
+        with force_locale("pl"):
+            assert render_template_string(page) == "Wyloguj się"
+        with force_locale("en"):
+            assert render_template_string(page) == "Sign out"
+        assert render_template_string(page) == "Uitloggen"
