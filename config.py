@@ -149,6 +149,10 @@ class Config:
     # it, so a restarted database costs no failed request. Busy connections are not tested: SQLAlchemy's
     # pool_pre_ping would add a round trip to every request (core/database.py). 0: test every time.
     DATABASE_PING_IDLE_SECONDS = 10.0
+    # PostgreSQL: let psycopg prepare statements a connection runs often (PostgreSQL then stops planning them
+    # anew; see core/database.py). Set False behind a connection pooler in transaction mode that cannot keep
+    # prepared statements (PgBouncer before 1.21, or with max_prepared_statements = 0).
+    DATABASE_PREPARED_STATEMENTS = True
 
     # --- Consent and privacy (issue #7; docs/privacy.md) ---
     # Younger than this (this year minus year of birth): a parent or guardian confirms by email link.

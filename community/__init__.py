@@ -19,6 +19,7 @@ def create_app(config: Config | None = None) -> Flask:
     from community.core import database, i18n, security, sessions, socket_registry
     from community.extensions import csrf, db, limiter, migrate, socketio
 
+    database.engine_options(app.config)
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
