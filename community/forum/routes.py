@@ -27,15 +27,17 @@ from community.moderation.safety import muted_author_ids
 @bp.route("/g/<slug>/t/<int:topic_id>")
 def topic_page(slug: str, topic_id: int) -> str:
     reader = current_user._get_current_object()  # the member, not the proxy: the page asks about them often
-    opened = services.open_topic_for_reading(reader, slug, topic_id)
+    after = _id_arg(request.args, "after")
+    opened = services.open_topic_for_reading(reader, slug, topic_id, after=after)
     access, topic = opened.access, opened.topic
     context = topic_page_context(
         reader,
         access,
         topic,
-        after=_id_arg(request.args, "after"),
+        after=after,
         quote_id=_id_arg(request.args, "quote"),
         position=opened.position,
+        own_reactions=opened.own_reactions,
     )
     return render_template("forum/topic.html", access=access, topic=topic, **context)
 
@@ -60,6 +62,7 @@ def topic_page_context(
     after: int,
     quote_id: int,
     position: reading_state.ReadingPosition | None = None,
+    own_reactions: dict[int, frozenset[str]] | None = None,
 ) -> dict[str, Any]:
     """Everything ``forum/topic.html`` shows besides the topic: the posts (shared part cached, the reader's
     held posts and own bits added), the reply form (with a quote when ``?quote=<post id>``), the reading
@@ -74,7 +77,7 @@ def topic_page_context(
         pieces += topic_view.render_pieces(access, topic, held, after=after, kind=kind, held=True)
         pieces.sort(key=lambda piece: piece.id)
     token = generate_csrf()
-    overlay = topic_view.overlay_for(actor, access, pieces, token, muted=muted_author_ids(actor))
+    overlay = topic_view.overlay_for(actor, access, pieces, token, muted=muted_author_ids(actor), mine=own_reactions)
     may_reply = policy.can_reply(actor, access.group, access.membership, topic)
     may_post_as_coach = policy.can_post_as_coach(actor, access.group, access.membership)
     quote = writing.quote_for(access, topic, quote_id) if may_reply and quote_id else ""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from community.auth.models import User
 from community.core.errors import NotFound
 from community.extensions import db
-from community.forum import reading_state
+from community.forum import reactions, reading_state
 from community.forum.models import Post, Topic
 from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
@@ -105,34 +105,53 @@ class TopicForReading:
     access: GroupAccess
     topic: Topic
     position: reading_state.ReadingPosition
+    own_reactions: dict[int, frozenset[str]] | None  # on the page of posts after ``after``; None: not read
 
 
-def open_topic_for_reading(user: User, slug: str, topic_id: int) -> TopicForReading:
-    """``open_group`` + ``open_topic`` + the reader's position, for the topic page: one statement, same rules.
-    When that finds nothing the two steps run on their own, so the reader gets their own message ("no such
-    group" or "no such topic")."""
+def open_topic_for_reading(user: User, slug: str, topic_id: int, *, after: int = 0) -> TopicForReading:
+    """``open_group`` + ``open_topic`` + the reader's position and own reactions on the page of posts after
+    ``after``, for the topic page: one statement, same rules. When that finds nothing the two steps run on
+    their own, so the reader gets their own message ("no such group" or "no such topic")."""
     found = None
-    if 0 < topic_id < 2**31:
-        found = db.session.execute(_topic_for_reading_statement(), {"slug": slug, "topic_id": topic_id,
-                                                                     "viewer_id": user.id}).first()  # fmt: skip
+    if 0 < topic_id < 2**31 and 0 <= after < 2**31:
+        values = {"slug": slug, "topic_id": topic_id, "viewer_id": user.id, "after": after}
+        found = db.session.execute(_topic_for_reading_statement(), values).first()
     if found is None or not groups_policy.can_view_group(user, found[0], found[1]):
         access = open_group(user, slug)  # raises the reader's "not found"
         topic = open_topic(access, topic_id)
-        return TopicForReading(access, topic, reading_state.reading_position(user, topic))
-    group, membership, topic, last_read, first_unread = found
+        return TopicForReading(access, topic, reading_state.reading_position(user, topic), None)
+    group, membership, topic, last_read, first_unread, own = found
     from community.consent.gate import check_group_entry  # as in open_group
 
     check_group_entry(user, group, membership)
     access = GroupAccess(group, membership)
-    return TopicForReading(access, open_topic(access, topic.id), reading_state.ReadingPosition(last_read, first_unread))
+    return TopicForReading(
+        access,
+        open_topic(access, topic.id),
+        reading_state.ReadingPosition(last_read, first_unread),
+        reactions.parse_own_reactions(own),
+    )
 
 
 @functools.cache
 def _topic_for_reading_statement() -> Select:
-    """Built once per process: every topic page runs it."""
+    """Built once per process: every topic page runs it. The page's posts are the ones ``topic_posts`` shows."""
     viewer_id = bindparam("viewer_id", type_=Integer)
+    page_post_ids = (
+        select(Post.id)
+        .where(Post.topic_id == Topic.id, Post.state == "published", Post.id > bindparam("after", type_=Integer))
+        .order_by(Post.id)
+        .limit(POSTS_PER_PAGE)
+        .correlate_except(Post)
+    )
     return (
-        select(Group, Membership, Topic, *reading_state.position_columns(viewer_id, Topic.id))
+        select(
+            Group,
+            Membership,
+            Topic,
+            *reading_state.position_columns(viewer_id, Topic.id),
+            reactions.own_reactions_column(viewer_id, page_post_ids).label("own_reactions"),
+        )
         .select_from(Topic)
         .join(Group, Group.id == Topic.group_id)
         .outerjoin(Membership, and_(Membership.group_id == Group.id, Membership.user_id == viewer_id))

@@ -193,16 +193,25 @@ def held_posts_for(
 
 
 def overlay_for(
-    actor: User, access: GroupAccess, pieces: Iterable[PostPiece], token: str, *, muted: Iterable[int] = ()
+    actor: User,
+    access: GroupAccess,
+    pieces: Iterable[PostPiece],
+    token: str,
+    *,
+    muted: Iterable[int] = (),
+    mine: dict[int, frozenset[str]] | None = None,
 ) -> Overlay:
-    """The reader's own bits for these posts: one query for their reactions, the rest from loaded values."""
+    """The reader's own bits for these posts: one query for their reactions (unless ``mine`` brings them,
+    read with the topic), the rest from loaded values."""
     pieces = list(pieces)
     group, membership = access.group, access.membership
+    if mine is None:
+        mine = reactions.own_reactions([p.id for p in pieces if p.state == "published"], actor.id)
     return Overlay(
         token=token,
         reader_id=actor.id,
         editable_ids=frozenset(policy.editable_post_ids(actor, group, membership, pieces)),
-        mine=reactions.own_reactions([p.id for p in pieces if p.state == "published"], actor.id),
+        mine=mine,
         muted_author_ids=frozenset(muted),
         collapsed_warnings=collapsed_warnings_of(actor),
     )

@@ -143,6 +143,41 @@ def test_reactions_counts_are_shared_but_pressed_buttons_are_each_readers_own(db
     assert "Noor" not in post_html(page(sam, world.path), world.opening_id).split("Who reacted")[-1]
 
 
+def test_pressed_reactions_are_the_readers_own_on_every_page_of_a_long_topic(db_app: Flask, world: World) -> None:
+    """The topic page reads the reader's reactions with the topic, for the page's posts: on page two they are
+    page two's, and a reaction in another topic or by someone else never shows as pressed."""
+    with db_app.app_context():
+        from community.auth.models import User
+
+        noor = db.session.scalar(select(User).where(User.username == "noor"))
+        access = open_group(noor, world.slug)
+        replies = [writing.reply(noor, access, world.topic_id, body=f"Reply {n}").post.id for n in range(24)]
+        db.session.commit()
+    sam, noor_client = client_for(db_app, "sam"), client_for(db_app, "noor")
+    token = csrf_token(sam, world.path)
+    on_first_page, on_second_page = replies[3], replies[22]  # page one: the opening post, the reply, 18 more
+    for post_id, kind in ((on_first_page, "hug"), (on_second_page, "thank_you"), (on_second_page, "strength")):
+        answer = sam.post(f"/g/{world.slug}/posts/{post_id}/react", data={"kind": kind, "on": "1", "csrf_token": token})
+        assert answer.status_code == 303
+    noor_token = csrf_token(noor_client, world.path)
+    noor_client.post(
+        f"/g/{world.slug}/posts/{replies[4]}/react", data={"kind": "hug", "on": "1", "csrf_token": noor_token}
+    )
+
+    def pressed(html: str) -> set[tuple[int, str]]:
+        found = set()
+        for post_id in (pid for pid in replies if f'id="post-{pid}"' in html):
+            for kind in re.findall(r'aria-pressed="true" data-kind="(\w+)"', post_html(html, post_id)):
+                found.add((post_id, kind))
+        return found
+
+    first = page(sam, world.path)
+    second = page(sam, f"{world.path}?after={replies[17]}")
+    assert pressed(first) == {(on_first_page, "hug")}
+    assert pressed(second) == {(on_second_page, "thank_you"), (on_second_page, "strength")}
+    assert pressed(page(noor_client, world.path)) == {(replies[4], "hug")}
+
+
 def test_each_reader_gets_their_own_csrf_token_and_edit_links(db_app: Flask, world: World) -> None:
     sam, noor = client_for(db_app, "sam"), client_for(db_app, "noor")
     sam_html, noor_html = page(sam, world.path), page(noor, world.path)
