@@ -12,12 +12,27 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import Integer, Select, and_, bindparam, case, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from community.auth.models import User
 from community.chat.models import ChatRead, Conversation, ConversationParticipant, Message
 from community.chat.services import ConversationAccess
+from community.core import page_preloads
 from community.core.database import savepoint, savepoints_work
 from community.core.realtime import queue_event, user_room
 from community.extensions import db
@@ -61,6 +76,7 @@ def mark_read(access: ConversationAccess, seq: int) -> int:
     else:
         stored = _mark_room_read(actor.id, conversation.id, seq)
     unread = _count_after(conversation.id, stored, conversation.last_seq, actor.id)
+    page_preloads.forget(actor, UNREAD_PRELOAD)
     queue_event("chat:unread", {"conversation_id": conversation.id, "unread": unread}, room=user_room(actor.id))
     return stored
 
@@ -126,11 +142,79 @@ def after_private_message(access: ConversationAccess, message: Message) -> None:
 
 def unread_counts(user: User) -> dict[int, int]:
     """Unread messages per conversation for the navigation, in ONE query: the group rooms of every group the
-    member reads, and their private conversations. Conversations with nothing unread are left out."""
+    member reads, and their private conversations. Conversations with nothing unread are left out.
+    On a page it comes with the session lookup (``core.page_preloads``, ``_unread_counts_subquery``)."""
     if not groups_policy.is_active_account(user):
         return {}
+    preloaded = page_preloads.get(user, UNREAD_PRELOAD)
+    if preloaded is not page_preloads.MISSING:
+        return dict(preloaded)
     rows = db.session.execute(_unread_counts_statement(), {"viewer_id": user.id, "cap": UNREAD_CAP}).all()
     return {conversation_id: count for conversation_id, count in rows if count}
+
+
+def _unread_counts_subquery(user_id: ColumnElement[int]) -> ColumnElement[str | None]:
+    """The same counts as ``_unread_counts_statement``, as "conversation:count" pairs in one column,
+    correlated to the member's id: a subquery per conversation instead of a grouped join, which a column of
+    another statement cannot be."""
+    participant_read = (
+        select(ConversationParticipant.last_read_seq)
+        .where(
+            ConversationParticipant.conversation_id == Conversation.id,
+            ConversationParticipant.user_id == user_id,
+            ConversationParticipant.left_at.is_(None),
+        )
+        .correlate_except(ConversationParticipant)
+        .scalar_subquery()
+    )
+    room_read = (
+        select(ChatRead.last_read_seq)
+        .where(ChatRead.user_id == user_id, ChatRead.conversation_id == Conversation.id)
+        .correlate_except(ChatRead)
+        .scalar_subquery()
+    )
+    last_read = func.coalesce(participant_read, room_read, literal(0))
+    window_start = Conversation.last_seq - UNREAD_CAP
+    floor = case((last_read > window_start, last_read), else_=window_start)
+    unread = (
+        select(func.count(Message.id))
+        .where(
+            Message.conversation_id == Conversation.id,
+            Message.seq > floor,
+            Message.state == "published",
+            or_(Message.author_id.is_(None), Message.author_id != user_id),
+        )
+        .correlate_except(Message)
+        .scalar_subquery()
+    )
+    readable_groups = (
+        select(Membership.group_id)
+        .where(Membership.user_id == user_id, Membership.state.in_(groups_policy.READING_STATES))
+        .correlate_except(Membership)
+    )
+    pair = cast(Conversation.id, String) + ":" + cast(unread, String)
+    return (
+        select(func.aggregate_strings(pair, ","))
+        .where(
+            Conversation.group_id.in_(readable_groups),
+            or_(Conversation.kind == "group", participant_read.is_not(None)),
+        )
+        .correlate_except(Conversation)
+        .scalar_subquery()
+    )
+
+
+def _parse_counts(text: str | None) -> dict[int, int]:
+    counts = {}
+    for pair in (text or "").split(","):
+        conversation_id, _, count = pair.partition(":")
+        if conversation_id and count and int(count):
+            counts[int(conversation_id)] = int(count)
+    return counts
+
+
+UNREAD_PRELOAD = "chat_unread"
+page_preloads.register(UNREAD_PRELOAD, _unread_counts_subquery, parse=_parse_counts)
 
 
 @functools.cache

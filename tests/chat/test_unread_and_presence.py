@@ -6,10 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from community.accessibility.models import MemberPreferences
+from community.auth import sessions as auth_sessions
 from community.auth.models import User
-from community.chat import presence, reads
+from community.chat import presence, private, reads
 from community.chat.models import ChatRead
+from community.core import page_preloads
 from community.extensions import db
+from community.groups.services import open_group
 from tests.chat.helpers import build_world, events, send
 
 
@@ -21,8 +24,18 @@ def world(db_app):
 
 
 def _unread(world, username: str) -> dict[int, int]:
+    """The counts as a page gets them (with the session lookup, core.page_preloads) and as the separate query
+    gives them: both must agree."""
     with world.app.app_context():
-        return reads.unread_counts(db.session.get(User, world.ids[username]))
+        token = auth_sessions.start_session(db.session.get(User, world.ids[username]))
+        db.session.commit()
+    with world.app.test_request_context("/"):
+        user = auth_sessions.user_for_token(token, with_memberships=True)
+        preloaded = page_preloads.get(user, reads.UNREAD_PRELOAD)
+        page_preloads.forget(user, reads.UNREAD_PRELOAD)
+        queried = reads.unread_counts(user)
+    assert preloaded == queried, "the page's counts differ from the query's"
+    return queried
 
 
 def test_unread_counts_come_in_one_query_and_move_with_chat_read(world):
@@ -47,10 +60,33 @@ def test_unread_counts_come_in_one_query_and_move_with_chat_read(world):
 
 def test_unread_counts_are_capped_so_a_never_opened_room_costs_the_same(world, monkeypatch):
     monkeypatch.setattr(reads, "UNREAD_CAP", 2)
-    noor = world.socket("noor")
-    for number in range(4):
-        send(noor, world, f"n{number}", f"n{number}")
-    assert _unread(world, "sam") == {world.room_id: 2}
+    auth_sessions._session_statement.cache_clear()  # the preload reads the cap when the statement is built
+    try:
+        noor = world.socket("noor")
+        for number in range(4):
+            send(noor, world, f"n{number}", f"n{number}")
+        assert _unread(world, "sam") == {world.room_id: 2}
+    finally:
+        monkeypatch.undo()
+        auth_sessions._session_statement.cache_clear()
+
+
+def test_a_private_conversation_counts_for_its_participants_only(world):
+    with world.app.app_context():
+        sam = db.session.get(User, world.ids["sam"])
+        started = private.start_private_conversation(sam, open_group(sam, world.slug), world.ids["youthworker"])
+        db.session.commit()
+        conversation_id = started.conversation.id
+    worker = world.socket("youthworker")
+    for number in range(2):
+        answer = worker.emit(
+            "chat:send", {"conversation_id": conversation_id, "client_id": f"p{number}", "body": f"Hi {number}"},
+            callback=True,
+        )  # fmt: skip
+        assert answer["ok"], answer
+    assert _unread(world, "sam") == {conversation_id: 2}
+    assert _unread(world, "noor") == {}
+    assert _unread(world, "youthworker") == {}
 
 
 def test_presence_lists_connected_members_and_never_those_who_hide(world):

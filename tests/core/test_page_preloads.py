@@ -1,6 +1,7 @@
 """Values every page shows come with the session lookup (``core.page_preloads``): one statement, same answers.
 
-The unread-notifications badge and the muted writers are read as subqueries of the statement that finds the
+The unread-notifications badge, the chat badge (tests/chat/test_unread_and_presence.py compares it with its
+own query) and the muted writers are read as subqueries of the statement that finds the
 signed-in member. These tests pin down that a page runs no statement of its own for them, that the values are
 the ones the separate queries give, and that a change made earlier in the same request is never hidden by a
 preloaded value. On SQLite and PostgreSQL (``aggregate_strings`` is ``group_concat`` and ``string_agg``).
@@ -62,6 +63,8 @@ def test_a_page_reads_the_badge_and_the_muted_writers_with_the_session_lookup(db
 
     touching = [sql for sql in statements if "from notifications" in sql or "member_relations" in sql]
     assert len(touching) == 1 and "user_sessions" in touching[0], "\n\n".join(statements)
+    chat_counts = [sql for sql in statements if "from messages" in sql]
+    assert len(chat_counts) == 1 and "user_sessions" in chat_counts[0], "the chat badge is read with the session"
     assert _badge(client.get("/account/content-warnings").get_data(as_text=True)) == "1"
 
 
