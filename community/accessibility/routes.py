@@ -8,9 +8,12 @@ from urllib.parse import urlsplit
 from flask import Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from community.accessibility import bp, services
 from community.accessibility.forms import LanguageForm, PreferencesForm, text_size_choices, theme_choices
+from community.core import fragments
 from community.core.errors import DomainError
 from community.core.forms import language_choices
 from community.core.i18n import LANGUAGE_COOKIE
@@ -46,9 +49,33 @@ def display_context() -> dict:
     return {
         "current_display": current_display,
         "language_form": language_form,
+        "display_panel": display_panel,
+        "language_picker": language_picker,
         "display_text_sizes": text_size_choices,
         "display_themes": theme_choices,
     }
+
+
+def _this_page() -> str:
+    return request.full_path.rstrip("?")
+
+
+def display_panel() -> Markup:
+    """The header's display panel: the same for everyone with the same language and settings (core.fragments)."""
+    display = current_display()
+    signed_in = bool(current_user.is_authenticated)
+    slots = {"panel_action": url_for("accessibility.preferences", next=_this_page()), "csrf": generate_csrf()}
+    key = (current_language(), display.to_cookie(), signed_in)
+    return fragments.render_fragment(key, "accessibility/_display_panel.html", slots, d=display, signed_in=signed_in)
+
+
+def language_picker() -> Markup:
+    """The footer's language picker: the same for everyone reading in the same language (core.fragments)."""
+    language = current_language()
+    slots = {"picker_action": url_for("accessibility.choose_language", next=_this_page()), "csrf": generate_csrf()}
+    return fragments.render_fragment(
+        (language,), "accessibility/_language_picker.html", slots, choices=language_choices(), current=language
+    )
 
 
 def current_language() -> str:
