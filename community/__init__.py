@@ -16,7 +16,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
     from community import models  # noqa: F401  (every table registered before anything uses the metadata)
-    from community.core import database, i18n, layout, security, sessions, socket_registry, urls
+    from community.core import database, fragments, i18n, layout, security, sessions, socket_registry, urls
     from community.extensions import csrf, db, limiter, migrate, socketio
 
     database.engine_options(app.config)
@@ -70,6 +70,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(insight.bp)
     errors.init_app(app)
     layout.init_app(app)
+    fragments.init_app(app)
     urls.init_app(app)  # after every blueprint: templates' url_for remembers what it built
     auth_events.register(socketio)
     chat_events.register(socketio)

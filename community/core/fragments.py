@@ -17,7 +17,8 @@ from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 ENTRIES = 256
@@ -65,6 +66,17 @@ def render_fragment(key: Hashable, template: str, slots: Mapping[str, str], **co
 def _cut(template: str, slots: Mapping[str, str], context: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     markers = {name: f"kringslot{secrets.token_hex(8)}" for name in slots}
     html = render_template(template, **context, **markers)
+    if not markers:
+        return (html,), ()
     names = {marker: name for name, marker in markers.items()}
     pattern = re.compile("|".join(re.escape(marker) for marker in names))
     return tuple(pattern.split(html)), tuple(names[found] for found in pattern.findall(html))
+
+
+def kept(template: str, **slots: str) -> Markup:
+    """Template global: ``template`` depends on nothing but the language (and the given ``slots``)."""
+    return render_fragment((str(get_locale()),), template, slots)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(kept, "kept")

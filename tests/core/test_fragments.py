@@ -70,5 +70,15 @@ def test_fragments_are_not_kept_while_templates_reload(app: Flask) -> None:
     assert not app.extensions.get("kring_fragments") or not app.extensions["kring_fragments"].items
     app.jinja_env.auto_reload = False
     app.test_client().get("/login")
-    assert len(app.extensions["kring_fragments"].items) == 2
+    assert len(app.extensions["kring_fragments"].items) == 3  # the display panel, the picker, the page words
     assert fragments.ENTRIES >= 2
+
+
+def test_a_fragment_without_per_page_values_is_kept_per_language(app: Flask) -> None:
+    """The read-aloud and display words (kept("_a11y_strings.html")): each language its own."""
+    english = app.test_client().get("/login").get_data(as_text=True)
+    dutch = app.test_client().get("/login", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    strings = re.compile(r'<script type="application/json" id="a11y-strings">(.*?)</script>', re.S)
+    assert '"readAloud": "Read aloud"' in strings.search(english).group(1)
+    assert '"readAloud": "Read aloud"' not in strings.search(dutch).group(1)
+    assert '"readAloud": "Voorlezen"' in strings.search(dutch).group(1)
