@@ -15,17 +15,23 @@ PANEL_ACTION = re.compile(r'<form method="post" action="([^"]*)"\s+data-display-
 PICKER_ACTION = re.compile(r'<form method="post" action="([^"]*)" class="language-picker">')
 
 
+def _signed_in(app: Flask, *names: str) -> list:
+    """A signed-in test client for each new member named."""
+    with app.app_context():
+        for name in names:
+            make_user(name)
+    clients = [app.test_client() for _ in names]
+    for client, name in zip(clients, names, strict=True):
+        sign_in(client, name)
+    return clients
+
+
 def _tokens(html: str) -> set[str]:
     return set(re.findall(r'name="(?:lang-)?csrf_token" value="([^"]+)"', html))
 
 
 def test_each_visitor_gets_their_own_token_and_page_address(app: Flask) -> None:
-    with app.app_context():
-        make_user("sam")
-        make_user("noor")
-    sam, noor = app.test_client(), app.test_client()
-    sign_in(sam, "sam")
-    sign_in(noor, "noor")
+    sam, noor = _signed_in(app, "sam", "noor")
     sam_html = sam.get("/help").get_data(as_text=True)
     noor_html = noor.get('/help?from=<b>"quoted"&x=1').get_data(as_text=True)
     assert len(_tokens(sam_html)) == 1 and len(_tokens(noor_html)) == 1 and _tokens(sam_html) != _tokens(noor_html)
@@ -38,21 +44,14 @@ def test_each_visitor_gets_their_own_token_and_page_address(app: Flask) -> None:
 
 
 def test_a_visitor_and_a_member_see_their_own_panel(app: Flask) -> None:
-    with app.app_context():
-        make_user("sam")
-    visitor, member = app.test_client(), app.test_client()
-    sign_in(member, "sam")
+    (member,) = _signed_in(app, "sam")
+    visitor = app.test_client()
     assert PANEL_ACTION.search(member.get("/help").get_data(as_text=True)).group(2) == "1"
     assert PANEL_ACTION.search(visitor.get("/login").get_data(as_text=True)).group(2) == "0"
 
 
 def test_the_language_and_the_settings_are_each_persons_own(app: Flask) -> None:
-    with app.app_context():
-        make_user("sam")
-        make_user("noor")
-    sam, noor = app.test_client(), app.test_client()
-    sign_in(sam, "sam")
-    sign_in(noor, "noor")
+    sam, noor = _signed_in(app, "sam", "noor")
     post_form(noor, "/preferences", {"text_size": "150", "theme": "dark", "motion": "reduce"}, form_page="/preferences")
     post_form(noor, "/language", {"lang-language": "nl"}, form_page="/preferences")
     sam_html, noor_html = sam.get("/help").get_data(as_text=True), noor.get("/help").get_data(as_text=True)

@@ -43,6 +43,13 @@ def _notify(app: Flask, recipient: int, actor: int, group: int) -> None:
         db.session.commit()
 
 
+def _session_token(app: Flask, user_id: int) -> str:
+    with app.app_context():
+        token = auth_sessions.start_session(db.session.get(User, user_id))
+        db.session.commit()
+    return token
+
+
 def _badge(html: str) -> str | None:
     match = re.search(r"<span data-notification-count( hidden)?> \((\d+)\)</span>", html)
     assert match, "no notification badge on the page"
@@ -88,9 +95,7 @@ def test_the_preloaded_values_are_the_ones_the_separate_queries_give(db_app: Fla
 
 def test_nothing_is_preloaded_for_a_member_with_no_notifications_and_no_mutes(db_app: Flask) -> None:
     ids = _people(db_app)
-    with db_app.app_context():
-        token = auth_sessions.start_session(db.session.get(User, ids["quiet"]))
-        db.session.commit()
+    token = _session_token(db_app, ids["quiet"])
     with db_app.test_request_context("/"):
         user = auth_sessions.user_for_token(token, with_memberships=True)
         assert page_preloads.get(user, notifications.UNREAD_PRELOAD) == 0
@@ -101,9 +106,7 @@ def test_nothing_is_preloaded_for_a_member_with_no_notifications_and_no_mutes(db
 
 def test_a_socket_event_lookup_preloads_nothing(db_app: Flask) -> None:
     ids = _people(db_app)
-    with db_app.app_context():
-        token = auth_sessions.start_session(db.session.get(User, ids["reader"]))
-        db.session.commit()
+    token = _session_token(db_app, ids["reader"])
     with db_app.test_request_context("/"):
         user = auth_sessions.user_for_token(token, with_memberships=False)
         assert page_preloads.get(user, notifications.UNREAD_PRELOAD) is page_preloads.MISSING
@@ -112,9 +115,7 @@ def test_a_socket_event_lookup_preloads_nothing(db_app: Flask) -> None:
 def test_a_change_earlier_in_the_request_is_never_hidden_by_a_preloaded_value(db_app: Flask) -> None:
     ids = _people(db_app)
     _notify(db_app, ids["reader"], ids["writer"], ids["group"])
-    with db_app.app_context():
-        token = auth_sessions.start_session(db.session.get(User, ids["reader"]))
-        db.session.commit()
+    token = _session_token(db_app, ids["reader"])
     with db_app.test_request_context("/"):
         user = auth_sessions.user_for_token(token, with_memberships=True)
         assert safety.muted_author_ids(user) == set()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from community.auth.models import User
 from community.extensions import db
@@ -20,7 +21,18 @@ from tests.factories import make_user, sign_in
 
 @pytest.fixture
 def pg_app(postgres_url: str) -> Iterator[Flask]:
-    yield from _fresh_schema(build_app(postgres_url))
+    """PostgreSQL, with one member: "reader", shown as "Reader"."""
+    for app in _fresh_schema(build_app(postgres_url)):
+        with app.app_context():
+            make_user("reader", display_name="Reader")
+        yield app
+
+
+def _reader(app: Flask) -> FlaskClient:
+    """The reader, signed in (after the test added its routes: an app takes none after its first request)."""
+    client = app.test_client()
+    sign_in(client, "reader")
+    return client
 
 
 def _endings(app: Flask, client, path: str) -> list[str]:
@@ -45,8 +57,6 @@ def _display_name(app: Flask, username: str) -> str:
 
 
 def test_a_page_that_only_reads_ends_with_commit_and_its_statements_stay_prepared(pg_app: Flask) -> None:
-    with pg_app.app_context():
-        make_user("reader")
     seen_prepared: list[int] = []
 
     @pg_app.get("/_test/prepared")
@@ -55,8 +65,7 @@ def test_a_page_that_only_reads_ends_with_commit_and_its_statements_stay_prepare
         seen_prepared.append(int(count))
         return "ok"
 
-    client = pg_app.test_client()
-    sign_in(client, "reader")
+    client = _reader(pg_app)
     assert _endings(pg_app, client, "/account/content-warnings")[-1] == "COMMIT"
     for _ in range(8):
         client.get("/account/content-warnings")
@@ -65,8 +74,6 @@ def test_a_page_that_only_reads_ends_with_commit_and_its_statements_stay_prepare
 
 
 def test_an_object_changed_but_not_saved_is_rolled_back_not_committed(pg_app: Flask) -> None:
-    with pg_app.app_context():
-        make_user("reader", display_name="Reader")
 
     @pg_app.get("/_test/dirty")
     def dirty() -> str:
@@ -74,47 +81,38 @@ def test_an_object_changed_but_not_saved_is_rolled_back_not_committed(pg_app: Fl
         user.display_name = "Changed only for showing"
         return user.display_name
 
-    client = pg_app.test_client()
-    sign_in(client, "reader")
+    client = _reader(pg_app)
     assert _endings(pg_app, client, "/_test/dirty")[-1] == "ROLLBACK"
     assert _display_name(pg_app, "reader") == "Reader"
 
 
 def test_a_statement_that_wrote_without_a_commit_is_rolled_back(pg_app: Flask) -> None:
-    with pg_app.app_context():
-        make_user("reader", display_name="Reader")
 
     @pg_app.get("/_test/wrote")
     def wrote() -> str:
         db.session.execute(sa.update(User).where(User.username == "reader").values(display_name="Written"))
         return "ok"
 
-    client = pg_app.test_client()
-    sign_in(client, "reader")
+    client = _reader(pg_app)
     assert _endings(pg_app, client, "/_test/wrote")[-1] == "ROLLBACK"
     assert _display_name(pg_app, "reader") == "Reader"
 
 
 def test_a_request_that_failed_is_rolled_back(pg_app: Flask) -> None:
     """The error handler rolls the failed work back; the error page it then shows only reads (and may commit)."""
-    with pg_app.app_context():
-        make_user("reader", display_name="Reader")
 
     @pg_app.get("/_test/fails")
     def fails() -> str:
         db.session.execute(sa.update(User).where(User.username == "reader").values(display_name="Half done"))
         raise RuntimeError("something broke after writing")
 
-    client = pg_app.test_client()
-    sign_in(client, "reader")
+    client = _reader(pg_app)
     assert client.get("/_test/fails").status_code == 500
     assert _endings(pg_app, client, "/_test/fails")[0] == "ROLLBACK"
     assert _display_name(pg_app, "reader") == "Reader"
 
 
 def test_reads_after_a_commit_in_the_same_request_end_with_commit(pg_app: Flask) -> None:
-    with pg_app.app_context():
-        make_user("reader", display_name="Reader")
 
     @pg_app.get("/_test/write-then-read")
     def write_then_read() -> str:
@@ -122,8 +120,7 @@ def test_reads_after_a_commit_in_the_same_request_end_with_commit(pg_app: Flask)
         db.session.commit()
         return str(db.session.scalar(sa.select(User.display_name).where(User.username == "reader")))
 
-    client = pg_app.test_client()
-    sign_in(client, "reader")
+    client = _reader(pg_app)
     assert _endings(pg_app, client, "/_test/write-then-read") == ["COMMIT", "COMMIT"]
     assert _display_name(pg_app, "reader") == "Saved"
 
@@ -141,8 +138,6 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(postgres_url: str) -
 
 def test_what_was_loaded_stays_readable_after_the_context_ends(pg_app: Flask) -> None:
     """The COMMIT does not expire what the session loaded: the close that follows keeps it readable, as before."""
-    with pg_app.app_context():
-        make_user("reader", display_name="Reader")
     with pg_app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "reader"))
     assert user.display_name == "Reader"
