@@ -21,7 +21,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
-ENTRIES = 256
+ENTRIES = 1024  # the navigation alone has ~2,000 variants at most (languages x current link x links shown x badges)
 _EXTENSION = "kring_fragments"
 
 
