@@ -65,9 +65,10 @@ def get(user: Any, name: str) -> Any:
 
 
 def forget(user: Any, name: str) -> None:
-    """The value changed in this request: later reads in it query again."""
+    """The value changed in this request: later reads in it query again. ``user``: the member or their id."""
     stored = g.get("kring_page_preloads") if has_request_context() else None
-    if stored is not None and stored[0] == getattr(user, "id", None):
+    user_id = user if isinstance(user, int) else getattr(user, "id", None)
+    if stored is not None and stored[0] == user_id:
         stored[1].pop(name, None)
 
 

@@ -256,7 +256,7 @@ def _tell_count(user_id: int) -> None:
     """Other open pages of the member update their navigation count after the commit; this request's own
     page (if it renders one) counts again instead of showing the preloaded badge."""
     if has_request_context():
-        page_preloads.forget(db.session.get(User, user_id), UNREAD_PRELOAD)
+        page_preloads.forget(user_id, UNREAD_PRELOAD)  # by id: no lookup of the member
         g.pop("unread_notifications", None)
     queue_event(COUNT_EVENT, {"count": unread_count(user_id)}, room=user_room(user_id))
 
