@@ -16,7 +16,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
     from community import models  # noqa: F401  (every table registered before anything uses the metadata)
-    from community.core import database, fragments, i18n, layout, security, sessions, socket_registry, urls
+    from community.core import counters, database, fragments, i18n, layout, security, sessions, socket_registry, urls
     from community.extensions import csrf, db, limiter, migrate, socketio
 
     database.engine_options(app.config)
@@ -25,6 +25,7 @@ def create_app(config: Config | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    counters.init_app(app)
     i18n.init_app(app)
     sessions.init_app(app)
     security.init_app(app)

@@ -45,6 +45,7 @@ ONE_WORKER_MODULES = {
     "tests/browser/test_accessibility_pages.py",
     "tests/browser/test_insight_browser.py",
     "tests/i18n/test_catalogues.py",
+    "tests/realtime/test_fresh_process_burst.py",
     "tests/realtime/test_real_server.py",
     "tests/realtime/test_two_processes.py",
     "tests/realtime/test_two_processes_access.py",

@@ -1,5 +1,6 @@
-"""Engine settings per database: SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL keeps its
-prepared statements across requests (read-only transactions end with COMMIT) and tests idle connections."""
+"""Engine settings per database: SQLite gets WAL, foreign keys, and writers that take turns without blocking
+gevent's loop (``core/sqlite_gate.py``); PostgreSQL keeps its prepared statements across requests (read-only
+transactions end with COMMIT) and tests idle connections."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
+from community.core import sqlite_gate
 from community.extensions import db
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,10 @@ log = logging.getLogger(__name__)
 def engine_options(config: dict[str, Any]) -> None:
     """Before ``db.init_app``: the driver settings that come from Kring's own settings."""
     url = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if url.startswith("sqlite"):
+        # One writer gate per engine, made here: in the gunicorn worker, after gevent has patched threading.
+        options = config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "factory": sqlite_gate.connection_class()}
     if url.startswith("postgresql+psycopg") and not config.get("DATABASE_PREPARED_STATEMENTS", True):
         options = config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
@@ -113,14 +119,8 @@ def _ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
             raise DisconnectionError(f"stale pooled connection: {error}") from error
 
 
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets readers go on while one writer writes (the chat and the forum share one file).
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
+    sqlite_gate.connect_pragmas(dbapi_connection)
 
 
 def database_answers(engine: Engine) -> bool:
