@@ -29,8 +29,10 @@ import sqlite3
 import sys
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 BUSY_SECONDS = 5.0  # how long a writer waits for its turn before "database is locked", as before
 _FIRST_RETRY_SECONDS = 0.001
 _LONGEST_RETRY_SECONDS = 0.05
@@ -47,12 +49,13 @@ def cooperative() -> bool:
 
 
 def _busy(error: sqlite3.OperationalError) -> bool:
-    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
-        "locked" in str(error) or "busy" in str(error)
-    )
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)  # the primary code of an extended one
+    return "locked" in str(error)
 
 
-def retry_while_busy(attempt: Any, deadline: float) -> Any:
+def retry_while_busy(attempt: Callable[[], T], deadline: float) -> T:
     """``attempt()`` until SQLite stops answering "busy" or the deadline passes, sleeping (yielding) between."""
     delay = _FIRST_RETRY_SECONDS
     while True:
