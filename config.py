@@ -9,14 +9,34 @@ from __future__ import annotations
 
 import atexit
 import functools
+import ipaddress
 import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSECURE_KEYS = {"", "dev", "change-me", "changeme", "secret", "you-will-never-guess"}
+MAIL_SECURITY_MODES = ("starttls", "tls", "none")
+
+
+def mail_security(settings: Mapping[str, object]) -> str:
+    """The SMTP transport security in force: MAIL_SECURITY, or else the older MAIL_USE_TLS (true: STARTTLS)."""
+    chosen = str(settings.get("MAIL_SECURITY") or "").strip().lower()
+    if chosen:
+        return chosen
+    return "starttls" if settings.get("MAIL_USE_TLS") else "none"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False
 
 
 def instance_dir() -> Path:
@@ -96,6 +116,13 @@ class Config:
     MAIL_BACKEND = "smtp"
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 25
+    # MAIL_SECURITY: "starttls" (a plain connection upgraded to TLS, usually port 587; refused when the server
+    # does not offer it), "tls" (TLS from the first byte, usually port 465) or "none" (plain: only for a mail
+    # server on this machine; production refuses it for any other host). Empty: from the older MAIL_USE_TLS
+    # (true: "starttls", false: "none"). With TLS the server's certificate and name are always verified: against
+    # the system's CAs, or only against the CAs in MAIL_CA_FILE (a PEM file) when that is set.
+    MAIL_SECURITY = ""
+    MAIL_CA_FILE = ""
     MAIL_USE_TLS = False
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
@@ -236,6 +263,9 @@ class Config:
         )
         self.RATELIMIT_STORAGE_URI = self.RATELIMIT_STORAGE_URI or self.REDIS_URL or "memory://"
         self.SECRET_KEY = self.secret_key()
+        self.MAIL_SECURITY = self.MAIL_SECURITY.strip().lower()
+        if self.MAIL_SECURITY and self.MAIL_SECURITY not in MAIL_SECURITY_MODES:
+            raise RuntimeError(f"MAIL_SECURITY must be one of {', '.join(MAIL_SECURITY_MODES)} (or empty).")
 
     def secret_key(self) -> str:
         """Development: generate a key once and keep it, so sessions survive a restart of `make run`."""
@@ -282,7 +312,8 @@ def _test_upload_dir() -> str:
 
 
 class ProductionConfig(Config):
-    """Fails closed: no guessable SECRET_KEY, no silent SQLite file next to the code, no demo accounts."""
+    """Fails closed: no guessable SECRET_KEY, no silent SQLite file next to the code, no demo accounts, no mail
+    in plain text over the network."""
 
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
@@ -298,6 +329,12 @@ class ProductionConfig(Config):
                 "DATABASE_URL must be set in production (for example postgresql+psycopg://kring@db/kring)."
             )
         self.DEMO_ALLOWED = False  # not even from the environment: demo accounts have a published password
+        security = mail_security({"MAIL_SECURITY": self.MAIL_SECURITY, "MAIL_USE_TLS": self.MAIL_USE_TLS})
+        if self.MAIL_BACKEND == "smtp" and security == "none" and not _is_loopback(self.MAIL_SERVER):
+            raise RuntimeError(
+                "MAIL_SECURITY must be starttls or tls in production when MAIL_SERVER is another machine: mails "
+                "carry sign-in and password-reset links. Plain SMTP is allowed only to a server on this machine."
+            )
 
     def secret_key(self) -> str:
         key = os.environ.get("SECRET_KEY", "")
