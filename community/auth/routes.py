@@ -39,7 +39,9 @@ def login() -> str | Response:
         try:
             user = services.authenticate(form.login.data, form.password.data)
         except DomainError as error:
-            db.session.rollback()
+            # A refusal changes no row, but the back-off may have queued a warning to the owner: it is sent
+            # once this commits (core.mail.send_after_commit).
+            db.session.commit()
             form.login.errors = [error.message]
             status = error.status_code  # 400, or 429 while the account is in back-off
         else:
