@@ -5,6 +5,7 @@ Default deny: every endpoint needs a signed-in, active member unless its view is
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
@@ -80,7 +81,7 @@ def safe_next(target: str | None, fallback: str | None = None) -> str:
     Accepted: a path starting with one "/" (``/g/parents?x=1``), or an absolute address on ``BASE_URL``'s own
     scheme, host and port. Refused, so that a link to our sign-in page can never send someone elsewhere after
     they typed their password: scheme-relative forms (``//evil``, ``/\\evil``: browsers read a backslash as
-    a slash), any backslash, control or invisible characters (``/\t/evil`` is ``//evil`` to a browser, which
+    a slash), any backslash, control or invisible characters (``/\\t/evil`` is ``//evil`` to a browser, which
     drops them), the same forms percent-encoded, relative paths, other schemes (``javascript:``), other
     hosts and ports. The answer is a path (with query and fragment), never a full address.
     """
@@ -89,20 +90,20 @@ def safe_next(target: str | None, fallback: str | None = None) -> str:
         return default
     base = urlsplit(current_app.config["BASE_URL"])
     origin = f"{base.scheme}://{base.netloc}".lower()
-    decoded = unquote(unquote(target))
-    for text in (target, decoded):
-        if "\\" in text or any(unicodedata.category(char) in _REFUSED_CATEGORIES for char in text):
-            return default
-        if text.startswith("//"):
-            return default
-    if target.startswith("/"):
-        path = target
-    elif target.lower().startswith(origin + "/"):
+    if target.lower().startswith(origin + "/"):
         path = target[len(origin) :]
-        if path.startswith("//"):
-            return default
+    elif target.startswith("/"):
+        path = target
     else:
         return default
+    # The path decoded too (twice, for a doubly encoded one): a proxy or browser may decode it before use. The
+    # query and fragment are only ever read as data, so an encoded newline in a search stays allowed.
+    decoded = unquote(unquote(re.split(r"[?#]", path, maxsplit=1)[0]))
+    for text in (path, decoded):
+        if text.startswith("//") or "\\" in text:
+            return default
+        if any(unicodedata.category(char) in _REFUSED_CATEGORIES for char in text):
+            return default
     resolved = urlsplit(urljoin(origin + "/", path))
     if resolved.scheme != base.scheme or resolved.netloc.lower() != base.netloc.lower() or resolved.username:
         return default

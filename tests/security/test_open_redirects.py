@@ -44,6 +44,10 @@ HOSTILE = [
     "http://localhost@evil.example/",
     "http://localhost.evil.example/",
     "http://user@localhost/account",
+    "http://localhost//evil.example/",
+    "http://localhost/%2F%2Fevil.example",
+    "http://localhost/\\evil.example",
+    "http://localhost/\t/evil.example",
     "evil.example",
     "account",
     "../account",
@@ -58,6 +62,7 @@ SAFE = [
     ("http://localhost/account", "/account"),
     ("HTTP://LOCALHOST/account?x=1", "/account?x=1"),
     ("/", "/"),
+    ("/search?q=a%0Ab%5C%2F%2F", "/search?q=a%0Ab%5C%2F%2F"),
 ]
 
 
