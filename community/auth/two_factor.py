@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -27,12 +26,10 @@ from community.auth.two_factor_keys import SecretUnreadable, seal, unseal
 from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
 from community.core import audit
 from community.core.errors import DomainError
-from community.core.mail import send_mail
+from community.core.mail import send_after_commit
 from community.core.passwords import verify_password
 from community.core.time import utcnow
 from community.extensions import db
-
-log = logging.getLogger(__name__)
 
 TOTP_ISSUER = "Kring"
 TOTP_STEP_SECONDS = 30
@@ -332,21 +329,15 @@ def check_sign_in_code(user_id: int, code: str) -> SecondStep:
 def _warn_owner(user: User) -> None:
     """Someone knows this password: the owner should hear about it, without any detail an attacker could use.
 
-    A mail server that is down must not turn a wrong code into an error page (and roll back the count)."""
-    try:
-        with force_locale(user.language or "en"):
-            _send_warning(user)
-    except OSError as error:
-        log.warning("two-step warning mail not sent: %s", type(error).__name__)
-
-
-def _send_warning(user: User) -> None:
-    send_mail(
-        user.email or "",
-        _("Someone tried to sign in to your Kring account"),
-        _(
-            "Someone entered your password correctly, then entered wrong codes for two-step sign-in several "
-            "times.\n\nIf this was you, there is nothing to do. If it was not you, change your password now "
-            "and tell a moderator."
-        ),
-    )
+    Sent after the commit (the page commits the count of wrong codes) and off the request, so a mail server
+    that is slow or down never shows in the answer."""
+    with force_locale(user.language or "en"):
+        send_after_commit(
+            user.email or "",
+            _("Someone tried to sign in to your Kring account"),
+            _(
+                "Someone entered your password correctly, then entered wrong codes for two-step sign-in several "
+                "times.\n\nIf this was you, there is nothing to do. If it was not you, change your password now "
+                "and tell a moderator."
+            ),
+        )

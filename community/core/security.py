@@ -5,10 +5,13 @@ Default deny: every endpoint needs a signed-in, active member unless its view is
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import unquote, urljoin, urlsplit
 
-from flask import Flask, Response, redirect, request, url_for
+from flask import Flask, Response, current_app, redirect, request, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable)
@@ -66,6 +69,47 @@ def init_app(app: Flask) -> None:
             # Health data: a shared computer's back button or disk cache must not show it to the next person.
             headers["Cache-Control"] = "no-store"
         return response
+
+
+NEXT_MAX_LENGTH = 2000
+_REFUSED_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")  # control and invisible formatting characters, line breaks
+
+
+def safe_next(target: str | None, fallback: str | None = None) -> str:
+    """The one check of every ``next=`` address: a place on this site, or ``fallback`` (the start page).
+
+    Accepted: a path starting with one "/" (``/g/parents?x=1``), or an absolute address on ``BASE_URL``'s own
+    scheme, host and port. Refused, so that a link to our sign-in page can never send someone elsewhere after
+    they typed their password: scheme-relative forms (``//evil``, ``/\\evil``: browsers read a backslash as
+    a slash), any backslash, control or invisible characters (``/\\t/evil`` is ``//evil`` to a browser, which
+    drops them), the same forms percent-encoded, relative paths, other schemes (``javascript:``), other
+    hosts and ports. The answer is a path (with query and fragment), never a full address.
+    """
+    default = fallback or url_for("groups.home")
+    if not target or len(target) > NEXT_MAX_LENGTH:
+        return default
+    base = urlsplit(current_app.config["BASE_URL"])
+    origin = f"{base.scheme}://{base.netloc}".lower()
+    if target.lower().startswith(origin + "/"):
+        path = target[len(origin) :]
+    elif target.startswith("/"):
+        path = target
+    else:
+        return default
+    # The path decoded too (twice, for a doubly encoded one): a proxy or browser may decode it before use. The
+    # query and fragment are only ever read as data, so an encoded newline in a search stays allowed.
+    decoded = unquote(unquote(re.split(r"[?#]", path, maxsplit=1)[0]))
+    for text in (path, decoded):
+        if text.startswith("//") or "\\" in text:
+            return default
+        if any(unicodedata.category(char) in _REFUSED_CATEGORIES for char in text):
+            return default
+    resolved = urlsplit(urljoin(origin + "/", path))
+    if resolved.scheme != base.scheme or resolved.netloc.lower() != base.netloc.lower() or resolved.username:
+        return default
+    query = f"?{resolved.query}" if resolved.query else ""
+    fragment = f"#{resolved.fragment}" if resolved.fragment else ""
+    return f"{resolved.path}{query}{fragment}"
 
 
 def member_key() -> str:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from community.core.errors import DomainError, NotFound
+from community.core.security import safe_next
 from community.extensions import db
 from community.moderation import (
     actions,
@@ -318,9 +319,7 @@ def safety_set(user_id: int) -> Response:
             if error.status_code == 404:
                 raise
             flash(str(error.message), "error")
-    back = request.form.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("moderation.safety_page"),
-                    303)  # fmt: skip
+    return redirect(safe_next(request.form.get("next"), url_for("moderation.safety_page")), 303)
 
 
 @bp.route("/conversations/<int:conversation_id>/leave", methods=["POST"])
