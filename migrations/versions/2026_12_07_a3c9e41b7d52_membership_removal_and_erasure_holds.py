@@ -48,6 +48,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("moderated_group_ids", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_erasure_holds_user_id_users"), ondelete="CASCADE"
