@@ -184,8 +184,8 @@ def _sanction(actor: User, group: Group, target: Target, action: str, days: int 
     elif action == "suspend":
         membership.state, membership.state_until = "suspended", until
         leave_group_rooms_after_commit(subject.id, group.id)
-    elif action == "remove":
-        membership.state, membership.state_until = "removed", None
+    elif action == "remove":  # no invitation made before now lets them back in (groups.policy)
+        membership.state, membership.state_until, membership.removed_at = "removed", None, utcnow()
         leave_group_rooms_after_commit(subject.id, group.id)
     db.session.flush()
     return until

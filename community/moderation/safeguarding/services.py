@@ -24,6 +24,7 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.forum.models import Post
 from community.groups.models import Group, Membership
+from community.moderation import signals
 from community.moderation.models import PRIORITY_URGENT, QueueItem
 from community.moderation.safeguarding import alerts, policy
 from community.moderation.safeguarding.detection import SafeguardingSignal
@@ -378,4 +379,5 @@ def close_case(actor: User, case_id: int, *, outcome: str, note: str = "") -> Sa
         reason=outcome,
         details={"outcome": outcome},
     )
+    signals.matter_closed.send("case", case=case)  # an erasure waiting on this case can finish
     return case
