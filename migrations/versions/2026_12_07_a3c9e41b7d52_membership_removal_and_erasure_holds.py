@@ -2,7 +2,7 @@
 erased accounts whose evidence an open report or safeguarding case still needs.
 
 Revision ID: a3c9e41b7d52
-Revises: f96d1b5c3a47
+Revises: ee1594933008
 Create Date: 2026-12-07 21:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "a3c9e41b7d52"
-down_revision = "f96d1b5c3a47"
+down_revision = "ee1594933008"
 branch_labels = None
 depends_on = None
 
