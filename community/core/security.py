@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, Response, redirect, request, url_for
+from flask import Flask, Response, current_app, redirect, request, url_for
 from flask_login import current_user
+
+from community.extensions import limiter
 
 F = TypeVar("F", bound=Callable)
 
@@ -71,3 +73,15 @@ def init_app(app: Flask) -> None:
 def member_key() -> str:
     """Rate-limit key for signed-in actions: the member, not the address (a ward or school shares one)."""
     return f"member:{current_user.id}" if current_user.is_authenticated else f"ip:{request.remote_addr}"
+
+
+def member_limit(rate_setting: str, scope: str, **options: object) -> Callable[[F], F]:
+    """A rate limit per member (per address when signed out) whose rate is the config value ``rate_setting``.
+    Every view it decorates draws on one allowance named ``scope``; a socket event counts in the same bucket
+    with ``core.counters.hit_shared_limit``. Options go to Flask-Limiter (``methods``, ``cost``, ``exempt_when``)."""
+    return limiter.shared_limit(
+        lambda: current_app.config[rate_setting],
+        scope=scope,
+        key_func=member_key,
+        **options,  # type: ignore[arg-type]
+    )
