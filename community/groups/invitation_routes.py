@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from community.auth.routes import begin_session
 from community.core.errors import DomainError, NotFound
-from community.core.security import member_limit, public
+from community.core.security import member_limit, public, token_page
 from community.extensions import db, limiter
 from community.groups import bp, invitations, policy
 from community.groups import invitation_staff as staff
@@ -130,6 +130,7 @@ def _invalid_page(error: DomainError) -> Page:
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @public
+@token_page
 @limiter.limit("10 per minute", methods=["POST"])
 def accept_invitation(token: str) -> Page:
     try:
