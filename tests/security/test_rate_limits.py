@@ -116,3 +116,34 @@ def test_searching_in_a_flood_is_stopped_per_member(app):
     assert answers == [200, 200, 429]
     assert mia.get("/search").status_code == 200, "the empty search page is not a search"
     assert noor.get("/search", query_string={"q": "word"}).status_code == 200, "another member on the same address"
+
+
+def test_with_redis_a_socket_and_a_page_share_one_allowance_under_the_limiters_own_keys(redis_url):
+    """Several server processes: the socket event counts in the same Redis bucket as the page's POST."""
+    import uuid
+
+    import redis
+
+    from tests.conftest import _fresh_schema, build_app
+
+    prefix = f"kring-test-{uuid.uuid4().hex[:8]}"
+    connection = redis.Redis.from_url(redis_url)
+    built = build_app("sqlite://", RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_KEY_PREFIX=prefix)
+    built.config["SAFEGUARDING_RAISE_RATE"] = "1 per hour"
+    for app in _fresh_schema(built):
+        world = safeguarding_world(app)
+        try:
+            sam, noor = world.socket("sam"), world.socket("noor")
+            sam.emit("chat:join", {"conversation_id": world.room_id}, callback=True)
+            message_id = send(sam, world, "a message", "m-1")["message"]["id"]
+            page = post_form(world.http("noor"), f"/messages/{message_id}/worried", {"note": ""})
+            assert page.status_code == 303
+            refused = noor.emit("safeguarding:raise", {"message_id": message_id}, callback=True)
+            assert refused["code"] == "rate_limited"
+            keys = [key.decode() for key in connection.scan_iter(f"*{prefix}*safeguarding-raise*")]
+            assert keys == [f"LIMITS:LIMITER/{prefix}/member:{world.ids['noor']}/safeguarding-raise/1/1/hour"]
+            assert 0 < connection.ttl(keys[0]) <= 3600, "the counter expires by itself"
+        finally:
+            world.close()
+            for key in connection.scan_iter(f"*{prefix}*"):
+                connection.delete(key)
