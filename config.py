@@ -131,6 +131,15 @@ class Config:
     # Sign-in attempts per client address (POST /login). Raise it when many people share one address (a care
     # home behind one router); the per-account back-off (auth/throttle.py) still slows guessing of one account.
     SIGN_IN_RATE = "10 per minute"
+    # Per member (per address when signed out); generous for one person, a wall for a script or a stolen session.
+    # "I'm worried about this person": pages and the safeguarding:raise socket event share one allowance.
+    SAFEGUARDING_RAISE_RATE = "20 per hour"
+    # Invitations a member creates: each address of a bulk list counts (one list may invite 200 and send 200
+    # mails), an e-mail, code or resent invitation counts one.
+    INVITE_RATE = "300 per hour;1000 per day"
+    # The current password typed again to delete the account, change the e-mail address or the password.
+    REAUTHENTICATE_RATE = "5 per minute;20 per hour"
+    SEARCH_RATE = "30 per minute"  # searches (GET /search with a query)
 
     # Mail. MAIL_BACKEND: "console" prints mails (development), "smtp" sends, "memory" keeps them (tests).
     MAIL_BACKEND = "smtp"

@@ -12,7 +12,7 @@ from community.auth import bp, services, two_factor
 from community.auth import sessions as auth_sessions
 from community.auth.forms import SetupForm, SignInForm
 from community.core.errors import DomainError
-from community.core.security import public, safe_next
+from community.core.security import public, safe_next, token_page
 from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
 from community.extensions import db, limiter
 
@@ -78,6 +78,7 @@ def logout() -> Response:
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
 @public
+@token_page
 @limiter.limit("10 per minute", methods=["POST"])
 def setup(token: str) -> str | Response | tuple[str, int]:
     try:

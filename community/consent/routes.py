@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from community.consent import bp, forms, guardian, rules, services
 from community.core.errors import DomainError
-from community.core.security import public, safe_next
+from community.core.security import public, safe_next, token_page
 from community.extensions import db, limiter
 from community.groups.models import Group, Membership
 
@@ -114,6 +114,7 @@ def pending() -> Page:
 
 @bp.route("/guardian/<token>", methods=["GET", "POST"])
 @public
+@token_page
 @limiter.limit("10 per minute", methods=["POST"])
 def guardian_link(token: str) -> Page:
     try:

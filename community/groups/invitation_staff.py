@@ -281,6 +281,11 @@ def _bulk_lines(text: str) -> list[tuple[int, str]]:
     return [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
 
 
+def count_addresses(text: str) -> int:
+    """How many addresses a pasted list or CSV holds (what a bulk invitation would send at most)."""
+    return len(_bulk_lines(text or ""))
+
+
 def bulk_invite(actor: User, group: Group, text: str, role: str, days: int = DEFAULT_DAYS) -> list[BulkRow]:
     """Invite every valid address of a pasted list or CSV; one result a row. Invalid rows store nothing."""
     _check_invite(actor, group, role, days)

@@ -31,6 +31,7 @@ from community.moderation.safeguarding.detection import SafeguardingSignal
 from community.moderation.safeguarding.models import OUTCOMES, SafeguardingCase, SafeguardingNote
 
 NOTE_MAX = 4000
+RAISE_LIMIT_SCOPE = "safeguarding-raise"  # one rate-limit allowance (SAFEGUARDING_RAISE_RATE) for pages and sockets
 OUTCOMES_NEEDING_NOTE = ("referred", "reported_veilig_thuis", "emergency_services")
 CASE_NOT_FOUND = _l("We could not find that case. It may belong to a group you do not moderate.")
 TARGET_NOT_FOUND = _l("We could not find that post or message. It may have been removed.")
