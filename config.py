@@ -1,22 +1,62 @@
 """Configuration classes. Every upper-case setting can be overridden from an environment variable of the
 same name (``DATABASE_URL`` and ``REDIS_URL`` are the two short names operators expect).
 
-Development keeps a generated SECRET_KEY in ``instance/``; production refuses to start without a real one
-(fail closed: a guessable key lets anyone forge a session cookie).
+Development keeps a generated SECRET_KEY and two-step sign-in key in ``instance/``; production refuses to start
+without real ones (fail closed: a guessable key lets anyone forge a session cookie, and a key kept next to the
+database it protects protects nothing).
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
+import ipaddress
 import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 BASE_DIR = Path(__file__).resolve().parent
 INSECURE_KEYS = {"", "dev", "change-me", "changeme", "secret", "you-will-never-guess"}
+MAIL_SECURITY_MODES = ("starttls", "tls", "none")
+# A fixed, published key: only ever for tests (TestingConfig), whose databases are thrown away.
+TESTING_TWO_FACTOR_KEY = "dGVzdGluZy10d28tZmFjdG9yLWtleS0zMi1ieXRlcyE="
+
+
+def mail_security(settings: Mapping[str, object]) -> str:
+    """The SMTP transport security in force: MAIL_SECURITY, or else the older MAIL_USE_TLS (true: STARTTLS)."""
+    chosen = str(settings.get("MAIL_SECURITY") or "").strip().lower()
+    if chosen:
+        return chosen
+    return "starttls" if settings.get("MAIL_USE_TLS") else "none"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_two_factor_keys(keys: list[str]) -> list[str]:
+    """Each key must be a Fernet key. The message names the position of a bad key, never the key itself."""
+    keys = [key.strip() for key in keys if key and key.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise RuntimeError(
+                f"TWO_FACTOR_KEYS: key {position} of {len(keys)} is not a Fernet key (32 random bytes, url-safe "
+                'base64; make one with: python -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())").'
+            ) from None
+    return keys
 
 
 def instance_dir() -> Path:
@@ -91,11 +131,27 @@ class Config:
     # Sign-in attempts per client address (POST /login). Raise it when many people share one address (a care
     # home behind one router); the per-account back-off (auth/throttle.py) still slows guessing of one account.
     SIGN_IN_RATE = "10 per minute"
+    # Per member (per address when signed out); generous for one person, a wall for a script or a stolen session.
+    # "I'm worried about this person": pages and the safeguarding:raise socket event share one allowance.
+    SAFEGUARDING_RAISE_RATE = "20 per hour"
+    # Invitations a member creates: each address of a bulk list counts (one list may invite 200 and send 200
+    # mails), an e-mail, code or resent invitation counts one.
+    INVITE_RATE = "300 per hour;1000 per day"
+    # The current password typed again to delete the account, change the e-mail address or the password.
+    REAUTHENTICATE_RATE = "5 per minute;20 per hour"
+    SEARCH_RATE = "30 per minute"  # searches (GET /search with a query)
 
     # Mail. MAIL_BACKEND: "console" prints mails (development), "smtp" sends, "memory" keeps them (tests).
     MAIL_BACKEND = "smtp"
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 25
+    # MAIL_SECURITY: "starttls" (a plain connection upgraded to TLS, usually port 587; refused when the server
+    # does not offer it), "tls" (TLS from the first byte, usually port 465) or "none" (plain: only for a mail
+    # server on this machine; production refuses it for any other host). Empty: from the older MAIL_USE_TLS
+    # (true: "starttls", false: "none"). With TLS the server's certificate and name are always verified: against
+    # the system's CAs, or only against the CAs in MAIL_CA_FILE (a PEM file) when that is set.
+    MAIL_SECURITY = ""
+    MAIL_CA_FILE = ""
     MAIL_USE_TLS = False
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
@@ -143,6 +199,11 @@ class Config:
 
     SETUP_TOKEN_MINUTES = 24 * 60
     STAFF_TWO_FACTOR_REQUIRED = False
+    # Keys that encrypt the two-step sign-in secrets in the database (Fernet; comma-separated in the environment).
+    # The first key encrypts, every key decrypts. To rotate: put a new key first, run
+    # `flask auth rotate-two-factor-keys`, then drop the old key (docs/operations.md). Development: generated
+    # once into instance/two_factor_keys. Production: required.
+    TWO_FACTOR_KEYS: list = []
     DEMO_ALLOWED = True
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # A pooled server connection that lay unused this many seconds is tested ("ping") before a request gets
@@ -236,6 +297,10 @@ class Config:
         )
         self.RATELIMIT_STORAGE_URI = self.RATELIMIT_STORAGE_URI or self.REDIS_URL or "memory://"
         self.SECRET_KEY = self.secret_key()
+        self.TWO_FACTOR_KEYS = checked_two_factor_keys(self.two_factor_keys())
+        self.MAIL_SECURITY = self.MAIL_SECURITY.strip().lower()
+        if self.MAIL_SECURITY and self.MAIL_SECURITY not in MAIL_SECURITY_MODES:
+            raise RuntimeError(f"MAIL_SECURITY must be one of {', '.join(MAIL_SECURITY_MODES)} (or empty).")
 
     def secret_key(self) -> str:
         """Development: generate a key once and keep it, so sessions survive a restart of `make run`."""
@@ -246,6 +311,17 @@ class Config:
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
         return key_file.read_text().strip()
+
+    def two_factor_keys(self) -> list[str]:
+        """Development: like the SECRET_KEY, a key generated once and kept in instance/, so two-step sign-in set
+        up yesterday still works after a restart of `make run`."""
+        if self.TWO_FACTOR_KEYS:
+            return list(self.TWO_FACTOR_KEYS)
+        key_file = instance_dir() / "two_factor_keys"
+        if not key_file.exists():
+            key_file.write_text(Fernet.generate_key().decode() + "\n")
+            key_file.chmod(0o600)
+        return [line for line in key_file.read_text().splitlines() if line.strip()]
 
 
 class DevelopmentConfig(Config):
@@ -272,6 +348,7 @@ class TestingConfig(Config):
         # Never the instance folder: one throw-away folder per test process (tests may pass their own tmp_path).
         self.UPLOAD_DIR = _test_upload_dir()
         self.SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+        self.TWO_FACTOR_KEYS = [TESTING_TWO_FACTOR_KEY]
 
 
 @functools.cache
@@ -282,7 +359,8 @@ def _test_upload_dir() -> str:
 
 
 class ProductionConfig(Config):
-    """Fails closed: no guessable SECRET_KEY, no silent SQLite file next to the code, no demo accounts."""
+    """Fails closed: no guessable SECRET_KEY, no two-step sign-in secrets without a key of their own, no silent
+    SQLite file next to the code, no demo accounts, no mail in plain text over the network."""
 
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
@@ -298,6 +376,21 @@ class ProductionConfig(Config):
                 "DATABASE_URL must be set in production (for example postgresql+psycopg://kring@db/kring)."
             )
         self.DEMO_ALLOWED = False  # not even from the environment: demo accounts have a published password
+        security = mail_security({"MAIL_SECURITY": self.MAIL_SECURITY, "MAIL_USE_TLS": self.MAIL_USE_TLS})
+        if self.MAIL_BACKEND == "smtp" and security == "none" and not _is_loopback(self.MAIL_SERVER):
+            raise RuntimeError(
+                "MAIL_SECURITY must be starttls or tls in production when MAIL_SERVER is another machine: mails "
+                "carry sign-in and password-reset links. Plain SMTP is allowed only to a server on this machine."
+            )
+
+    def two_factor_keys(self) -> list[str]:
+        if not self.TWO_FACTOR_KEYS or TESTING_TWO_FACTOR_KEY in self.TWO_FACTOR_KEYS:
+            raise RuntimeError(
+                "TWO_FACTOR_KEYS must be set in production: the key that encrypts two-step sign-in secrets "
+                '(make one with: python -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())"). Keep it apart from the database backups.'
+            )
+        return list(self.TWO_FACTOR_KEYS)
 
     def secret_key(self) -> str:
         key = os.environ.get("SECRET_KEY", "")

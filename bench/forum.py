@@ -41,6 +41,7 @@ from pathlib import Path
 
 import requests
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -56,7 +57,9 @@ from forum_report import Result, Run, machine, table, verdicts  # noqa: E402
 
 DEFAULT_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
-FOREIGN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "KRING_CONFIG", "RATELIMIT_STORAGE_URI", "FLASK_APP")
+FOREIGN_SETTINGS = (
+    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "TWO_FACTOR_KEYS", "KRING_CONFIG", "RATELIMIT_STORAGE_URI", "FLASK_APP",
+)  # fmt: skip
 
 
 # --- database ------------------------------------------------------------------------------------------------
@@ -99,6 +102,7 @@ def server_env(database_url: str, redis_url: str, instance_dir: str, base_url: s
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(48),
+        TWO_FACTOR_KEYS=os.environ.get("BENCH_TWO_FACTOR_KEYS") or Fernet.generate_key().decode(),
         KRING_INSTANCE_DIR=instance_dir,
         BASE_URL=base_url,
         BARE_DATABASE_URL=database_url,
@@ -108,7 +112,8 @@ def server_env(database_url: str, redis_url: str, instance_dir: str, base_url: s
 
 def in_process_app(env: dict[str, str]) -> Flask:
     """The production app in this process (same settings and key as the servers), without Redis and gevent."""
-    os.environ.update({key: env[key] for key in ("KRING_CONFIG", "DATABASE_URL", "SECRET_KEY", "KRING_INSTANCE_DIR")})
+    settings = ("KRING_CONFIG", "DATABASE_URL", "SECRET_KEY", "TWO_FACTOR_KEYS", "KRING_INSTANCE_DIR")
+    os.environ.update({key: env[key] for key in settings})
     from community import create_app
     from config import ProductionConfig
 

@@ -22,7 +22,7 @@ from community.moderation.models import Appeal, MemberRelation, ModerationAction
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
 from community.notifications.models import DigestRun, EmailOutbox, MailProblem, Notification  # noqa: F401  (issue #10)
 from community.privacy.access_log import AccessLogEntry  # noqa: F401  (issue #7)
-from community.privacy.models import DataExport  # noqa: F401  (issue #7)
+from community.privacy.models import DataExport, ErasureHold  # noqa: F401  (issue #7)
 from community.professionals.models import (  # noqa: F401  (issue #9)
     ProfessionalProfile,
     ProfessionalQuestion,

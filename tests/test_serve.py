@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtualenv's bin/, like the Makefile's $(BIN)
 START_TIMEOUT = 20.0
 # Settings the operator's shell could carry that would point the server somewhere other than tmp_path.
-FOREIGN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "KRING_CONFIG", "RATELIMIT_STORAGE_URI", "FLASK_APP")
+FOREIGN_SETTINGS = (
+    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "TWO_FACTOR_KEYS", "KRING_CONFIG", "RATELIMIT_STORAGE_URI", "FLASK_APP",
+)  # fmt: skip
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,15 +16,13 @@ from community.core import fragments
 from community.core.errors import DomainError
 from community.core.forms import language_choices
 from community.core.i18n import LANGUAGE_COOKIE
-from community.core.security import public
+from community.core.security import public, safe_next
 from community.extensions import db
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the picker cannot be used as an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("accessibility.preferences")
+def _back(target: str | None) -> str:
+    """Back to the page the panel or picker was used on (``core.security.safe_next``), else the preferences."""
+    return safe_next(target, url_for("accessibility.preferences"))
 
 
 def current_display() -> services.Display:
@@ -122,7 +119,7 @@ def preferences() -> str | Response | tuple[Response, int]:
             response = (
                 jsonify(ok=True, attributes=display.html_attributes())
                 if _wants_json()
-                else redirect(_safe_next(request.args.get("next")))
+                else redirect(_back(request.args.get("next")))
             )
             if not _wants_json():
                 flash(_("Your display settings are saved."), "success")
@@ -148,7 +145,7 @@ def preferences() -> str | Response | tuple[Response, int]:
 @public
 def choose_language() -> Response:
     form = LanguageForm(prefix="lang")
-    target = _safe_next(request.args.get("next") or request.form.get("next"))
+    target = _back(request.args.get("next") or request.form.get("next"))
     if not form.validate_on_submit():
         flash(_("The page was open too long. Choose the language again."), "error")
         return redirect(target)

@@ -76,6 +76,12 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason (staff only; the member does not see it)"), validators=[Length(max=1000)])
 
 
+class RemoveForm(ReasonForm):
+    revoke_codes = BooleanField(
+        _l("Also withdraw the invitation they joined with, so nobody else can join with it"), default=True
+    )
+
+
 class SuspendForm(ReasonForm):
     until = DateField(_l("Suspended until (optional; empty: until an admin lifts it)"), validators=[Optional()])
 

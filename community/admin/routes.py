@@ -176,10 +176,12 @@ def group_member_role(group_id: int, user_id: int) -> Response:
 @bp.route("/groups/<int:group_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
 def group_member_remove(group_id: int, user_id: int) -> Page:
     group, person = queries.group_or_404(group_id), queries.user_or_404(user_id)
-    form = forms.ReasonForm()
+    form = forms.RemoveForm()
     if form.validate_on_submit():
         try:
-            groups.remove_member(current_user, group, person, form.reason.data or "")
+            groups.remove_member(
+                current_user, group, person, form.reason.data or "", revoke_codes=bool(form.revoke_codes.data)
+            )
         except DomainError as error:
             _refused(form, error, "reason")
         else:
@@ -187,7 +189,8 @@ def group_member_remove(group_id: int, user_id: int) -> Page:
             flash(_("%(name)s is removed from the group.", name=person.display_name), "success")
             return redirect(url_for("admin.group_detail", group_id=group.id))
     group, person = queries.group_or_404(group_id), queries.user_or_404(user_id)
-    page = render_template("admin/member_remove.html", group=group, person=person, form=form)
+    codes = groups.codes_used_by(group, person)
+    page = render_template("admin/member_remove.html", group=group, person=person, form=form, codes=codes)
     return (page, 400) if form.errors else page
 
 

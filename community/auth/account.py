@@ -290,6 +290,18 @@ def disconnect_user_sockets(user_id: int) -> None:
     _disconnect(registry_of(current_app).sids_of_user(user_id))
 
 
+def disconnect_group_sockets(group_id: int) -> None:
+    """Close every open socket of everyone online in a group (new group rules). Call after the commit."""
+    registry = registry_of(current_app)
+    for user_id in sorted(registry.online_user_ids(group_id)):
+        _disconnect(registry.sids_of_user(user_id))
+
+
+def disconnect_all_sockets() -> None:
+    """Close every open socket (a new version of a required document). Call after the commit."""
+    _disconnect(registry_of(current_app).all_sids())
+
+
 def disconnect_session_sockets(session_id: int) -> None:
     """Close the sockets of one signed-in browser (sign-out, "end this session"). Call after the commit."""
     _disconnect(registry_of(current_app).sids_of_session(session_id))

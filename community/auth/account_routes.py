@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, session, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -14,6 +14,7 @@ from community.auth.account_forms import PasswordChangeForm, ProfileForm
 from community.auth.routes import begin_session  # the one way a browser gets a fresh session
 from community.core.errors import DomainError
 from community.core.forms import language_choices
+from community.core.security import member_limit
 from community.core.sessions import SESSION_TOKEN_KEY
 from community.extensions import db, limiter
 from community.forum import warning_preferences
@@ -31,7 +32,13 @@ def _current_session_id() -> int | None:
     return auth_sessions.session_id_for_token(session.get(SESSION_TOKEN_KEY))
 
 
+def _password_typed() -> bool:
+    """A profile save checks the password only when one is typed (to change the e-mail address)."""
+    return bool(request.form.get("current_password"))
+
+
 @bp.route("/account/profile", methods=["GET", "POST"])
+@member_limit("REAUTHENTICATE_RATE", "reauthenticate", methods=["POST"], exempt_when=lambda: not _password_typed())
 def profile_edit() -> str | Response | tuple[str, int]:
     form = ProfileForm(obj=current_user)
     form.language.choices = language_choices()
@@ -67,6 +74,7 @@ def person(user_id: int) -> str:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
+@member_limit("REAUTHENTICATE_RATE", "reauthenticate", methods=["POST"])
 def password_change() -> str | Response | tuple[str, int]:
     form = PasswordChangeForm()
     if form.validate_on_submit():

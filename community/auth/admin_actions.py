@@ -32,20 +32,40 @@ def disconnect_after_commit(user_id: int) -> None:
 
     After the commit, because a socket closed before it could reconnect and still find the old state.
     """
+    _queue_close("user", user_id)
+
+
+def disconnect_group_after_commit(group_id: int) -> None:
+    """Close the sockets of everyone online in a group once the transaction commits (new group rules): they
+    reconnect, and ``connect`` joins only the rooms of groups whose rules they have accepted."""
+    _queue_close("group", group_id)
+
+
+def disconnect_everyone_after_commit() -> None:
+    """Close every socket once the transaction commits (a new version of a required document): ``connect``
+    then refuses everyone who has not agreed to it yet."""
+    _queue_close("everyone", 0)
+
+
+def _queue_close(kind: str, key: int) -> None:
     db.session.connection()  # begin now, so a rollback of this transaction fires the rollback hook
-    db.session.info.setdefault(_DISCONNECT_KEY, set()).add(user_id)
+    db.session.info.setdefault(_DISCONNECT_KEY, set()).add((kind, key))
 
 
 @event.listens_for(Session, "after_commit")
 def _disconnect_after_commit(session: Session) -> None:
-    user_ids: set[int] = session.info.pop(_DISCONNECT_KEY, set())
-    if not user_ids:
+    queued: set[tuple[str, int]] = session.info.pop(_DISCONNECT_KEY, set())
+    if not queued:
         return
     from community.auth import account  # written alongside; imported late to keep start-up order simple
 
-    for user_id in sorted(user_ids):
+    if ("everyone", 0) in queued:
+        queued = {("everyone", 0)}  # closes the others too
+    close = {"user": account.disconnect_user_sockets, "group": account.disconnect_group_sockets,
+             "everyone": lambda _key: account.disconnect_all_sockets()}  # fmt: skip
+    for kind, key in sorted(queued):
         try:
-            account.disconnect_user_sockets(user_id)
+            close[kind](key)
         except Exception:  # noqa: BLE001 (already committed: a failed close must not look like a failed suspension)
             log.warning("could not close the sockets of a member", exc_info=False)
 

@@ -8,9 +8,7 @@ commit. Only the SHA-256 of a token is stored, so a copy of the database opens n
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
-import smtplib
 from datetime import timedelta
 
 from flask import current_app
@@ -29,8 +27,6 @@ from community.core import time as clock
 from community.core.errors import DomainError, NotFound
 from community.core.passwords import hash_password
 from community.extensions import db
-
-log = logging.getLogger(__name__)
 
 TOKEN_MINUTES = 30
 MAILS_PER_HOUR = 3  # per account: a stranger cannot flood someone's inbox with reset mails
@@ -97,11 +93,9 @@ def _send_link(user: User, token: str) -> None:
             minutes=TOKEN_MINUTES,
             link=reset_link_url(token),
         )
-    try:
-        mail.send_mail(user.email or "", subject, body)
-    except (OSError, smtplib.SMTPException) as error:
-        # Saying "mail failed" would tell a stranger that the account exists; the person can ask again.
-        log.warning("password reset mail not sent: %s", type(error).__name__)
+    # After the commit and off the request: the answer takes as long, and says the same, for an account that
+    # does not exist, and a failed mail is only logged (the person can ask again).
+    mail.send_after_commit(user.email or "", subject, body)
 
 
 def check_reset_token(token: str) -> PasswordResetToken:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from community.auth import account, bp, reset
 from community.auth.reset_forms import NewPasswordForm, ResetRequestForm
 from community.core.errors import DomainError
-from community.core.security import public
+from community.core.security import public, token_page
 from community.extensions import db, limiter
 
 
@@ -31,6 +31,7 @@ def request_password_reset() -> str | tuple[str, int]:
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
+@token_page
 @limiter.limit("10 per minute", methods=["POST"])
 def reset_password(token: str) -> str | Response | tuple[str, int]:
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -13,16 +12,9 @@ from community.auth import bp, services, two_factor
 from community.auth import sessions as auth_sessions
 from community.auth.forms import SetupForm, SignInForm
 from community.core.errors import DomainError
-from community.core.security import public
+from community.core.security import public, safe_next, token_page
 from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
 from community.extensions import db, limiter
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would let a phishing link borrow our sign-in page."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("groups.home")
 
 
 def begin_session(user: object) -> None:
@@ -40,14 +32,16 @@ def begin_session(user: object) -> None:
 @limiter.limit(lambda: current_app.config["SIGN_IN_RATE"], methods=["POST"])
 def login() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = SignInForm()
     status = 200
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.login.data, form.password.data)
         except DomainError as error:
-            db.session.rollback()
+            # A refusal changes no row, but the back-off may have queued a warning to the owner: it is sent
+            # once this commits (core.mail.send_after_commit).
+            db.session.commit()
             form.login.errors = [error.message]
             status = error.status_code  # 400, or 429 while the account is in back-off
         else:
@@ -55,10 +49,10 @@ def login() -> str | Response:
                 # Password right, but no session until the second step: only a short-lived marker.
                 db.session.commit()  # keeps a rehashed password
                 session.clear()
-                session[two_factor.PENDING_KEY] = two_factor.new_pending(user.id, _safe_next(request.args.get("next")))
+                session[two_factor.PENDING_KEY] = two_factor.new_pending(user.id, safe_next(request.args.get("next")))
                 return redirect(url_for("auth.two_factor_challenge"))
             begin_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     if form.errors and status == 200:
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -84,6 +78,7 @@ def logout() -> Response:
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
 @public
+@token_page
 @limiter.limit("10 per minute", methods=["POST"])
 def setup(token: str) -> str | Response | tuple[str, int]:
     try:

@@ -3,14 +3,14 @@
 Codes are accepted one time-step either side of now (clocks on phones drift), and never twice: the row keeps
 the last accepted time-step, claimed with a conditional UPDATE so two requests racing with the same code
 cannot both win. Recovery codes are random and single use; only their SHA-256 is stored (they carry ~59
-bits of randomness, so a plain hash is enough: nobody can guess them from the hash).
+bits of randomness, so a plain hash is enough: nobody can guess them from the hash). The authenticator secret
+is stored encrypted (two_factor_keys.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -22,15 +22,14 @@ from sqlalchemy import delete, func, or_, select, update
 
 from community.auth import policy
 from community.auth.models import User
+from community.auth.two_factor_keys import SecretUnreadable, seal, unseal
 from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
 from community.core import audit
 from community.core.errors import DomainError
-from community.core.mail import send_mail
+from community.core.mail import send_after_commit
 from community.core.passwords import verify_password
 from community.core.time import utcnow
 from community.extensions import db
-
-log = logging.getLogger(__name__)
 
 TOTP_ISSUER = "Kring"
 TOTP_STEP_SECONDS = 30
@@ -51,6 +50,11 @@ def clock() -> float:
 
 class PendingSignInInvalid(DomainError):
     """The half-finished sign-in cannot go on: the person has to start again with their password."""
+
+
+class CodesUnavailable(DomainError):
+    """The stored secret cannot be decrypted (a server key problem, logged for the operator): codes from the app
+    cannot be checked, recovery codes still work. Not the member's mistake, so never counted as a wrong code."""
 
 
 @dataclass(frozen=True)
@@ -137,9 +141,22 @@ def _wrong_code() -> DomainError:
     return DomainError(_("That code is not right. Check the code in your app and try again."), field="code")
 
 
+def _secret_of(row: TwoFactorSetting) -> str:
+    try:
+        return unseal(row.secret_encrypted)
+    except SecretUnreadable:
+        raise CodesUnavailable(
+            _(
+                "Codes from your app cannot be checked at the moment, because of a problem on the server. Use a "
+                "recovery code, or ask the people who run this site for help."
+            ),
+            field="code",
+        ) from None
+
+
 def _claim_totp(row: TwoFactorSetting, code: str) -> None:
     """Accept a 6-digit code from now ± one step, at most once. Raises DomainError otherwise."""
-    totp = pyotp.TOTP(row.secret)
+    totp = pyotp.TOTP(_secret_of(row))
     current = int(clock()) // TOTP_STEP_SECONDS
     matched = [
         step
@@ -220,12 +237,21 @@ def start_enrolment(user: User) -> Enrolment:
     row = setting_for(user)
     if row is not None and row.enabled_at is not None:
         raise DomainError(_("Two-step sign-in is already on."))
-    if row is None:
-        row = TwoFactorSetting(user_id=user.id, secret=pyotp.random_base32(32))
-        db.session.add(row)
+    secret = None
+    if row is not None:
+        try:
+            secret = unseal(row.secret_encrypted)
+        except SecretUnreadable:  # started under a key that is gone: nothing was confirmed, start afresh
+            secret = None
+    if secret is None:
+        secret = pyotp.random_base32(32)
+        if row is None:
+            row = TwoFactorSetting(user_id=user.id)
+            db.session.add(row)
+        row.secret_encrypted = seal(secret)
         db.session.flush()
-    uri = pyotp.TOTP(row.secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
-    return Enrolment(secret=row.secret, uri=uri)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
+    return Enrolment(secret=secret, uri=uri)
 
 
 def confirm_enrolment(user: User, code: str) -> list[str]:
@@ -286,6 +312,8 @@ def check_sign_in_code(user_id: int, code: str) -> SecondStep:
         raise PendingSignInInvalid(_("Please sign in again."))
     try:
         used_recovery = _check_code(user, row, code)
+    except CodesUnavailable:
+        raise  # the server's fault: not counted, the owner is not warned
     except DomainError:
         row.failed_attempts = (row.failed_attempts or 0) + 1
         row.last_failed_at = utcnow()
@@ -301,21 +329,15 @@ def check_sign_in_code(user_id: int, code: str) -> SecondStep:
 def _warn_owner(user: User) -> None:
     """Someone knows this password: the owner should hear about it, without any detail an attacker could use.
 
-    A mail server that is down must not turn a wrong code into an error page (and roll back the count)."""
-    try:
-        with force_locale(user.language or "en"):
-            _send_warning(user)
-    except OSError as error:
-        log.warning("two-step warning mail not sent: %s", type(error).__name__)
-
-
-def _send_warning(user: User) -> None:
-    send_mail(
-        user.email or "",
-        _("Someone tried to sign in to your Kring account"),
-        _(
-            "Someone entered your password correctly, then entered wrong codes for two-step sign-in several "
-            "times.\n\nIf this was you, there is nothing to do. If it was not you, change your password now "
-            "and tell a moderator."
-        ),
-    )
+    Sent after the commit (the page commits the count of wrong codes) and off the request, so a mail server
+    that is slow or down never shows in the answer."""
+    with force_locale(user.language or "en"):
+        send_after_commit(
+            user.email or "",
+            _("Someone tried to sign in to your Kring account"),
+            _(
+                "Someone entered your password correctly, then entered wrong codes for two-step sign-in several "
+                "times.\n\nIf this was you, there is nothing to do. If it was not you, change your password now "
+                "and tell a moderator."
+            ),
+        )

@@ -21,8 +21,9 @@ class TwoFactorSetting(db.Model):
     __tablename__ = "two_factor_settings"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    # Base32 TOTP secret. It must be readable to check codes, so it cannot be hashed like a password.
-    secret: Mapped[str] = mapped_column(String(64))
+    # The base32 TOTP secret, encrypted with TWO_FACTOR_KEYS (auth/two_factor_keys.py): it must be readable to
+    # check codes, so it cannot be hashed like a password, but a copy of the database alone does not reveal it.
+    secret_encrypted: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_used_step: Mapped[int | None] = mapped_column(Integer)

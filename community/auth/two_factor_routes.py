@@ -14,9 +14,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from community.auth import bp, two_factor
-from community.auth.routes import _safe_next, begin_session
+from community.auth.routes import begin_session
 from community.core.errors import DomainError
-from community.core.security import public
+from community.core.security import public, safe_next
 from community.extensions import db, limiter
 
 # Signed-in staff who must set up two-step sign-in may open only these until they have.
@@ -180,5 +180,5 @@ def two_factor_challenge() -> str | Response | tuple[str, int]:
                     _("You used a recovery code. You have %(count)d left.", count=result.recovery_codes_left),
                     "warning",
                 )
-            return redirect(_safe_next(pending.get("next")))
+            return redirect(safe_next(pending.get("next")))
     return render_template("auth/two_factor_challenge.html", form=form), 400 if form.errors else 200

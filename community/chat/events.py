@@ -106,10 +106,7 @@ def _open(actor: Any, payload: Payload) -> ConversationAccess:
 def register(socketio: SocketIO) -> None:
     @chat_event(socketio, "chat:join")
     def join(actor: Any, payload: Payload) -> Payload:
-        access = _open(actor, payload)
-        from community.privacy.access_log import record_conversation_reading  # issue #7: NEN 7513 access log
-
-        record_conversation_reading(access)  # a moderator reading a reported conversation (committed below)
+        access = _open(actor, payload)  # staff reading a private conversation are logged there (committed below)
         synced_at = utcnow()  # before the read: a change committed during it is caught up next time
         ack = {"conversation": conversation_info(access), **page_ack(access, reading.latest(access))}
         ack["synced_at"] = iso(synced_at)

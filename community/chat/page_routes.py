@@ -195,10 +195,8 @@ def conversation_page(conversation_id: int) -> Page:
     access = _open_private(conversation_id)
     if isinstance(access, Response):
         return access
-    from community.privacy.access_log import record_conversation_reading  # issue #7: NEN 7513 access log
-
-    if record_conversation_reading(access):  # a moderator reading a reported conversation
-        db.session.commit()
+    if access.read_by_staff:
+        db.session.commit()  # the access-log lines open_conversation wrote for staff who are not in it
     return _conversation(access, _message_form(), _before_arg())
 
 

@@ -100,16 +100,26 @@ def can_read_conversation(
     membership: Membership | None,
     conversation: Conversation,
     participant: ConversationParticipant | None,
+    *,
+    case_open: bool = False,
 ) -> bool:
     """A group room: everyone who reads the group. A private conversation: its participants; the group's
-    moderators only once it has been reported (before that they know it exists, nothing more)."""
+    moderators only once it has been reported, or while a safeguarding case about one of its messages is open
+    (``case_open``; before that they know it exists, nothing more). Instance admins who are not in the group
+    never read it here: they read a reported message through the moderation pages (``moderation.targets``)."""
     if conversation.group_id != group.id or not groups_policy.can_view_group(user, group, membership):
         return False
     if conversation.kind == "group":
         return True
     if is_participant(user, participant):
         return True
-    return conversation.reported and groups_policy.is_group_moderator(user, group, membership)
+    return under_review(conversation, case_open) and groups_policy.is_group_moderator(user, group, membership)
+
+
+def under_review(conversation: Conversation, case_open: bool) -> bool:
+    """A private conversation someone has reported, or with an open safeguarding case about one of its
+    messages: the only grounds on which anyone but its participants may read it (each read is logged)."""
+    return bool(conversation.reported) or case_open
 
 
 def can_write_conversation(
@@ -149,9 +159,19 @@ def can_moderate_conversation(
     membership: Membership | None,
     conversation: Conversation,
     participant: ConversationParticipant | None,
+    *,
+    case_open: bool = False,
 ) -> bool:
     """Remove anyone's message: an acting moderator of the group, in a conversation they may read."""
-    return is_staff_in(membership) and can_read_conversation(user, group, membership, conversation, participant)
+    return is_staff_in(membership) and can_read_conversation(
+        user, group, membership, conversation, participant, case_open=case_open
+    )
+
+
+def can_edit_words_as_moderator(conversation: Conversation | None) -> bool:
+    """Moderators may edit a post's or a group room message's words ("edit and approve"); never a private
+    message's: they may hide or remove a reported one, the words stay the writer's."""
+    return conversation is None or conversation.kind != "private"
 
 
 def skips_slow_mode(membership: Membership | None) -> bool:

@@ -23,6 +23,7 @@ from community.extensions import db
 from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess, member_list
+from community.moderation.safeguarding import queries as safeguarding_queries
 
 LIST_PAGE = 25
 PARTNERS_MAX = 200
@@ -189,7 +190,7 @@ def group_private_conversations(
 ) -> tuple[list[ConversationRow], bool]:
     """For the group's moderators: THAT private conversations exist in their group (who, since when, last
     activity, reported or not), newest first; keyset by id. Whether they may read one is the policy's answer
-    (only once it is reported, or when they take part). Others get NotFound."""
+    (only once it is reported or has an open safeguarding case, or when they take part). Others get NotFound."""
     if not policy.can_see_private_conversations_exist(actor, access.group, access.membership):
         raise NotFound(_l("We could not find that page."))
     query = select(Conversation).where(Conversation.group_id == access.group.id, Conversation.kind == "private")
@@ -210,10 +211,13 @@ def group_private_conversations(
         else ()
     )
     names, times = _names(ids, except_user_id=None), _last_message_times(ids)
+    with_case = safeguarding_queries.conversations_with_open_case([c.id for c in page if not c.reported])
     rows = []
     for conversation in page:
         participant = ConversationParticipant(user_id=actor.id) if conversation.id in mine else None
-        can_read = policy.can_read_conversation(actor, access.group, access.membership, conversation, participant)
+        can_read = policy.can_read_conversation(
+            actor, access.group, access.membership, conversation, participant, case_open=conversation.id in with_case
+        )
         rows.append(
             ConversationRow(
                 conversation, access.group, names.get(conversation.id, ()), times.get(conversation.id), can_read

@@ -29,10 +29,12 @@ from community.core.realtime import conversation_room, queue_event
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess
 from community.moderation import conflict
 from community.moderation import services as moderation
+from community.moderation.safeguarding import queries as safeguarding_queries
 
 MESSAGE_MAX, CLIENT_ID_MAX = 4_000, 64
 
@@ -65,6 +67,7 @@ class ConversationAccess:
     participant: ConversationParticipant | None
     partners: tuple[tuple[User, Membership | None], ...]  # private: the other participant(s); group room: ()
     this_year: int
+    case_open: bool = False  # private: an open safeguarding case about one of its messages (staff may read)
 
     @property
     def partner(self) -> User | None:
@@ -87,8 +90,13 @@ class ConversationAccess:
     @property
     def can_moderate(self) -> bool:
         return policy.can_moderate_conversation(
-            self.actor, self.group, self.membership, self.conversation, self.participant
+            self.actor, self.group, self.membership, self.conversation, self.participant, case_open=self.case_open
         )
+
+    @property
+    def read_by_staff(self) -> bool:
+        """A private conversation opened by someone who is not in it: access-logged by ``open_conversation``."""
+        return self.conversation.kind == "private" and not policy.is_participant(self.actor, self.participant)
 
     @property
     def sees_held(self) -> bool:
@@ -119,14 +127,20 @@ class ConversationAccess:
 def open_conversation(actor: User, conversation_id: int) -> ConversationAccess:
     """The conversation if the actor may read it now: NotFound otherwise (also for one that does not exist).
 
-    Called on every socket event, so a member removed or suspended mid-session is refused at the next event.
-    One query, plus one for the partner of a private conversation.
+    Called on every socket event and page, so a member removed or suspended mid-session is refused at the next
+    one. One query, plus one for the partner of a private conversation. Someone who is not a participant reads
+    a private conversation only on the grounds in ``policy.can_read_conversation`` (a report, an open
+    safeguarding case), and every such opening writes the access log (one line per participant) in the
+    caller's transaction: the adapter commits it, also for a page that changes nothing else.
     """
     row = db.session.execute(_open_statement(), {"actor_id": actor.id, "conversation_id": conversation_id}).first()
     if row is None:
         raise NotFound(NOT_FOUND)
     conversation, group, membership, participant = row
-    if membership is None or not policy.can_read_conversation(actor, group, membership, conversation, participant):
+    case_open = _case_open(actor, conversation, group, membership, participant)
+    if membership is None or not policy.can_read_conversation(
+        actor, group, membership, conversation, participant, case_open=case_open
+    ):
         raise NotFound(NOT_FOUND)
     from community.consent.gate import may_enter_group  # issue #7: required consents and the group's rules
 
@@ -135,7 +149,24 @@ def open_conversation(actor: User, conversation_id: int) -> ConversationAccess:
     partners: tuple[tuple[User, Membership | None], ...] = ()
     if conversation.kind == "private":
         partners = _partners(conversation, actor.id)
-    return ConversationAccess(actor, conversation, group, membership, participant, partners, utcnow().year)
+    access = ConversationAccess(
+        actor, conversation, group, membership, participant, partners, utcnow().year, case_open=case_open
+    )
+    if access.read_by_staff:
+        from community.privacy.access_log import record_private_conversation_reading  # privacy builds on chat
+
+        record_private_conversation_reading(actor, conversation)
+    return access
+
+
+def _case_open(actor: User, conversation: Conversation, group: Group, membership, participant) -> bool:
+    """Asked only where it decides something: a group moderator, not a participant, of an unreported private
+    conversation (one indexed query; members and participants never pay for it)."""
+    if conversation.kind != "private" or conversation.reported or policy.is_participant(actor, participant):
+        return False
+    if not groups_policy.is_group_moderator(actor, group, membership):
+        return False
+    return conversation.id in safeguarding_queries.conversations_with_open_case([conversation.id])
 
 
 # The statements of every socket event and every message are built once per process with bound parameters:

@@ -6,10 +6,9 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.auth.routes import _safe_next
 from community.consent import bp, forms, guardian, rules, services
 from community.core.errors import DomainError
-from community.core.security import public
+from community.core.security import public, safe_next, token_page
 from community.extensions import db, limiter
 from community.groups.models import Group, Membership
 
@@ -57,12 +56,12 @@ def required() -> Page:
             db.session.commit()
             if services.has_required_consents(current_user):
                 flash(_("Thank you. Your answers are saved."), "success")
-                return redirect(_safe_next(request.args.get("next")), 303)
+                return redirect(safe_next(request.args.get("next")), 303)
             flash(_("Your answers are saved. Without agreeing you cannot use the groups."), "info")
             return redirect(url_for("consent.required"), 303)
     items = services.missing(current_user)
     if not items and request.method == "GET":
-        return redirect(_safe_next(request.args.get("next")), 303)
+        return redirect(safe_next(request.args.get("next")), 303)
     html = render_template("consent/required.html", form=form, items=items, error=error, changes=services.changes)
     return _no_store(html, 400 if error else 200)
 
@@ -115,6 +114,7 @@ def pending() -> Page:
 
 @bp.route("/guardian/<token>", methods=["GET", "POST"])
 @public
+@token_page
 @limiter.limit("10 per minute", methods=["POST"])
 def guardian_link(token: str) -> Page:
     try:

@@ -6,6 +6,8 @@ version never changes (the ORM refuses it): a change is a new version, identifie
 
 A member's standing on a document is their latest record for it: "given" for the current number counts,
 anything else (an older version, "refused", "withdrawn") means they are asked again. Records are only added.
+Whoever has to decide again (a withdrawal, a refusal, a new version) has their open sockets closed after the
+commit, like a suspension; the socket ``connect`` refuses them until they have decided.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from community.auth.admin_actions import (
+    disconnect_after_commit,
+    disconnect_everyone_after_commit,
+    disconnect_group_after_commit,
+)
 from community.auth.models import User
 from community.consent import policy
 from community.consent.models import DOCUMENT_KINDS, ConsentDocument, ConsentRecord, ConsentVersion
@@ -159,8 +166,15 @@ def publish(actor: User, version: ConsentVersion) -> ConsentVersion:
         raise Forbidden(_l("You cannot publish this document."))
     if version.published_at is not None:
         raise DomainError(_l("This version is already published. Write a new version to change it."))
+    asks_again = version.version > (current_number(document.id) or 0)  # not a translation of the current one
     version.published_at = utcnow()
     db.session.flush()
+    # Everyone who must now decide again loses live access at once, as after a withdrawal: their sockets close
+    # after the commit, and ``connect`` (or, for a group, joining its room) waits for their decision.
+    if asks_again and document.group_id is not None:
+        disconnect_group_after_commit(document.group_id)
+    elif asks_again and document.required and document.kind in policy.REQUIRED_KINDS:
+        disconnect_everyone_after_commit()
     audit.record("consent.version_published", actor_id=actor.id, target_type="consent_version",
                  target_id=version.id, group_id=document.group_id,
                  details={"document_id": document.id, "kind": document.kind, "version": version.version,
@@ -353,6 +367,8 @@ def decide(user: User, decisions: dict[int, bool], *, method: str = "form") -> l
         for vid, agreed in sorted(decisions.items())
     ]
     db.session.flush()
+    if not all(decisions.values()):
+        disconnect_after_commit(user.id)  # a refusal closes the gate: no live access either
     return records
 
 
@@ -379,4 +395,7 @@ def withdraw(user: User, kind: str = "health_data") -> ConsentRecord:
     record = append_record(user, item.latest_version or item.current, "withdrawn", method="form",
                      language=(item.latest_version or item.current).language)  # fmt: skip
     db.session.flush()
+    # Like a suspension: the open sockets close after the commit, and ``connect`` refuses until they consent
+    # again, so nothing of the groups keeps streaming to a paused account.
+    disconnect_after_commit(user.id)
     return record

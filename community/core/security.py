@@ -5,11 +5,16 @@ Default deny: every endpoint needs a signed-in, active member unless its view is
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import unquote, urljoin, urlsplit
 
-from flask import Flask, Response, redirect, request, url_for
+from flask import Flask, Response, current_app, redirect, request, url_for
 from flask_login import current_user
+
+from community.extensions import limiter
 
 F = TypeVar("F", bound=Callable)
 
@@ -34,6 +39,19 @@ def public(view: F) -> F:
     """Mark a view as reachable without signing in. The list of such views is kept short and tested."""
     view.kring_public = True  # type: ignore[attr-defined]
     return view
+
+
+def token_page(view: F) -> F:
+    """Mark a view reached through a secret in its address (a reset, setup, invitation or guardian link): every
+    answer, error pages and redirects included, is ``Cache-Control: no-store``, signed in or not, so the page
+    and its address stay out of shared caches and the browser's disk cache. The proxy's access log masks these
+    paths too (docs/deployment.md); a test checks that every route with a ``<token>`` is marked and masked."""
+    view.kring_token_page = True  # type: ignore[attr-defined]
+    return view
+
+
+def _is_token_page(app: Flask, endpoint: str | None) -> bool:
+    return bool(endpoint and getattr(app.view_functions.get(endpoint), "kring_token_page", False))
 
 
 def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
@@ -62,12 +80,66 @@ def init_app(app: Flask) -> None:
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if current_user.is_authenticated and request.endpoint != "static":
-            # Health data: a shared computer's back button or disk cache must not show it to the next person.
+        if _is_token_page(app, request.endpoint) or (current_user.is_authenticated and request.endpoint != "static"):
+            # Health data: a shared computer's back button or disk cache must not show it to the next person;
+            # a token page's address is a key.
             headers["Cache-Control"] = "no-store"
         return response
+
+
+NEXT_MAX_LENGTH = 2000
+_REFUSED_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")  # control and invisible formatting characters, line breaks
+
+
+def safe_next(target: str | None, fallback: str | None = None) -> str:
+    """The one check of every ``next=`` address: a place on this site, or ``fallback`` (the start page).
+
+    Accepted: a path starting with one "/" (``/g/parents?x=1``), or an absolute address on ``BASE_URL``'s own
+    scheme, host and port. Refused, so that a link to our sign-in page can never send someone elsewhere after
+    they typed their password: scheme-relative forms (``//evil``, ``/\\evil``: browsers read a backslash as
+    a slash), any backslash, control or invisible characters (``/\\t/evil`` is ``//evil`` to a browser, which
+    drops them), the same forms percent-encoded, relative paths, other schemes (``javascript:``), other
+    hosts and ports. The answer is a path (with query and fragment), never a full address.
+    """
+    default = fallback or url_for("groups.home")
+    if not target or len(target) > NEXT_MAX_LENGTH:
+        return default
+    base = urlsplit(current_app.config["BASE_URL"])
+    origin = f"{base.scheme}://{base.netloc}".lower()
+    if target.lower().startswith(origin + "/"):
+        path = target[len(origin) :]
+    elif target.startswith("/"):
+        path = target
+    else:
+        return default
+    # The path decoded too (twice, for a doubly encoded one): a proxy or browser may decode it before use. The
+    # query and fragment are only ever read as data, so an encoded newline in a search stays allowed.
+    decoded = unquote(unquote(re.split(r"[?#]", path, maxsplit=1)[0]))
+    for text in (path, decoded):
+        if text.startswith("//") or "\\" in text:
+            return default
+        if any(unicodedata.category(char) in _REFUSED_CATEGORIES for char in text):
+            return default
+    resolved = urlsplit(urljoin(origin + "/", path))
+    if resolved.scheme != base.scheme or resolved.netloc.lower() != base.netloc.lower() or resolved.username:
+        return default
+    query = f"?{resolved.query}" if resolved.query else ""
+    fragment = f"#{resolved.fragment}" if resolved.fragment else ""
+    return f"{resolved.path}{query}{fragment}"
 
 
 def member_key() -> str:
     """Rate-limit key for signed-in actions: the member, not the address (a ward or school shares one)."""
     return f"member:{current_user.id}" if current_user.is_authenticated else f"ip:{request.remote_addr}"
+
+
+def member_limit(rate_setting: str, scope: str, **options: object) -> Callable[[F], F]:
+    """A rate limit per member (per address when signed out) whose rate is the config value ``rate_setting``.
+    Every view it decorates draws on one allowance named ``scope``; a socket event counts in the same bucket
+    with ``core.counters.hit_shared_limit``. Options go to Flask-Limiter (``methods``, ``cost``, ``exempt_when``)."""
+    return limiter.shared_limit(
+        lambda: current_app.config[rate_setting],
+        scope=scope,
+        key_func=member_key,
+        **options,  # type: ignore[arg-type]
+    )

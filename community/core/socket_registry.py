@@ -47,7 +47,7 @@ class LocalRegistry:
     def leave_group(self, user_id: int, group_id: int) -> None:
         pass
 
-    def _participants(self, room: str) -> list[str]:
+    def _participants(self, room: str | None) -> list[str]:
         server = socketio.server
         if server is None:  # Socket.IO not initialised (a CLI command): no sockets here
             return []
@@ -58,6 +58,9 @@ class LocalRegistry:
 
     def sids_of_session(self, session_id: int) -> list[str]:
         return self._participants(f"session:{session_id}")
+
+    def all_sids(self) -> list[str]:
+        return self._participants(None)  # python-socketio puts every connected socket in the room None
 
     def online_user_ids(self, group_id: int) -> set[int]:
         server = socketio.server
@@ -171,6 +174,11 @@ class RedisRegistry:
 
     def sids_of_session(self, session_id: int) -> list[str]:
         return self._alive(sorted(self.redis.smembers(self._key("session", session_id))))
+
+    def all_sids(self) -> list[str]:
+        """Every open socket on every process (a new required document: everyone must decide again)."""
+        prefix = self._key("sid", "")
+        return self._alive(sorted(key.removeprefix(prefix) for key in self.redis.scan_iter(f"{prefix}*", count=500)))
 
     def online_user_ids(self, group_id: int) -> set[int]:
         members = self.redis.smembers(self._key("group", group_id))

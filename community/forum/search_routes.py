@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 
 from community.core.errors import DomainError
+from community.core.security import member_limit
 from community.forum import bp, search
 
 
@@ -21,6 +22,7 @@ class SearchForm(FlaskForm):
 
 
 @bp.route("/search")
+@member_limit("SEARCH_RATE", "search", exempt_when=lambda: not (request.args.get("q") or "").strip())
 def search_page() -> str | tuple[str, int]:
     form = SearchForm(request.args)
     query = request.args.get("q")

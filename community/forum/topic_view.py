@@ -55,7 +55,7 @@ class PostPiece:
     group_id: int
     state: str
     content_warning: str
-    author_name: Markup  # escaped
+    author_name: str  # plain text: compose() escapes it once, with the sentence it goes into
     head: str  # <li> and the header
     warning_open: str  # the content warning's <details><summary> ("" without a warning)
     inner: str  # the text and images
@@ -119,7 +119,7 @@ def _cut(html: str, post: Post) -> PostPiece:
         post.group_id,
         post.state,
         post.content_warning,
-        escape(post.author.display_name if post.author else _("former member")),
+        str(post.author.display_name if post.author else _("former member")),
         head,
         warning_open,
         inner,

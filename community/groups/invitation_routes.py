@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from community.auth.routes import begin_session
 from community.core.errors import DomainError, NotFound
-from community.core.security import public
+from community.core.security import member_limit, public, token_page
 from community.extensions import db, limiter
 from community.groups import bp, invitations, policy
 from community.groups import invitation_staff as staff
@@ -36,6 +36,18 @@ def _no_store(response: Response) -> Response:
 
 
 # --- staff: list, invite, resend, revoke --------------------------------------------------------------------
+
+
+def _invitations_asked() -> int:
+    """What one POST costs against ``INVITE_RATE``: each address of a bulk list (a list may send 200 mails),
+    otherwise one. A list the service refuses as too long costs one."""
+    if request.form.get("action") != "bulk":
+        return 1
+    addresses = staff.count_addresses(request.form.get("bulk-emails", ""))  # the bulk form has prefix "bulk"
+    return addresses if 1 <= addresses <= staff.MAX_BULK_ROWS else 1
+
+
+invite_limit = member_limit("INVITE_RATE", "invite", methods=["POST"], cost=_invitations_asked)
 
 
 def _invite(kind: str, form: FlaskForm, group: object) -> object:
@@ -78,6 +90,7 @@ def _staff_page(slug: str, submitted: str | None) -> Page:
 
 
 @bp.route("/g/<slug>/invitations", methods=["GET", "POST"])
+@invite_limit
 def invitations_page(slug: str) -> Page:
     submitted = request.form.get("action") if request.method == "POST" else None
     if submitted not in (None, "email", "code", "bulk"):
@@ -86,6 +99,7 @@ def invitations_page(slug: str) -> Page:
 
 
 @bp.route("/g/<slug>/invitations/<int:invitation_id>/<any(resend, revoke):action>", methods=["POST"])
+@member_limit("INVITE_RATE", "invite", exempt_when=lambda: request.view_args.get("action") != "resend")
 def invitation_action(slug: str, invitation_id: int, action: str) -> Response:
     group, _membership = staff.open_for_inviting(current_user, slug)
     invitation = staff.get_invitation(group, invitation_id)
@@ -116,6 +130,7 @@ def _invalid_page(error: DomainError) -> Page:
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @public
+@token_page
 @limiter.limit("10 per minute", methods=["POST"])
 def accept_invitation(token: str) -> Page:
     try:

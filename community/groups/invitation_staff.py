@@ -237,6 +237,34 @@ def revoke(actor: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def used_by(membership: Membership | None) -> list[Invitation]:
+    """The invitation the member joined through, if it still lets people in (what removal offers to revoke)."""
+    if membership is None or membership.invitation_id is None:
+        return []
+    invitation = db.session.get(Invitation, membership.invitation_id)
+    if invitation is None or invitation.state != "open" or invitation.expires_at <= utcnow():
+        return []
+    return [invitation]
+
+
+def revoke_used_by(actor: User, membership: Membership) -> list[int]:
+    """On removal: withdraw the open invitation the member joined through, so nobody it was passed on to can use
+    it. The caller (``services.remove_member``) has checked that the actor may remove; each revocation is audited."""
+    revoked = []
+    for invitation in used_by(membership):
+        invitation.state = "revoked"
+        audit.record(
+            "invitation.revoked",
+            actor_id=actor.id,
+            target_type="invitation",
+            target_id=invitation.id,
+            group_id=invitation.group_id,
+            details={"channel": invitation.channel, "role": invitation.role, "on_removal_of": membership.user_id},
+        )
+        revoked.append(invitation.id)
+    return revoked
+
+
 def _bulk_lines(text: str) -> list[tuple[int, str]]:
     """(line number, address) pairs from one-address-a-line text or a CSV with an ``email`` column."""
     lines = text.splitlines()
@@ -251,6 +279,11 @@ def _bulk_lines(text: str) -> list[tuple[int, str]]:
                 rows.append((number, cells[column].strip() if column < len(cells) else ""))
         return rows
     return [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+
+
+def count_addresses(text: str) -> int:
+    """How many addresses a pasted list or CSV holds (what a bulk invitation would send at most)."""
+    return len(_bulk_lines(text or ""))
 
 
 def bulk_invite(actor: User, group: Group, text: str, role: str, days: int = DEFAULT_DAYS) -> list[BulkRow]:

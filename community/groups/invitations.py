@@ -42,6 +42,10 @@ DEFAULT_DAYS = 7
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: nothing to misread on paper
 CODE_LENGTH = 20
 _PENDING_MAILS = "kring_pending_invitation_mails"
+REMOVED_EARLIER = _l(
+    "You were removed from this group, so this invitation no longer lets you in. "
+    "If you should be in the group again, ask its moderators for a new invitation."
+)
 
 
 class InvitationGone(DomainError):
@@ -214,12 +218,15 @@ def _join(user: User, invitation: Invitation, *, new_account: bool) -> Group:
         raise DomainError(_l("You are already in this group."))
     if membership is not None and membership.state == "suspended":
         raise DomainError(_l("You cannot join this group at the moment. Ask the person who invited you."))
+    if not policy.may_rejoin_through(membership, invitation.created_at):
+        raise DomainError(REMOVED_EARLIER)
     _use_once(invitation)
     role, channel = invitation.role, invitation.channel
     if membership is None:
-        db.session.add(Membership(group_id=group.id, user_id=user.id, role=role))
-    else:  # removed earlier, invited back by staff
+        db.session.add(Membership(group_id=group.id, user_id=user.id, role=role, invitation_id=invitation.id))
+    else:  # removed earlier, invited back by staff with an invitation made after the removal
         membership.role, membership.state, membership.state_until = role, "active", None
+        membership.invitation_id = invitation.id
     db.session.flush()
     audit.record(
         "invitation.accepted",

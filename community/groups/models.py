@@ -53,6 +53,11 @@ class Membership(db.Model):
     state: Mapped[str] = mapped_column(String(16), default="active")
     state_until: Mapped[datetime | None] = mapped_column(DateTime)
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The latest removal: an invitation made before it never lets the person back in.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The invitation the person last joined through (None: added directly by an admin, or joined before it was
+    # recorded): removal offers to revoke it, so a shared code stops working for whoever it was passed on to.
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
 
     user = relationship("User", back_populates="memberships")
     group = relationship("Group", back_populates="memberships")

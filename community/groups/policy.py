@@ -6,6 +6,8 @@ account and do not read groups they are not in.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from community.auth.models import User
 from community.groups.models import Group, Membership
 
@@ -72,6 +74,14 @@ def can_archive_group(user: User | None, group: Group) -> bool:
 
 def can_unarchive_group(user: User | None, group: Group) -> bool:
     return can_manage_groups(user) and group.state == "archived"
+
+
+def may_rejoin_through(membership: Membership | None, invitation_created_at: datetime) -> bool:
+    """A removed member comes back only through an invitation made after their removal: the code they first
+    used (or any other made before) was meant for the person they were then, not as a way back."""
+    if membership is None or membership.state != "removed":
+        return True
+    return membership.removed_at is not None and invitation_created_at > membership.removed_at
 
 
 def can_change_membership(user: User | None, group: Group, membership: Membership | None) -> bool:

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from community.auth.models import User
 from community.core import audit
 from community.core.errors import DomainError, Forbidden, NotFound
+from community.core.time import utcnow
 from community.extensions import db
-from community.groups import policy
-from community.groups.models import GROUP_KINDS, PREMODERATION_MODES, ROLES, Group, Membership
+from community.groups import invitation_staff, policy
+from community.groups.models import GROUP_KINDS, PREMODERATION_MODES, ROLES, Group, Invitation, Membership
 
 
 @dataclass(frozen=True)
@@ -250,11 +251,18 @@ def set_role(actor: User, group: Group, user: User, role: str) -> Membership:
     return membership
 
 
-def remove_member(actor: User, group: Group, user: User, reason: str) -> Membership:
+def codes_used_by(group: Group, user: User) -> list[Invitation]:
+    """For the removal page: the open invitation this person joined the group through, if any."""
+    return invitation_staff.used_by(_membership_of(group, user))
+
+
+def remove_member(actor: User, group: Group, user: User, reason: str, *, revoke_codes: bool = False) -> Membership:
     """Take someone out of a group. Admin only; the reason is required and kept in the audit log.
 
     Access ends at once: every page and socket event checks the membership row, and the person's open
-    sockets are closed after the commit so they rejoin only the rooms they may still be in.
+    sockets are closed after the commit so they rejoin only the rooms they may still be in. No invitation made
+    before now lets them back in (``policy.may_rejoin_through``); with ``revoke_codes`` the invitation they
+    joined through is also withdrawn for everyone (audited as ``invitation.revoked``).
     """
     from community.auth.admin_actions import disconnect_after_commit
     from community.core.realtime import leave_group_rooms_after_commit
@@ -270,7 +278,8 @@ def remove_member(actor: User, group: Group, user: User, reason: str) -> Members
     if len(reason) > 500:
         raise DomainError(_("Keep the reason under 500 characters."), field="reason")
     previous_role = membership.role
-    membership.state, membership.role = "removed", "member"
+    membership.state, membership.role, membership.removed_at = "removed", "member", utcnow()
+    revoked = invitation_staff.revoke_used_by(actor, membership) if revoke_codes else []
     audit.record(
         "membership.removed",
         actor_id=actor.id,
@@ -278,7 +287,7 @@ def remove_member(actor: User, group: Group, user: User, reason: str) -> Members
         target_id=user.id,
         group_id=group.id,
         reason=reason,
-        details={"previous_role": previous_role},
+        details={"previous_role": previous_role, "invitations_revoked": revoked},
     )
     # Out of the group's rooms at once (on every process), then every socket closed so it reconnects to the rooms
     # it may still be in; both after the commit, so a rolled-back removal changes nothing.

@@ -46,6 +46,7 @@ FROM_STATES = {
 }
 TO_STATE = {"approve": "published", "edit_approve": "published", "refuse": "refused", "rephrase": "rephrase",
             "hide": "hidden", "delete": "removed"}  # fmt: skip
+PRIVATE_WORDS = _l("The words of a private message stay the writer's: hide or delete it instead of editing it.")
 TOLD_ABOUT = set(TO_STATE) | set(policy.MEMBER_ACTIONS)  # "dismiss" changes nothing of the writer's
 
 
@@ -88,7 +89,7 @@ def act_on_item(
             raise NotFound(targets.NOT_FOUND)
         target = Target("user", subject.id, group.id, subject)
     else:
-        target = targets.load(item.target_type, item.target_id)
+        _group, target = targets.open_target(actor, item.target_type, item.target_id, item=item)
     return _act(actor, group, target, action, item=item, reason=reason, body=body, days=days)
 
 
@@ -97,11 +98,9 @@ def act_on_content(
     days: int | None = None,
 ) -> ModerationAction | None:  # fmt: skip
     """The same actions from the topic page or the chat room. Open queue items about the same content are
-    closed with it; one another moderator holds makes this wait for them."""
-    target = targets.load(target_type, target_id)
-    group = db.session.get(Group, target.group_id)
-    if group is None or not policy.can_moderate(actor, group, queue.membership_of(actor.id, group.id)):
-        raise NotFound(targets.NOT_FOUND)
+    closed with it; one another moderator holds makes this wait for them. A private message needs grounds
+    (``targets.open_target``): a report or an open safeguarding case about its conversation."""
+    group, target = targets.open_target(actor, target_type, target_id)
     return _act(actor, group, target, action, item=None, reason=reason, body=body, days=days)
 
 
@@ -131,6 +130,8 @@ def _act(
             raise DomainError(_l("A profile has no post to approve or hide: act on the member, or dismiss."))
     elif target.state not in FROM_STATES[action]:
         raise DomainError(_l("This cannot be done to it any more: it is %(state)s now.", state=target.state))
+    if action == "edit_approve" and not target.words_editable:
+        raise DomainError(PRIVATE_WORDS, field="body")
     _close_items(actor, target, item, action)
     if action == "edit_approve":
         _replace_text(actor, group, target, body)
@@ -161,6 +162,8 @@ def _replace_text(actor: User, group: Group, target: Target, body: str) -> None:
         post.body_source, post.body_html, post.edited_at = text, render_markdown(text), utcnow()
         post.body_html, _mentioned = mentions.link_mentions(group.id, post.body_html)
     elif target.message is not None:
+        if not target.words_editable:  # never a private message's words (also refused in _act)
+            raise DomainError(PRIVATE_WORDS, field="body")
         text = chat_services.clean_body(body)
         message = target.message
         message.body_source, message.body_html, message.edited_at = text, render_markdown(text), utcnow()
@@ -181,8 +184,8 @@ def _sanction(actor: User, group: Group, target: Target, action: str, days: int 
     elif action == "suspend":
         membership.state, membership.state_until = "suspended", until
         leave_group_rooms_after_commit(subject.id, group.id)
-    elif action == "remove":
-        membership.state, membership.state_until = "removed", None
+    elif action == "remove":  # no invitation made before now lets them back in (groups.policy)
+        membership.state, membership.state_until, membership.removed_at = "removed", None, utcnow()
         leave_group_rooms_after_commit(subject.id, group.id)
     db.session.flush()
     return until

@@ -4,19 +4,21 @@ A rule matches text in one of three ways: ``contains`` (the words anywhere, also
 ``word`` (as a whole word or phrase) or ``regex`` (a regular expression). Matching ignores case and
 compatibility forms (NFKC), so full-width letters match their plain forms.
 
-Regular expressions are member-facing code paths, so they are kept safe before they are stored: at most
-``MODERATION_REGEX_MAX_LENGTH`` characters, no back-references, no quantifier inside a repeated group
-(``(a+)+``) and no repeated alternation (``(a|aa)*``), the shapes behind catastrophic backtracking, and a
-trial run on hostile text must finish within ``REGEX_TRIAL_MS``. A regex only ever searches the first
-``MODERATION_REGEX_TEXT_MAX`` characters of a text.
+Regular expressions are run with RE2 (``moderation/regex.py``), whose matching time grows linearly with the
+text whatever the pattern, so no pattern can backtrack catastrophically. A pattern is checked before it is
+stored: at most ``MODERATION_REGEX_MAX_LENGTH`` characters, compiled by RE2 (no back-references or
+look-arounds), not matching empty text, and a trial run on long hostile texts must finish within
+``REGEX_TRIAL_MS`` (linear can still be slow for a huge pattern). A regex only ever searches the first
+``MODERATION_REGEX_TEXT_MAX`` characters of a text; a sample text is at most ``SAMPLE_MAX`` characters.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,18 +33,15 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
 from community.moderation import filters_policy as policy
+from community.moderation import regex
 from community.moderation.filter_models import FILTER_ACTIONS, MATCH_KINDS, KeywordFilter
 
-try:  # Python 3.11+: the regular-expression parser (used only to inspect a pattern's shape)
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
+log = logging.getLogger(__name__)
 
 RULES_MAX = 500  # per scope: a bounded list, read on every screening
 PATTERN_MAX, REASON_MAX, SAMPLE_MAX = 200, 200, 2_000
 REGEX_TRIAL_MS = 50
-_REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", object())}
-_TRIAL_TEXTS = ("a" * 3000 + "!", "ab" * 1500 + "!", " " * 3000 + "x", "0" * 3000 + "-")
+_TRIAL_TEXTS = ("a" * 3000 + "!", "ab" * 1500 + "!", " " * 3000 + "x", "0" * 3000 + "-", "word " * 600 + "!")
 
 
 @dataclass(frozen=True)
@@ -60,44 +59,6 @@ def normalise(text: str) -> str:
 # --- checking a rule ----------------------------------------------------------------------------------------
 
 
-def _unsafe(items: Iterable, inside_repeat: bool = False) -> str | None:
-    """Why a parsed regex could backtrack catastrophically, or None."""
-    for op, arg in items:
-        if op in _REPEATS:
-            low, high, sub = arg
-            variable = high == sre_parse.MAXREPEAT or high > 1000 or high != low
-            if inside_repeat and variable:
-                return "nested"
-            if variable and any(sub_op == sre_parse.BRANCH for sub_op, _a in _flatten(sub)):
-                return "alternation"
-            found = _unsafe(sub, inside_repeat or variable)
-            if found:
-                return found
-        elif op in (sre_parse.GROUPREF, getattr(sre_parse, "GROUPREF_EXISTS", None)):
-            return "backreference"
-        elif op == sre_parse.SUBPATTERN:
-            found = _unsafe(arg[-1], inside_repeat)
-            if found:
-                return found
-        elif op == sre_parse.BRANCH:
-            for branch in arg[1]:
-                found = _unsafe(branch, inside_repeat)
-                if found:
-                    return found
-        elif op in (sre_parse.ASSERT, sre_parse.ASSERT_NOT):
-            found = _unsafe(arg[1], inside_repeat)
-            if found:
-                return found
-    return None
-
-
-def _flatten(items: Iterable) -> Iterable:
-    for op, arg in items:
-        yield op, arg
-        if op == sre_parse.SUBPATTERN:
-            yield from _flatten(arg[-1])
-
-
 def check_pattern(pattern: str | None, match: str) -> str:
     """The cleaned pattern, or a DomainError (field ``pattern``) saying what to change."""
     pattern = (pattern or "").strip()
@@ -111,24 +72,16 @@ def check_pattern(pattern: str | None, match: str) -> str:
             raise DomainError(_("A word or phrase needs at least 2 letters."), field="pattern")
         return pattern
     try:
-        parsed = sre_parse.parse(pattern, re.IGNORECASE)
-        compiled = re.compile(pattern, re.IGNORECASE)
-    except (re.error, RecursionError, OverflowError) as error:
-        raise DomainError(
-            _("This is not a valid regular expression (%(problem)s).", problem=str(getattr(error, "msg", error))),
-            field="pattern",
-        ) from None
-    problem = _unsafe(parsed)
-    if problem == "backreference":
-        raise DomainError(_("Back-references such as \\1 are not allowed in a filter."), field="pattern")
-    if problem:
+        compiled = regex.compile_pattern(pattern)
+    except regex.PatternError as error:
         raise DomainError(
             _(
-                "This pattern could take very long on some texts: it repeats something that itself repeats or "
-                "has alternatives, such as (a+)+ or (a|b)*. Write it without the outer repetition."
+                "This regular expression cannot be used (%(problem)s). Filters do not support back-references "
+                "such as \\1 or look-arounds such as (?=...).",
+                problem=str(error),
             ),
             field="pattern",
-        )
+        ) from None
     if compiled.search(""):
         raise DomainError(_("This pattern matches empty text, so it would match every post."), field="pattern")
     started = time.perf_counter()
@@ -152,19 +105,32 @@ def _check_fields(match: str, action: str, reason: str | None) -> str:
 
 
 @lru_cache(maxsize=2048)
-def _compiled(pattern: str, match: str) -> re.Pattern[str]:
+def _compiled(pattern: str, match: str) -> re.Pattern[str] | regex.Regexp | None:
+    """The compiled rule. Words and phrases are escaped literals (Python's ``re``, for its Unicode word edges);
+    regular expressions go to RE2. None: a stored regex RE2 refuses (saved before filters used RE2)."""
     if match == "regex":
-        return re.compile(pattern, re.IGNORECASE)
+        try:
+            return regex.compile_pattern(pattern)
+        except regex.PatternError:
+            log.warning("A regex filter cannot be compiled by RE2 and is skipped; edit it on the filters page.")
+            return None
     words = re.escape(normalise(pattern).strip())
     words = re.sub(r"(\\ )+", r"\\s+", words)  # a phrase matches across any white space
     return re.compile(rf"(?<!\w){words}(?!\w)" if match == "word" else words)
 
 
 def rule_matches(pattern: str, match: str, text: str) -> bool:
+    compiled = _compiled(pattern, match)
+    if compiled is None:
+        return False
     if match == "regex":
-        limit = current_app.config["MODERATION_REGEX_TEXT_MAX"]
-        return _compiled(pattern, match).search(text[:limit]) is not None
-    return _compiled(pattern, match).search(normalise(text)) is not None
+        return compiled.search(text[: current_app.config["MODERATION_REGEX_TEXT_MAX"]]) is not None
+    return compiled.search(normalise(text)) is not None
+
+
+def usable(pattern: str, match: str) -> bool:
+    """False for a stored regex that RE2 refuses: it matches nothing until a moderator rewrites it."""
+    return _compiled(pattern, match) is not None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from community.core.realtime import queue_event
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
-from community.moderation import policy
+from community.moderation import policy, signals
 from community.moderation.models import QueueItem
 
 PER_PAGE = 50
@@ -196,6 +196,8 @@ def resolve(actor: User, item: QueueItem, resolution: str) -> None:
         raise _why_not(item.id)
     db.session.refresh(item)
     announce(item, "resolved")
+    if item.kind == "report":
+        signals.matter_closed.send("report", item=item)  # an erasure waiting on this report can finish
 
 
 def hold_open_item(actor: User, item: QueueItem) -> None:

@@ -110,9 +110,9 @@ def detail(actor: User, item_id: int) -> ItemDetail:
     target = None
     opening, before, after = None, [], []
     if target_type in ("post", "message", *targets.PRO_TYPES):
-        try:
-            target = targets.load(target_type, target_id)
-        except NotFound:  # the content was deleted: the item still shows what is left
+        try:  # the moderation target lookup: a private message needs grounds, and its reading is logged
+            _group, target = targets.open_target(actor, target_type, target_id, item=item)
+        except NotFound:  # deleted, or a private message without grounds: the item shows what is left
             target = None
     place = None
     if item.target_type == "topic":
@@ -120,10 +120,11 @@ def detail(actor: User, item_id: int) -> ItemDetail:
         before = _latest_posts(item.target_id)
     elif item.target_type == "conversation":
         place = db.session.get(Conversation, item.target_id)
-        before = _latest_messages(item.target_id)
+        if place is not None and place.kind == "group":  # heat alerts are about group rooms, never private ones
+            before = _latest_messages(item.target_id)
     if target is not None and target.post is not None:
         opening, before, after = _around_post(target.post)
-    elif target is not None and target.message is not None:
+    elif target is not None and target.message is not None and target.shows_conversation:
         before, after = _around_message(target.message)
     if target is not None:
         writer_user = target.author
@@ -178,11 +179,7 @@ def _case_of(item: QueueItem) -> int | None:
 
 
 def target_detail(actor: User, target_type: str, target_id: int) -> tuple[Group, targets.Target, WriterHistory]:
-    """For acting where the content is, without a queue item: the content and its writer's history."""
-    from community.moderation import policy, queue
-
-    target = targets.load(target_type, target_id)
-    group = db.session.get(Group, target.group_id)
-    if group is None or not policy.can_moderate(actor, group, queue.membership_of(actor.id, group.id)):
-        raise NotFound(targets.NOT_FOUND)
+    """For acting where the content is, without a queue item: the content and its writer's history. A private
+    message only on grounds about its conversation (``targets.open_target``, which logs the reading)."""
+    group, target = targets.open_target(actor, target_type, target_id)
     return group, target, writer_history(group, target.author)

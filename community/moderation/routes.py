@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from community.core.errors import DomainError, NotFound
+from community.core.security import safe_next
 from community.extensions import db
 from community.moderation import (
     actions,
@@ -100,13 +101,9 @@ def queue_group(group_id: int) -> str:
 @bp.route("/items/<int:item_id>")
 def item_page(item_id: int) -> str:
     detail = queue_context.detail(current_user, item_id)
-    if detail.target is not None and detail.target.message is not None:  # issue #7: NEN 7513 access log
-        from community.privacy.access_log import record_private_message_context
-
-        if record_private_message_context(current_user, detail.target.conversation):
-            db.session.commit()
+    _keep_access_log(detail.target)
     form = forms.ActionForm()
-    if detail.target is not None and detail.target.pro is None and not form.body.data:
+    if detail.target is not None and detail.target.words_editable and not form.body.data:
         form.body.data = detail.target.post.body_source if detail.target.post else detail.target.message.body_source
     return render_template("moderation/item.html", detail=detail, form=form, plain=forms.PlainForm())
 
@@ -157,6 +154,7 @@ def item_act(item_id: int) -> Page:
         form.reason.errors = [str(error.message)] if error.field == "reason" else []
         form.body.errors = [str(error.message)] if error.field == "body" else []
         detail = queue_context.detail(current_user, item_id)
+        _keep_access_log(detail.target)
         flash(str(error.message), "error")
         return render_template("moderation/item.html", detail=detail, form=form, plain=forms.PlainForm()), 400
     flash(str(DONE_MESSAGES.get(action, _("Done."))), "success")
@@ -173,7 +171,9 @@ def content_act(target_type: str, target_id: int) -> Page:
     group, target, writer = queue_context.target_detail(current_user, target_type, target_id)
     form = forms.ActionForm()
     if request.method == "GET":
-        form.body.data = target.post.body_source if target.post else target.message.body_source
+        _keep_access_log(target)
+        if target.words_editable:
+            form.body.data = target.post.body_source if target.post else target.message.body_source
     elif form.validate_on_submit():
         action = form.action.data or ""
         try:
@@ -190,9 +190,16 @@ def content_act(target_type: str, target_id: int) -> Page:
                 raise
             flash(str(error.message), "error")
             group, target, writer = queue_context.target_detail(current_user, target_type, target_id)
+            _keep_access_log(target)
             return render_template("moderation/item_content.html", group=group, target=target, writer=writer,
                                    form=form), 400  # fmt: skip
     return render_template("moderation/item_content.html", group=group, target=target, writer=writer, form=form)
+
+
+def _keep_access_log(target) -> None:
+    """A private message shown to staff who are not in its conversation: the lookup wrote the access log."""
+    if target is not None and target.read_by_staff:
+        db.session.commit()
 
 
 def _back_to(target) -> str:
@@ -312,9 +319,7 @@ def safety_set(user_id: int) -> Response:
             if error.status_code == 404:
                 raise
             flash(str(error.message), "error")
-    back = request.form.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("moderation.safety_page"),
-                    303)  # fmt: skip
+    return redirect(safe_next(request.form.get("next"), url_for("moderation.safety_page")), 303)
 
 
 @bp.route("/conversations/<int:conversation_id>/leave", methods=["POST"])

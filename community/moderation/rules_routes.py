@@ -84,6 +84,7 @@ def _filters_page(group: Group | None, membership: Membership | None, rule_id: i
         "moderation/filters.html",
         group=group,
         rules=rules,
+        unusable={item.id for item in rules if not filters.usable(item.pattern, item.match)},
         rule=rule,
         form=form,
         form_error=form_error,

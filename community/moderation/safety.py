@@ -3,8 +3,11 @@ private messages or mentions from them, and they cannot open my profile). Nobody
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, String, cast, delete, func, or_, select
+from sqlalchemy import ColumnElement, String, cast, delete, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from community.auth.models import User
 from community.chat.models import Conversation, ConversationParticipant
@@ -12,6 +15,8 @@ from community.core import page_preloads
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.models import Membership
+from community.groups.policy import READING_STATES
 from community.moderation.models import RELATION_KINDS, MemberRelation
 
 LIST_MAX = 500
@@ -99,24 +104,68 @@ def who_blocked(author_id: int, user_ids: list[int]) -> set[int]:
     )
 
 
+def shares_place_with(actor_id: int, other: ColumnElement[int]) -> ColumnElement[bool]:
+    """SQL: the person ``other`` is someone the actor meets on Kring: both read a group, or the actor reads a
+    private conversation of a group they are in with them (the other may have left it, or the group).
+
+    Only such people can be muted or blocked, or named in the actor's list: an account id proves nothing else
+    (issue: a member muted ids 1..30 and read the names of admins and of minors in other groups)."""
+    mine, theirs = aliased(Membership), aliased(Membership)
+    in_group = exists().where(
+        mine.user_id == actor_id,
+        mine.state.in_(READING_STATES),
+        theirs.group_id == mine.group_id,
+        theirs.user_id == other,
+        theirs.state.in_(READING_STATES),
+    )
+    me, them, member = aliased(ConversationParticipant), aliased(ConversationParticipant), aliased(Membership)
+    in_conversation = exists().where(
+        me.user_id == actor_id,
+        me.left_at.is_(None),
+        them.conversation_id == me.conversation_id,
+        them.user_id == other,
+        Conversation.id == me.conversation_id,
+        member.group_id == Conversation.group_id,
+        member.user_id == actor_id,
+        member.state.in_(READING_STATES),
+    )
+    return or_(in_group, in_conversation)
+
+
+def _may_name(actor: User, other_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(User.id).where(User.id == other_id, User.state != "deleted", shares_place_with(actor.id, User.id))
+        )
+        is not None
+    )
+
+
 def set_relation(actor: User, other_id: int, kind: str, *, on: bool) -> bool:
-    """Mute or block (``on``), or undo it. Twice changes nothing; returns whether something changed."""
+    """Mute or block (``on``), or undo it. Twice changes nothing; returns whether something changed.
+
+    Only someone the actor shares a group or conversation with (``shares_place_with``); anyone else, and an
+    id nobody has, is "not found" alike. Undoing works for everyone on the actor's own list, also after they
+    stopped sharing a group."""
     if kind not in RELATION_KINDS:
         raise DomainError(_l("Choose mute or block."))
-    other = db.session.get(User, other_id) if 0 < other_id < 2**31 else None
-    if other is None or other.state == "deleted":
-        raise NotFound(_l("We could not find that person."))
-    if other.id == actor.id:
+    if other_id == actor.id:
         raise DomainError(_l("You cannot mute or block yourself."))
-    existing = db.session.scalar(
-        select(MemberRelation).where(
-            MemberRelation.user_id == actor.id, MemberRelation.other_id == other.id, MemberRelation.kind == kind
+    existing = (
+        db.session.scalar(
+            select(MemberRelation).where(
+                MemberRelation.user_id == actor.id, MemberRelation.other_id == other_id, MemberRelation.kind == kind
+            )
         )
+        if 0 < other_id < 2**31
+        else None
     )
+    if existing is None and not (0 < other_id < 2**31 and _may_name(actor, other_id)):
+        raise NotFound(_l("We could not find that person."))
     if on and existing is None:
         if len(muted_author_ids(actor)) >= LIST_MAX:
             raise DomainError(_l("You have muted or blocked as many people as you can. Undo one first."))
-        db.session.add(MemberRelation(user_id=actor.id, other_id=other.id, kind=kind, created_at=utcnow()))
+        db.session.add(MemberRelation(user_id=actor.id, other_id=other_id, kind=kind, created_at=utcnow()))
         db.session.flush()
         page_preloads.forget(actor, MUTED_PRELOAD)
         return True
@@ -127,17 +176,35 @@ def set_relation(actor: User, other_id: int, kind: str, *, on: bool) -> bool:
     return False
 
 
-def relations_of(actor: User) -> list[tuple[MemberRelation, User]]:
-    """The actor's mutes and blocks, with the people, by name (bounded)."""
-    return list(
-        db.session.execute(
-            select(MemberRelation, User)
-            .join(User, User.id == MemberRelation.other_id)
-            .where(MemberRelation.user_id == actor.id)
-            .order_by(User.display_name, MemberRelation.kind)
-            .limit(LIST_MAX)
-        ).all()
+@dataclass(frozen=True)
+class Relation:
+    """One line of the actor's list. ``name`` is None for someone they no longer share a group or
+    conversation with: the list then says only that, and still offers to undo it."""
+
+    other_id: int
+    kind: str
+    name: str | None
+
+
+def relations_of(actor: User) -> list[Relation]:
+    """The actor's mutes and blocks (bounded): people they still meet by name, then the others unnamed."""
+    rows = db.session.execute(
+        select(
+            MemberRelation.other_id,
+            MemberRelation.kind,
+            User.display_name,
+            (User.state != "deleted") & shares_place_with(actor.id, MemberRelation.other_id),
+        )
+        .join(User, User.id == MemberRelation.other_id)
+        .where(MemberRelation.user_id == actor.id)
+        .order_by(MemberRelation.id)
+        .limit(LIST_MAX)
+    ).all()
+    named = sorted(
+        (Relation(other_id, kind, name) for other_id, kind, name, known in rows if known),
+        key=lambda relation: ((relation.name or "").casefold(), relation.kind),
     )
+    return named + [Relation(other_id, kind, None) for other_id, kind, _name, known in rows if not known]
 
 
 def relation_kinds(actor: User, other_id: int) -> set[str]:

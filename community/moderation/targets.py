@@ -1,16 +1,23 @@
 """Loading what a queue item or an action is about, and changing a post's or message's state with everything
-that hangs on it (the topic's state and reply count, live updates, mentions). Used by actions and appeals."""
+that hangs on it (the topic's state and reply count, live updates, mentions). Used by actions and appeals.
+
+``open_target`` is the moderation target lookup every staff page and action goes through: it decides whether
+the actor may moderate the content, and for a message of a private conversation whether they may read it at
+all (only as a participant, after a report, during a safeguarding case, or to decide a queue item about that
+very message), writing the access log when they are not in the conversation. ``load`` is the raw loader for
+code that already decided (the writer's own notices, the report threshold, appeals)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.chat.models import Conversation, Message
+from community.chat import policy as chat_policy
+from community.chat.models import Conversation, ConversationParticipant, Message
 from community.chat.payloads import message_payload, moderator_ids
 from community.core.errors import NotFound
 from community.core.realtime import conversation_room, group_room, queue_event
@@ -18,6 +25,10 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.forum import mentions
 from community.forum.models import Post, Topic
+from community.groups.models import Group, Membership
+from community.moderation import policy
+from community.moderation.models import Appeal, ModerationAction, QueueItem
+from community.moderation.safeguarding import queries as safeguarding_queries
 from community.notifications import forum_events
 
 NOT_FOUND = _l("We could not find that post or message. It may have been deleted.")
@@ -42,6 +53,28 @@ class Target:
     message: Message | None = None
     conversation: Conversation | None = None
     pro: Any = None  # a ProfessionalQuestion or ProfessionalRequest
+    # A private message opened by ``open_target``: why the actor may read it ("participant", "report", "case",
+    # or "item": a queue item about this very message, which shows the message alone, not the conversation).
+    grounds: str = ""
+
+    @property
+    def is_private_message(self) -> bool:
+        return self.conversation is not None and self.conversation.kind == "private"
+
+    @property
+    def words_editable(self) -> bool:
+        """Moderators may edit the words ("edit and approve") of posts and group room messages only."""
+        return self.pro is None and chat_policy.can_edit_words_as_moderator(self.conversation)
+
+    @property
+    def read_by_staff(self) -> bool:
+        """A private message read by someone who is not in the conversation: the access log has its lines."""
+        return self.is_private_message and self.grounds != "participant"
+
+    @property
+    def shows_conversation(self) -> bool:
+        """May the messages around it be shown? Not for a private message seen only to decide its queue item."""
+        return self.grounds != "item"
 
     @property
     def state(self) -> str:
@@ -91,6 +124,68 @@ def load(target_type: str, target_id: int) -> Target:
             raise NotFound(NOT_FOUND)
         return Target(target_type, pro.id, pro.group_id, pro.member, pro=pro)
     raise NotFound(NOT_FOUND)
+
+
+def open_target(
+    actor: User, target_type: str, target_id: int, *, item: QueueItem | None = None
+) -> tuple[Group, Target]:
+    """The post, message or question, and its group, if the actor may moderate it there; NotFound otherwise.
+
+    A message of a private conversation is reachable by someone who is not in it only on grounds about that
+    conversation: a report, an open safeguarding case, or (``item``) an open queue item about that very message
+    (held by the screening, reported, appealed). Each such opening writes the access log in the caller's
+    transaction (one line per participant); the adapter commits it.
+    """
+    target = load(target_type, target_id)
+    group = db.session.get(Group, target.group_id)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == actor.id, Membership.group_id == target.group_id)
+    )
+    if group is None or not policy.can_moderate(actor, group, membership):
+        raise NotFound(NOT_FOUND)
+    if not target.is_private_message:
+        return group, target
+    grounds = _private_grounds(actor, target, item)
+    if grounds is None:
+        raise NotFound(NOT_FOUND)
+    target = replace(target, grounds=grounds)
+    if target.read_by_staff:
+        from community.privacy.access_log import record_private_conversation_reading  # privacy builds on this
+
+        record_private_conversation_reading(actor, target.conversation)
+    return group, target
+
+
+def _private_grounds(actor: User, target: Target, item: QueueItem | None) -> str | None:
+    conversation = target.conversation
+    participant = db.session.scalar(
+        select(ConversationParticipant).where(
+            ConversationParticipant.conversation_id == conversation.id, ConversationParticipant.user_id == actor.id
+        )
+    )
+    if chat_policy.is_participant(actor, participant):
+        return "participant"
+    if conversation.reported:
+        return "report"
+    if conversation.id in safeguarding_queries.conversations_with_open_case([conversation.id]):
+        return "case"
+    if item is not None and item.resolved_at is None and _about(item, target):
+        return "item"
+    return None
+
+
+def _about(item: QueueItem, target: Target) -> bool:
+    """Is this queue item about this very post or message (held, reported, or an appeal of a decision on it)?"""
+    if item.kind == "appeal":
+        original = db.session.scalar(
+            select(ModerationAction)
+            .join(Appeal, Appeal.action_id == ModerationAction.id)
+            .where(Appeal.id == item.target_id)
+        )
+        return original is not None and (original.target_type, original.target_id) == (
+            target.target_type, target.target_id)  # fmt: skip
+    return item.kind in ("held", "report") and (item.target_type, item.target_id) == (
+        target.target_type, target.target_id)  # fmt: skip
 
 
 def is_opening_post(post: Post) -> bool:

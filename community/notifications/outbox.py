@@ -23,7 +23,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from community.auth.models import User
-from community.core.mail import send_mail
+from community.core.mail import mail_connection, send_mail
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group
@@ -161,6 +161,7 @@ def _finish(row_id: int, **values: object) -> None:
     db.session.commit()
 
 
+@mail_connection()  # the whole run shares one SMTP connection
 def send_due(*, limit: int = 200, now: datetime | None = None) -> SendReport:
     """Send what is due, oldest first. Cron-safe: rows are claimed one by one; a crash leaves a row "sending",
     which is taken again after NOTIFICATIONS_SENDING_STALE_SECONDS."""

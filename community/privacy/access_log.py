@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import DateTime, Integer, String, event, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from community.auth.models import User
 from community.core import chain
@@ -23,10 +23,11 @@ from community.core.time import utcnow
 from community.extensions import db
 
 ACCESS_LOCK_KEY = 7302
+READ_IN_TRANSACTION = "kring_private_readings"  # session.info: (staff id, conversation id) logged in this transaction
 ROLES = ("admin", "moderator", "dpo", "operator")
 WHAT = {
     "profile": "profile details",
-    "private_conversation": "a private conversation (after a report)",
+    "private_conversation": "a private conversation (after a report or during a safeguarding case)",
     "moderator_notes": "moderator notes",
     "export": "a data export",
     "consent_history": "consent history",
@@ -91,43 +92,37 @@ def role_in_group(staff: User, group_id: int) -> str:
     return "moderator" if role == "moderator" or not staff.is_admin else "admin"
 
 
-def record_conversation_reading(access: Any) -> int:
-    """A moderator (not a participant) opened a reported private conversation: one line per participant.
-
-    ``access`` is a chat ``ConversationAccess``. Returns how many lines were written (0 for a participant or a
-    group room), so the caller knows whether to commit.
-    """
-    conversation = access.conversation
-    if conversation.kind != "private" or access.participant is not None:
-        return 0
-    role = role_in_group(access.actor, conversation.group_id)
-    written = 0
-    for partner, _membership in access.partners:
-        if record_access(access.actor, partner, "private_conversation", role, detail=f"conversation {conversation.id}"):
-            written += 1
-    return written
-
-
-def record_private_message_context(staff: User, conversation: Any) -> int:
-    """Staff saw messages of a private conversation they are not in (a queue item about a reported message shows
-    the messages around it): one line per participant. Returns how many lines were written."""
+def record_private_conversation_reading(staff: User, conversation: Any) -> int:
+    """Staff who are not (or no longer) a participant read a private conversation, or a message of one (after a
+    report, during a safeguarding case, or a held message they decide): one line per participant. Called by the
+    read services (``chat.services.open_conversation``, ``moderation.targets.open_target``), never by pages.
+    Returns how many lines were written (0 for a current participant or a group room)."""
     from community.chat.models import ConversationParticipant
 
     if conversation is None or conversation.kind != "private":
         return 0
-    people = list(
-        db.session.scalars(
-            select(ConversationParticipant.user_id).where(ConversationParticipant.conversation_id == conversation.id)
+    people = db.session.execute(
+        select(ConversationParticipant.user_id, ConversationParticipant.left_at).where(
+            ConversationParticipant.conversation_id == conversation.id
         )
-    )
-    if staff.id in people:
+    ).all()
+    if any(user_id == staff.id and left_at is None for user_id, left_at in people):
         return 0
+    logged = db.session.info.setdefault(READ_IN_TRANSACTION, set())
+    if (staff.id, conversation.id) in logged:
+        return 0  # a page that looks it up and then acts on it (one transaction) is one reading
+    logged.add((staff.id, conversation.id))
     role = role_in_group(staff, conversation.group_id)
-    return sum(
-        1
-        for person in people
-        if record_access(staff, person, "private_conversation", role, detail=f"conversation {conversation.id}")
-    )
+    detail = f"conversation {conversation.id}"
+    return sum(1 for user_id, _left in people if record_access(staff, user_id, "private_conversation", role,
+                                                                detail=detail))  # fmt: skip
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_readings(session: Session, *_args: Any) -> None:
+    """A new transaction logs a new reading (and a rolled-back one took its lines with it)."""
+    session.info.pop(READ_IN_TRANSACTION, None)
 
 
 def entries_about(subject_id: int, limit: int = 100) -> list[tuple[AccessLogEntry, str]]:

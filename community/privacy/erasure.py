@@ -45,13 +45,16 @@ from community.forum.models import Announcement, AnnouncementDismissal, Post, Po
 from community.forum.page_cache import touch_topics_of_member
 from community.forum.read_models import TopicRead
 from community.groups.models import Invitation, Membership
+from community.moderation.signals import matter_closed
 from community.notifications.models import Notification
-from community.privacy import erasure_more, export
+from community.privacy import erasure_holds, erasure_more, export
+from community.privacy.erasure_holds import Evidence
 from community.privacy.models import DataExport
 
 MODES = ("anonymise", "remove")
 PLACEHOLDER = "_This post was removed by its writer._"
 _FILES_KEY = "kring_erasure_files"
+_REMOVE_AFTER_COMMIT = "kring_erasure_remove_files_after_commit"
 
 
 @dataclass(frozen=True)
@@ -100,14 +103,17 @@ def erase_by_admin(actor: User, user: User, *, mode: str, reason: str) -> Erased
     return erase(user, mode=mode, actor_id=actor.id, reason=reason)
 
 
-def _remove_posts(user_id: int) -> tuple[int, list[str]]:
-    own_posts = select(Post.id).where(Post.author_id == user_id)
+def _remove_posts(user_id: int, keep: frozenset[int]) -> tuple[int, list[str]]:
+    own_posts = select(Post.id).where(Post.author_id == user_id, Post.id.not_in(keep))
     files = list(db.session.scalars(select(PostImage.file_name).where(PostImage.post_id.in_(own_posts))))
     db.session.execute(delete(PostImage).where(PostImage.post_id.in_(own_posts)))
     db.session.execute(delete(PostRevision).where(PostRevision.post_id.in_(own_posts)))
     count = 0
     placeholder_html = sanitize.clean_html(sanitize.render_markdown(PLACEHOLDER))
-    for topic in db.session.scalars(select(Topic).where(Topic.author_id == user_id)).all():
+    held_topics = select(Post.topic_id).where(Post.id.in_(keep))  # a topic with a held post waits as it is
+    for topic in db.session.scalars(
+        select(Topic).where(Topic.author_id == user_id, Topic.id.not_in(held_topics))
+    ).all():  # fmt: skip
         first_id = db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == topic.id))
         others = db.session.scalar(
             select(func.count()).select_from(Post).where(Post.topic_id == topic.id, Post.author_id != user_id)
@@ -122,9 +128,10 @@ def _remove_posts(user_id: int) -> tuple[int, list[str]]:
             .values(body_source=PLACEHOLDER, body_html=placeholder_html, content_warning="", author_id=None)
         )  # fmt: skip
         count += 1
-    touched = list(db.session.scalars(select(Post.topic_id).where(Post.author_id == user_id).distinct()))
+    mine = (Post.author_id == user_id, Post.id.not_in(keep))
+    touched = list(db.session.scalars(select(Post.topic_id).where(*mine).distinct()))
     count += db.session.execute(
-        update(Post).where(Post.author_id == user_id)
+        update(Post).where(*mine)
         .values(body_source="", body_html="", content_warning="", state="removed", state_reason="erased",
                 author_id=None)
     ).rowcount  # fmt: skip
@@ -136,15 +143,19 @@ def _remove_posts(user_id: int) -> tuple[int, list[str]]:
     return count, files
 
 
-def erase(user: User, *, mode: str, actor_id: int, reason: str = "") -> Erased:
-    """Erase ``user`` in the caller's transaction. The caller commits, then calls ``remove_files()``."""
-    if user.state == "deleted":
-        raise DomainError(_l("This account was already erased."))
-    uid = user.id
-    touch_topics_of_member(db.session, uid)  # cached topic pages that show this member's posts or name: renew
+def _erase_writing(uid: int, mode: str, keep: Evidence) -> tuple[int, int, int, list[str]]:
+    """Their private conversations (both sides), posts, messages and post images, except what ``keep`` holds
+    for an open report or case. Runs at the erasure and again when the hold is released.
+    Returns (posts, messages, private conversations, image files)."""
     private = select(ConversationParticipant.conversation_id).where(ConversationParticipant.user_id == uid)
     private_ids = list(
-        db.session.scalars(select(Conversation.id).where(Conversation.kind == "private", Conversation.id.in_(private)))
+        db.session.scalars(
+            select(Conversation.id).where(
+                Conversation.kind == "private",
+                Conversation.id.in_(private),
+                Conversation.id.not_in(keep.conversation_ids),
+            )
+        )
     )
     if private_ids:
         db.session.execute(
@@ -157,19 +168,43 @@ def erase(user: User, *, mode: str, actor_id: int, reason: str = "") -> Erased:
             delete(ConversationParticipant).where(ConversationParticipant.conversation_id.in_(private_ids))
         )
         db.session.execute(delete(Conversation).where(Conversation.id.in_(private_ids)))
+    my_messages = (  # a held private conversation stays whole: the reported message and what surrounds it
+        Message.author_id == uid,
+        Message.id.not_in(keep.message_ids),
+        Message.conversation_id.not_in(keep.conversation_ids),
+    )
     if mode == "remove":
-        posts, files = _remove_posts(uid)
+        posts, files = _remove_posts(uid, keep.post_ids)
         messages = db.session.execute(
-            update(Message).where(Message.author_id == uid)
+            update(Message).where(*my_messages)
             .values(body_source="", body_html="", state="removed", state_reason="erased", author_id=None)
         ).rowcount  # fmt: skip
     else:
-        own_posts = select(Post.id).where(Post.author_id == uid)
+        own_posts = select(Post.id).where(Post.author_id == uid, Post.id.not_in(keep.post_ids))
         files = list(db.session.scalars(select(PostImage.file_name).where(PostImage.post_id.in_(own_posts))))
         db.session.execute(delete(PostImage).where(PostImage.post_id.in_(own_posts)))
-        posts = db.session.execute(update(Post).where(Post.author_id == uid).values(author_id=None)).rowcount
+        posts = db.session.execute(
+            update(Post).where(Post.author_id == uid, Post.id.not_in(keep.post_ids)).values(author_id=None)
+        ).rowcount
         db.session.execute(update(Topic).where(Topic.author_id == uid).values(author_id=None))
-        messages = db.session.execute(update(Message).where(Message.author_id == uid).values(author_id=None)).rowcount
+        messages = db.session.execute(update(Message).where(*my_messages).values(author_id=None)).rowcount
+    return posts, messages, len(private_ids), files
+
+
+def erase(user: User, *, mode: str, actor_id: int, reason: str = "") -> Erased:
+    """Erase ``user`` in the caller's transaction. The caller commits, then calls ``remove_files()``.
+
+    The account becomes a tombstone at once. What an open report or safeguarding case about them still needs
+    is kept (``erasure_holds``) and erased by ``settle_holds`` once the last of those matters closes."""
+    if user.state == "deleted":
+        raise DomainError(_l("This account was already erased."))
+    uid = user.id
+    touch_topics_of_member(db.session, uid)  # cached topic pages that show this member's posts or name: renew
+    keep = erasure_holds.evidence_of(uid)  # before anything changes
+    moderated = list(
+        db.session.scalars(select(Membership.group_id).where(Membership.user_id == uid, Membership.role == "moderator"))
+    )
+    posts, messages, conversations, files = _erase_writing(uid, mode, keep)
     db.session.execute(update(Announcement).where(Announcement.author_id == uid).values(author_id=None))
     db.session.execute(update(Announcement).where(Announcement.ended_by_id == uid).values(ended_by_id=None))
     db.session.execute(update(PostRevision).where(PostRevision.editor_id == uid).values(editor_id=None))
@@ -179,18 +214,19 @@ def erase(user: User, *, mode: str, actor_id: int, reason: str = "") -> Erased:
         db.session.execute(
             update(Invitation).where(func.lower(Invitation.email) == user.email.lower()).values(email=None)
         )
-    # Moderation, safeguarding, professionals, notification settings; before memberships go (it asks which
-    # groups the person moderated).
-    more = erasure_more.erase_more(uid)
+    # Moderation, safeguarding, professionals, notification settings.
+    texts = erasure_more.erase_case_texts(uid, keep, moderated)
+    more = {**erasure_more.erase_more(uid), **{key: value for key, value in texts.items() if value}}
     for model, column in (
         (Reaction, Reaction.user_id), (Notification, Notification.user_id), (TopicRead, TopicRead.user_id),
         (ChatRead, ChatRead.user_id), (AnnouncementDismissal, AnnouncementDismissal.user_id),
         (MemberPreferences, MemberPreferences.user_id), (TwoFactorSetting, TwoFactorSetting.user_id),
         (RecoveryCode, RecoveryCode.user_id), (PasswordResetToken, PasswordResetToken.user_id),
         (GuardianConfirmation, GuardianConfirmation.user_id), (UserSession, UserSession.user_id),
-        (Membership, Membership.user_id), (ConversationParticipant, ConversationParticipant.user_id),
+        (Membership, Membership.user_id),
     ):  # fmt: skip
         db.session.execute(delete(model).where(column == uid))
+    _leave_conversations(uid, keep)
     export_files = [
         e.file_name for e in db.session.scalars(select(DataExport).where(DataExport.user_id == uid)) if e.file_name
     ]
@@ -201,16 +237,62 @@ def erase(user: User, *, mode: str, actor_id: int, reason: str = "") -> Erased:
     user.state, user.state_reason, user.state_until = "deleted", "", None
     user.year_of_birth, user.pronouns, user.bio, user.language = None, "", "", "en"
     user.created_at = utcnow().replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    if keep:
+        erasure_holds.hold(uid, mode, moderated)
     db.session.flush()
     details = {"mode": mode, "by": "self" if actor_id == uid else "admin", "posts": posts, "messages": messages,
-               "private_conversations": len(private_ids), "images": len(files), **more}  # fmt: skip
+               "private_conversations": conversations, "images": len(files), **more}  # fmt: skip
+    if keep:
+        details["held_for_open_matters"] = keep.counts()
     audit.record("account.erased", actor_id=actor_id, target_type="user", target_id=uid, reason=reason,
                  details=details)  # fmt: skip
     disconnect_after_commit(uid)
     db.session.info.setdefault(_FILES_KEY, []).extend(
         [("upload", f) for f in files] + [("export", f) for f in export_files]
     )
-    return Erased(uid, mode, posts, messages, len(private_ids), len(files))
+    return Erased(uid, mode, posts, messages, conversations, len(files))
+
+
+def _leave_conversations(uid: int, keep: Evidence) -> None:
+    """Their place in conversations goes, except in a private conversation held as evidence: that one is still
+    theirs to erase, both sides, when the hold ends."""
+    db.session.execute(
+        delete(ConversationParticipant).where(
+            ConversationParticipant.user_id == uid,
+            ConversationParticipant.conversation_id.not_in(keep.conversation_ids),
+        )
+    )
+
+
+def settle_holds() -> int:
+    """Finish every held erasure whose open matters are all closed now, and erase whatever else of a held one
+    is no longer needed. In the caller's transaction; files are removed after the commit. Returns how many
+    erasures were finished."""
+    finished = 0
+    for held in erasure_holds.holds():
+        keep = erasure_holds.evidence_of(held.user_id)
+        touch_topics_of_member(db.session, held.user_id)  # held posts may change now: renew the cached pages
+        posts, messages, conversations, files = _erase_writing(held.user_id, held.mode, keep)
+        texts = erasure_more.erase_case_texts(held.user_id, keep, held.moderated_group_ids or [])
+        _leave_conversations(held.user_id, keep)
+        db.session.info.setdefault(_FILES_KEY, []).extend(("upload", f) for f in files)
+        db.session.info[_REMOVE_AFTER_COMMIT] = True
+        if keep:
+            continue
+        erasure_holds.release(held)
+        audit.record("account.erasure_completed", actor_id=None, target_type="user", target_id=held.user_id,
+                     details={"mode": held.mode, "posts": posts, "messages": messages,
+                              "private_conversations": conversations, "images": len(files),
+                              **{key: value for key, value in texts.items() if value}})  # fmt: skip
+        finished += 1
+    return finished
+
+
+@matter_closed.connect
+def _on_matter_closed(sender: str, **_kwargs: Any) -> None:
+    """A report was resolved or a case closed (moderation's signal, same transaction): an erasure waiting for it
+    may finish now."""
+    settle_holds()
 
 
 def remove_files() -> int:
@@ -222,6 +304,14 @@ def remove_files() -> int:
     return len(pending)
 
 
+@event.listens_for(Session, "after_commit")
+def _remove_files_after_commit(session: Session) -> None:
+    """A hold released inside a moderator's action: nobody calls ``remove_files``, so it runs here."""
+    if session.info.pop(_REMOVE_AFTER_COMMIT, False):
+        remove_files()
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop(_FILES_KEY, None)
+    session.info.pop(_REMOVE_AFTER_COMMIT, None)

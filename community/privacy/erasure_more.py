@@ -17,6 +17,9 @@ becomes a tombstone. What happens:
   answers they wrote stay for the member who asked, without a link to the professional.
 * Notifications: settings, per-kind and per-group choices, muted topics, email outbox rows, digest runs and the
   mail-problem flag are deleted.
+
+The report notes, moderators' notes and safeguarding texts an open report or case still needs are kept until
+it closes (``erase_case_texts`` with the evidence of ``erasure_holds``; docs/privacy.md, "Evidence hold").
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select, update
 
 from community.extensions import db
-from community.groups.models import Membership
 from community.moderation.models import Appeal, MemberRelation, ModeratorNote, Report
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
 from community.notifications.models import (
@@ -36,6 +38,7 @@ from community.notifications.models import (
     NotificationSettings,
     TopicMute,
 )
+from community.privacy.erasure_holds import Evidence
 from community.professionals import photos
 from community.professionals.models import (
     ProfessionalProfile,
@@ -49,32 +52,11 @@ REMOVED_TEXT = "(removed when the member's account was erased)"
 
 
 def erase_more(uid: int) -> dict[str, int]:
-    """Remove or pseudonymise; returns counts for the audit entry (never content)."""
+    """Remove or pseudonymise what no open matter can need; returns counts for the audit entry (never content)."""
     counts: dict[str, int] = {}
     # --- moderation ---
-    counts["reports"] = db.session.execute(update(Report).where(Report.reporter_id == uid).values(note="")).rowcount
     db.session.execute(update(Appeal).where(Appeal.user_id == uid).values(note=""))
-    counts["moderator_notes"] = db.session.execute(
-        delete(ModeratorNote).where(ModeratorNote.subject_id == uid)
-    ).rowcount
     db.session.execute(delete(MemberRelation).where(or_(MemberRelation.user_id == uid, MemberRelation.other_id == uid)))
-    # --- safeguarding ---
-    cases = select(SafeguardingCase.id).where(SafeguardingCase.subject_id == uid)
-    counts["safeguarding_cases"] = db.session.execute(
-        update(SafeguardingCase).where(SafeguardingCase.subject_id == uid)
-        .values(raised_note="", outcome_note="", phrase_ids=[])
-    ).rowcount  # fmt: skip
-    db.session.execute(update(SafeguardingNote).where(SafeguardingNote.case_id.in_(cases)).values(body=REMOVED_TEXT))
-    db.session.execute(update(SafeguardingCase).where(SafeguardingCase.raised_by_id == uid).values(raised_note=""))
-    # A worry they added to someone else's open case is a note by them: their words go. Hand-over notes they wrote
-    # as a moderator of that group stay (the staff record of how a case was handled), under the tombstone.
-    moderated = select(Membership.group_id).where(Membership.user_id == uid, Membership.role == "moderator")
-    member_cases = select(SafeguardingCase.id).where(SafeguardingCase.group_id.not_in(moderated))
-    db.session.execute(
-        update(SafeguardingNote)
-        .where(SafeguardingNote.author_id == uid, SafeguardingNote.case_id.in_(member_cases))
-        .values(body=REMOVED_TEXT)
-    )
     # --- professionals ---
     profile = db.session.scalar(select(ProfessionalProfile).where(ProfessionalProfile.user_id == uid))
     if profile is not None:
@@ -114,3 +96,35 @@ def erase_more(uid: int) -> dict[str, int]:
     ):  # fmt: skip
         db.session.execute(delete(model).where(column == uid))
     return {key: value for key, value in counts.items() if value}
+
+
+def erase_case_texts(uid: int, keep: Evidence, moderated_group_ids: list[int]) -> dict[str, int]:
+    """Report notes, moderators' notes and safeguarding texts, except what ``keep`` still needs (the evidence
+    hold, ``erasure_holds``). Runs at the erasure and again when the hold is released: a second run only
+    reaches what the first one kept. ``moderated_group_ids``: the groups they moderated when erased."""
+    counts: dict[str, int] = {}
+    counts["reports"] = db.session.execute(
+        update(Report).where(Report.reporter_id == uid, Report.id.not_in(keep.report_ids)).values(note="")
+    ).rowcount
+    counts["moderator_notes"] = db.session.execute(
+        delete(ModeratorNote).where(ModeratorNote.subject_id == uid, ModeratorNote.group_id.not_in(keep.group_ids))
+    ).rowcount
+    # --- safeguarding ---
+    done = SafeguardingCase.id.not_in(keep.case_ids)
+    cases = select(SafeguardingCase.id).where(SafeguardingCase.subject_id == uid, done)
+    counts["safeguarding_cases"] = db.session.execute(
+        update(SafeguardingCase).where(SafeguardingCase.subject_id == uid, done)
+        .values(raised_note="", outcome_note="", phrase_ids=[])
+    ).rowcount  # fmt: skip
+    db.session.execute(update(SafeguardingNote).where(SafeguardingNote.case_id.in_(cases)).values(body=REMOVED_TEXT))
+    raised = update(SafeguardingCase).where(SafeguardingCase.raised_by_id == uid, done)
+    db.session.execute(raised.values(raised_note=""))
+    # A worry they added to someone else's case is a note by them: their words go. Hand-over notes they wrote
+    # as a moderator of that group stay (the staff record of how a case was handled), under the tombstone.
+    member_cases = select(SafeguardingCase.id).where(SafeguardingCase.group_id.not_in(moderated_group_ids), done)
+    db.session.execute(
+        update(SafeguardingNote)
+        .where(SafeguardingNote.author_id == uid, SafeguardingNote.case_id.in_(member_cases))
+        .values(body=REMOVED_TEXT)
+    )
+    return counts

@@ -10,6 +10,7 @@ from community.consent import guardian
 from community.consent import ledger as consent_ledger
 from community.consent import services as consent
 from community.core.errors import DomainError
+from community.core.security import member_limit
 from community.extensions import db
 from community.privacy import access_log, bp, erasure, export, forms
 
@@ -62,6 +63,7 @@ def download(export_id: int) -> Response:
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
+@member_limit("REAUTHENTICATE_RATE", "reauthenticate", methods=["POST"])  # the password is typed again
 def delete_account() -> Page:
     form = forms.EraseForm()
     if form.validate_on_submit():

@@ -125,6 +125,8 @@ def build_world(app: Flask) -> dict[str, object]:
         )  # fmt: skip
         # A private conversation between the member and the group's moderator (chat pages and events).
         conversation = private_chat.start_private_conversation(people["member"], access, people["moderator"].id)
+        in_private = chat.open_conversation(people["member"], conversation.conversation.id)
+        private_message = chat.send(in_private, client_id="matrix-private", body="Only for you").message
         # The group's chat room and a message of the member in it (chat events).
         room = chat.group_room_conversation(group.id)
         in_room = chat.open_conversation(people["member"], room.id)
@@ -157,6 +159,7 @@ def build_world(app: Flask) -> dict[str, object]:
                 "invite_token": invitation.code, "post": opened.post.id, "image": image.id,
                 "announcement": announcement.id, "notification": notification.id,
                 "conversation": conversation.conversation.id, "room": room.id, "message": message.id,
+                "private_message": private_message.id,
                 "moderator_id": people["moderator"].id,
                 "case": case_id,
                 **moderation_values,

@@ -46,7 +46,9 @@ def unique(words: str) -> str:
 
 
 # Settings an operator's shell could carry that would point the server somewhere other than the temp dir.
-FOREIGN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "KRING_CONFIG", "RATELIMIT_STORAGE_URI", "FLASK_APP")
+FOREIGN_SETTINGS = (
+    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "TWO_FACTOR_KEYS", "KRING_CONFIG", "RATELIMIT_STORAGE_URI", "FLASK_APP",
+)  # fmt: skip
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -9,6 +9,8 @@ from community import create_app
 from community.core.security import public
 from config import DevelopmentConfig, ProductionConfig, config_from_env
 
+TWO_FACTOR_KEY = "cHJvZHVjdGlvbi10ZXN0LWtleS0zMi1ieXRlcy1vayE="  # a valid Fernet key, for these tests only
+
 
 def test_testing_config_builds_an_app_that_never_reads_the_operators_database(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://someone@example.invalid/real")
@@ -22,6 +24,7 @@ def test_development_config_uses_sqlite_in_the_instance_folder_and_keeps_a_gener
     monkeypatch.setenv("KRING_INSTANCE_DIR", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("TWO_FACTOR_KEYS", raising=False)
     first = DevelopmentConfig()
     second = DevelopmentConfig()
     assert first.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'kring.db'}"
@@ -63,6 +66,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, key)
 
 def test_production_config_with_a_real_key_sets_secure_cookies_and_staff_two_factor(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 20 + "a-long-random-production-key")
+    monkeypatch.setenv("TWO_FACTOR_KEYS", TWO_FACTOR_KEY)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     config = ProductionConfig()
     app = create_app(config)
@@ -81,6 +85,7 @@ def test_config_from_env_rejects_an_unknown_configuration_name(monkeypatch):
 
 def test_production_refuses_to_fall_back_to_a_sqlite_file(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("TWO_FACTOR_KEYS", TWO_FACTOR_KEY)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         ProductionConfig()
@@ -88,6 +93,7 @@ def test_production_refuses_to_fall_back_to_a_sqlite_file(monkeypatch):
 
 def test_production_never_allows_the_demo_even_when_the_environment_says_so(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("TWO_FACTOR_KEYS", TWO_FACTOR_KEY)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("DEMO_ALLOWED", "1")
     app = create_app(ProductionConfig())

@@ -1,6 +1,7 @@
 """Export and erasure of the data added by moderation, safeguarding, professionals and notifications: every
-kind the member made (or that is about them) is in their ZIP, nothing of anyone else is, and after erasure none
-of their words or settings remain anywhere in the database; a professional's photo file leaves the disk."""
+kind the member made (or that is about them) is in their ZIP, nothing of anyone else is, and after erasure (once the
+open cases that needed some of it are closed) none of their words or settings remain anywhere in the database;
+a professional's photo file leaves the disk."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from community.auth.models import User
 from community.core.audit import AuditEntry
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group
 from community.moderation.models import Appeal, MemberRelation, ModerationAction, ModeratorNote, Report
+from community.moderation.safeguarding import services as safeguarding
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
 from community.notifications.models import (
     DigestRun,
@@ -187,6 +190,19 @@ def test_erasure_leaves_none_of_the_members_words_or_settings_in_the_database(wo
         assert word in before, word
     assert post_form(world.client("mia"), "/account/delete", {"mode": "remove", "password": PASSWORD,
                                                                "confirm": "y"}).status_code == 303  # fmt: skip
+    # The two safeguarding cases (about mia, and raised by mia) are still open: what they need is kept, under the
+    # tombstone, until they are closed (the evidence hold); everything else goes at once.
+    held = database_text(world.app)
+    for word in ("Miaworry about otto", "Miaworrynote again", "Ottoworry about mia", "Handover about mia",
+                 "Notetext about mia"):  # fmt: skip
+        assert word in held, word
+    for word in ("Miareportnote", "Miaappealnote", "Miaquestion", "Miarequest", "Mia Person", "mia@example.org"):
+        assert word not in held, word
+    with world.app.app_context():
+        mona = db.session.get(User, world.ids["mona"])
+        for case_id in db.session.scalars(select(SafeguardingCase.id).order_by(SafeguardingCase.id)):
+            safeguarding.close_case(mona, case_id, outcome="no_action_needed")
+        db.session.commit()
     after = database_text(world.app)
     for word in (*MIA_WORDS, *ABOUT_MIA, "Mia Person", "mia@example.org"):
         assert word not in after, word
@@ -207,10 +223,12 @@ def test_erasure_leaves_none_of_the_members_words_or_settings_in_the_database(wo
         # Moderation and safeguarding records stay, pointing at the pseudonymous tombstone.
         assert db.session.scalar(select(Report).where(Report.reporter_id == mia)).note == ""
         case = db.session.scalar(select(SafeguardingCase).where(SafeguardingCase.subject_id == mia))
-        assert case.raised_note == "" and case.category == "self_harm"
+        assert case.raised_note == "" and case.category == "self_harm" and case.outcome == "no_action_needed"
         assert db.session.scalar(select(ModerationAction).where(ModerationAction.subject_id == mia)) is not None
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.erased"))
-        assert entry.details["moderator_notes"] == 1 and entry.details["professional_questions"] == 1
+        assert entry.details["professional_questions"] == 1 and entry.details["held_for_open_matters"]["cases"] == 2
+        completed = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.erasure_completed"))
+        assert completed.target_id == mia and completed.details["moderator_notes"] == 1
 
 
 def test_erasing_a_professional_removes_the_profile_and_its_photo_from_disk(world):

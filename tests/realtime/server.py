@@ -24,16 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # the virtualenv's bin/
 START_TIMEOUT = 30.0
 PASSWORD = "a-long-test-password"  # throw-away accounts on a throw-away database
+TWO_FACTOR_KEY = Fernet.generate_key().decode()
 # Settings an operator's shell could carry that would point the server somewhere else.
 FOREIGN_SETTINGS = (
     "DATABASE_URL",
     "REDIS_URL",
     "SECRET_KEY",
+    "TWO_FACTOR_KEYS",
     "KRING_CONFIG",
     "RATELIMIT_STORAGE_URI",
     "FLASK_APP",
@@ -171,6 +174,7 @@ def server_env(
         BASE_URL=base_url,
         DATABASE_URL=database_url,
         SECRET_KEY=secret_key,
+        TWO_FACTOR_KEYS=TWO_FACTOR_KEY,  # one per test process: every server of a test shares it
         # Plain http on loopback: a Secure cookie would never come back to the server.
         SESSION_COOKIE_SECURE="false",
         REMEMBER_COOKIE_SECURE="false",

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from community.core import audit
-from community.core.mail import send_mail
+from community.core.mail import mail_connection, send_mail
 from community.core.time import utcnow
 from community.extensions import db
 from community.moderation.safeguarding import alerts
@@ -19,6 +19,7 @@ from community.moderation.safeguarding.models import SafeguardingCase
 ESCALATE_BATCH = 200
 
 
+@mail_connection()  # the whole run shares one SMTP connection
 def escalate(now: datetime | None = None) -> int:
     """Email the moderators of every open case nobody took within SAFEGUARDING_EMAIL_AFTER_MINUTES, once per
     case. Idempotent and safe to run from cron: ``escalated_at`` is set by a conditional UPDATE, so two runs at

@@ -84,3 +84,21 @@ def held_case_for_author(viewer: User, post: Post) -> SafeguardingCase | None:
         return None
     case = services.open_case_about("post", post.id)
     return case if case is not None and case.subject_id == viewer.id else None
+
+
+def conversations_with_open_case(conversation_ids: list[int]) -> set[int]:
+    """Which of these conversations have an open (not yet closed) case about one of their messages: while it is
+    open, the group's moderators may read the conversation (``chat.policy.can_read_conversation``)."""
+    if not conversation_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Message.conversation_id)
+            .join(
+                SafeguardingCase,
+                (SafeguardingCase.target_type == "message") & (SafeguardingCase.target_id == Message.id),
+            )
+            .where(Message.conversation_id.in_(conversation_ids), SafeguardingCase.status != "closed")
+            .distinct()
+        )
+    )

@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from community.core.errors import DomainError
-from community.core.security import member_key
+from community.core.security import member_limit
 from community.core.time import utcnow
-from community.extensions import db, limiter
+from community.extensions import db
 from community.forum.models import Post
 from community.groups.services import open_group
 from community.moderation import bp
@@ -25,6 +25,8 @@ from community.moderation.safeguarding.models import SafeguardingCase
 
 member_bp = Blueprint("safeguarding", __name__)
 Page = str | Response | tuple[str, int]
+# Per member, one allowance with the safeguarding:raise socket event (events.py counts in the same bucket).
+raise_limit = member_limit("SAFEGUARDING_RAISE_RATE", services.RAISE_LIMIT_SCOPE, methods=["POST"])
 
 
 # --- template helpers ------------------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def _raise(target_type: str, target_id: int, cancel_url: str, context: dict[str,
 
 
 @member_bp.route("/g/<slug>/posts/<int:post_id>/worried", methods=["GET", "POST"])
-@limiter.limit("20 per hour", key_func=member_key, methods=["POST"])
+@raise_limit
 def raise_post(slug: str, post_id: int) -> Page:
     access = open_group(current_user, slug)
     post = db.session.get(Post, post_id)
@@ -148,7 +150,7 @@ def raise_post(slug: str, post_id: int) -> Page:
 
 
 @member_bp.route("/messages/<int:message_id>/worried", methods=["GET", "POST"])
-@limiter.limit("20 per hour", key_func=member_key, methods=["POST"])
+@raise_limit
 def raise_message(message_id: int) -> Page:
     message, conversation = services.readable_message(current_user, message_id)  # chat's own access rules
     access = open_group(current_user, conversation.group.slug)

@@ -24,12 +24,14 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.forum.models import Post
 from community.groups.models import Group, Membership
+from community.moderation import signals
 from community.moderation.models import PRIORITY_URGENT, QueueItem
 from community.moderation.safeguarding import alerts, policy
 from community.moderation.safeguarding.detection import SafeguardingSignal
 from community.moderation.safeguarding.models import OUTCOMES, SafeguardingCase, SafeguardingNote
 
 NOTE_MAX = 4000
+RAISE_LIMIT_SCOPE = "safeguarding-raise"  # one rate-limit allowance (SAFEGUARDING_RAISE_RATE) for pages and sockets
 OUTCOMES_NEEDING_NOTE = ("referred", "reported_veilig_thuis", "emergency_services")
 CASE_NOT_FOUND = _l("We could not find that case. It may belong to a group you do not moderate.")
 TARGET_NOT_FOUND = _l("We could not find that post or message. It may have been removed.")
@@ -378,4 +380,5 @@ def close_case(actor: User, case_id: int, *, outcome: str, note: str = "") -> Sa
         reason=outcome,
         details={"outcome": outcome},
     )
+    signals.matter_closed.send("case", case=case)  # an erasure waiting on this case can finish
     return case
