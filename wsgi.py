@@ -6,7 +6,9 @@ psycopg and Redis calls yield to other connections instead of blocking the proce
 
 from community import create_app
 from community.extensions import socketio
+from community.moderation.safeguarding.detection import warm_up
 
 app = create_app()
+warm_up()  # crisis-language lists and lemma tables, before the first message rather than during it
 
 __all__ = ["app", "socketio"]

@@ -108,8 +108,10 @@ def main() -> None:
             f"{s.false_alarm_rate:>12.3f}"
         )
     print()
-    print(f"loading 5 phrase lists + lemma tables: {load_seconds:.2f} s CPU once per process, peak RSS "
-          f"{rss_before:.0f} -> {rss_after:.0f} MB")
+    print(
+        f"loading 5 phrase lists + lemma tables: {load_seconds:.2f} s CPU once per process, peak RSS "
+        f"{rss_before:.0f} -> {rss_after:.0f} MB"
+    )
     for name, times in (("cold", cold), ("warm", warm)):
         times = sorted(times)
         print(

@@ -122,7 +122,8 @@ def parse_phrase_file(language: str, text: str) -> PhraseList:
         if phrase_id in seen or not phrase_id.startswith(f"{language}."):
             raise ValueError(f"{phrase_id}: ids are unique and start with the language code")
         seen.add(phrase_id)
-        patterns = tuple(q for p in _words(entry["patterns"], phrase_id) for q in parse_pattern(p, concepts, replacements))
+        raw_patterns = _words(entry["patterns"], phrase_id)
+        patterns = tuple(q for p in raw_patterns for q in parse_pattern(p, concepts, replacements))
         examples = tuple(_words(entry.get("examples", []), phrase_id))
         phrases.append(Phrase(phrase_id, category, severity, patterns, examples))
     guard_data = data.get("guards", {})
@@ -172,6 +173,12 @@ def _known_words() -> frozenset[str]:
         if phrases is not None:
             known |= phrases.vocabulary | lexicon.lemma_table(path.stem, phrases.vocabulary).keys()
     return frozenset(known)
+
+
+def warm_up() -> None:
+    """Read every list and build its lemma table now (about 2 s of CPU, most of it Polish), so the first
+    message a server process screens does not wait for it. ``wsgi.py`` calls this at start-up."""
+    _known_words()
 
 
 def tokens(text: str, phrases: PhraseList) -> list[Token | None]:
