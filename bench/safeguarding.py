@@ -6,7 +6,8 @@ Run by hand (``tests/moderation/test_detection_corpus.py`` holds the bar in the 
     .venv/bin/python bench/safeguarding.py --misses   # also list every missed crisis and every false alarm
 
 The corpus is ``tests/moderation/data/crisis_<lang>.txt`` and ``calm_<lang>.txt`` (one sentence a line, ``#``
-comments). Each sentence is screened the way the pipeline screens a message: against all five languages,
+comments); ``heldout_crisis_<lang>.txt`` and ``heldout_calm_<lang>.txt`` are scored apart: sentences written
+after the patterns were frozen and never tuned on, the honest estimate of how the patterns generalise. Each sentence is screened the way the pipeline screens a message: against all five languages,
 the sentence's own language first. Recall: the share of crisis sentences found (in any category); false
 alarms: the share of calm sentences that raised a signal.
 
@@ -35,7 +36,8 @@ CORPUS_DIR = ROOT / "tests" / "moderation" / "data"
 
 
 def load_corpus(kind: str, language: str) -> list[str]:
-    """The sentences of ``<kind>_<language>.txt`` (kind: ``crisis`` or ``calm``)."""
+    """The sentences of ``<kind>_<language>.txt`` (kind: ``crisis``, ``calm``, ``heldout_crisis``,
+    ``heldout_calm``)."""
     lines = (CORPUS_DIR / f"{kind}_{language}.txt").read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
@@ -64,8 +66,9 @@ class Score:
         return self.alarms / self.calm
 
 
-def evaluate(language: str) -> Score:
-    crisis, calm = load_corpus("crisis", language), load_corpus("calm", language)
+def evaluate(language: str, prefix: str = "") -> Score:
+    """Score one language on the corpus (``prefix="heldout_"``: on the held-out sentences)."""
+    crisis, calm = load_corpus(f"{prefix}crisis", language), load_corpus(f"{prefix}calm", language)
     misses = [text for text in crisis if screen(text, language) is None]
     alarms = []
     for text in calm:
@@ -100,14 +103,17 @@ def main() -> None:
     sentences = [(t, lang) for lang in LANGUAGES for kind in ("crisis", "calm") for t in load_corpus(kind, lang)]
     cold, warm = _timed(sentences), _timed(sentences)
     scores = [evaluate(language) for language in LANGUAGES]
+    held_out = [evaluate(language, "heldout_") for language in LANGUAGES]
 
-    print(f"{'lang':<5} {'crisis':>6} {'found':>6} {'recall':>7} {'calm':>5} {'alarms':>6} {'false alarms':>12}")
-    for s in scores:
-        print(
-            f"{s.language:<5} {s.crisis:>6} {s.found:>6} {s.recall:>7.3f} {s.calm:>5} {s.alarms:>6} "
-            f"{s.false_alarm_rate:>12.3f}"
-        )
-    print()
+    for title, table in (("corpus (the bar)", scores), ("held out (never tuned on)", held_out)):
+        print(title)
+        print(f"{'lang':<5} {'crisis':>6} {'found':>6} {'recall':>7} {'calm':>5} {'alarms':>6} {'false alarms':>12}")
+        for s in table:
+            print(
+                f"{s.language:<5} {s.crisis:>6} {s.found:>6} {s.recall:>7.3f} {s.calm:>5} {s.alarms:>6} "
+                f"{s.false_alarm_rate:>12.3f}"
+            )
+        print()
     print(
         f"loading 5 phrase lists + lemma tables: {load_seconds:.2f} s CPU once per process, peak RSS "
         f"{rss_before:.0f} -> {rss_after:.0f} MB"
@@ -119,7 +125,7 @@ def main() -> None:
             f"p95 {times[int(len(times) * 0.95)]:.3f} ms, max {times[-1]:.3f} ms ({len(times)} messages)"
         )
     if args.misses:
-        for s in scores:
+        for s in scores + held_out:
             for text in s.misses:
                 print(f"MISS  {s.language}: {text}")
             for text, ids in s.false_alarms:
