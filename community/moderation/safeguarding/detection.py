@@ -59,6 +59,7 @@ class PhraseList:
     replacements: tuple[tuple[str, tuple[str, ...]], ...] = ()
     guard_examples: tuple[str, ...] = ()  # sentences a guard must keep calm
     clitics: frozenset[str] = frozenset()  # letters that attach to the next word (Arabic "و", "ب")
+    fuzzy: bool = True  # off where one letter changes the person or the meaning (Turkish, Arabic suffixes)
 
     @functools.cached_property
     def replace(self) -> dict[str, tuple[str, ...]]:
@@ -131,7 +132,10 @@ def parse_phrase_file(language: str, text: str) -> PhraseList:
     guards = tuple(q for p in raw_guards for q in parse_pattern(p, concepts, replacements))
     guard_examples = tuple(_words(guard_data.get("examples", []), "guard examples"))
     clitics = frozenset(normalise_word(c) for c in _words(data.get("clitics", []), "clitics"))
-    return PhraseList(language, tuple(phrases), guards, tuple(replacements.items()), guard_examples, clitics)
+    fuzzy = data.get("fuzzy", True)
+    if not isinstance(fuzzy, bool):
+        raise ValueError("fuzzy is true or false")
+    return PhraseList(language, tuple(phrases), guards, tuple(replacements.items()), guard_examples, clitics, fuzzy)
 
 
 @functools.cache
@@ -150,18 +154,20 @@ def _token(phrases: PhraseList, surface: str) -> Token:
         last = forms[-1]
         if len(last) > 2 and last[0] in phrases.clitics:
             forms.append(last[1:])
-    keys = frozenset().union(*(_keys(phrases.language, phrases.vocabulary, form) for form in forms))
+    vocabulary = phrases.vocabulary if phrases.fuzzy else frozenset()
+    keys = frozenset().union(*(_keys(phrases.language, phrases.vocabulary, form, vocabulary) for form in forms))
     return Token(surface, keys, tuple(forms))
 
 
-def _keys(language: str, vocabulary: frozenset[str], surface: str) -> frozenset[str]:
-    """What one word stands for in ``language``: itself, the pattern words it inflects or misspells."""
+def _keys(language: str, vocabulary: frozenset[str], surface: str, fuzzy: frozenset[str]) -> frozenset[str]:
+    """What one word stands for in ``language``: itself, the pattern words it inflects, and the words of
+    ``fuzzy`` it probably misspells."""
     lemmas = lexicon.lemma_table(language, vocabulary).get(surface)
     if lemmas:
         return lemmas | {surface}
     if surface in _known_words():  # a word of another list ("overdosed") is not a misspelling of this one's
         return frozenset({surface})
-    return lexicon.fuzzy_matches(surface, vocabulary) | {surface}
+    return lexicon.fuzzy_matches(surface, fuzzy) | {surface}
 
 
 @functools.cache
