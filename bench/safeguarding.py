@@ -7,9 +7,10 @@ Run by hand (``tests/moderation/test_detection_corpus.py`` holds the bar in the 
 
 The corpus is ``tests/moderation/data/crisis_<lang>.txt`` and ``calm_<lang>.txt`` (one sentence a line, ``#``
 comments); ``heldout_crisis_<lang>.txt`` and ``heldout_calm_<lang>.txt`` are scored apart: sentences written
-after the patterns were frozen and never tuned on, the honest estimate of how the patterns generalise. Each sentence is screened the way the pipeline screens a message: against all five languages,
-the sentence's own language first. Recall: the share of crisis sentences found (in any category); false
-alarms: the share of calm sentences that raised a signal.
+after the patterns were frozen and never tuned on, the honest estimate of how the patterns generalise. Each
+sentence is screened the way the pipeline screens a message: against all five languages, the sentence's own
+language first. Recall: the share of crisis sentences found (in any category); false alarms: the share of calm
+sentences that raised a signal.
 
 Timing: the one-time cost of loading the phrase lists and building the lemma tables (once per process), then
 the per-message cost of ``assess`` over all five languages, cold (each sentence seen for the first time, no
