@@ -68,10 +68,11 @@ def test_the_lemma_tables_keep_only_forms_of_pattern_words():
         assert all(lemmas <= phrase_list(language).vocabulary for lemmas in table.values())
 
 
-def test_misspellings_of_long_words_are_found_and_short_words_are_never_guessed():
-    nl = phrase_list("nl")
-    assert "zelfmord" in lexicon.fuzzy_matches("zelfmort", nl.vocabulary)  # one letter off (normalised)
-    assert lexicon.fuzzy_matches("skil", phrase_list("en").vocabulary) == frozenset()
+def test_misspellings_of_listed_words_are_found_and_other_words_are_never_guessed():
+    assert "zelfmord" in lexicon.fuzzy_matches("zelfmort", phrase_list("nl").fuzzy)  # one letter off (normalised)
+    assert lexicon.fuzzy_matches("skil", phrase_list("en").vocabulary) == frozenset()  # too short to guess
+    assert assess("two moderators racing for one item", LANGUAGES) is None  # not "raping"
+    assert not phrase_list("tr").fuzzy and not phrase_list("ar").fuzzy
     assert assess("i have been thinking about suicdie", ["en"]) is not None  # two letters swapped
     assert assess("ik heb mezelf weer gesneeden", ["nl"]) is not None
 
@@ -82,6 +83,11 @@ def test_words_in_between_inflection_and_contractions_do_not_hide_crisis_languag
     assert assess("ik heb mezelf gisteren weer gesneden", ["nl"]).category == "self_harm"
     assert assess("nie chcę już żyć", ["pl"]).category == "suicide"
     assert assess("artık yaşamak istemiyorum", ["tr"]).category == "suicide"
+
+
+def test_kill_yourself_said_to_someone_else_is_not_the_writer_in_crisis():
+    assert assess("just go kill yourself", LANGUAGES) is None
+    assert assess("i want to kill myself", ["en"]) is not None
 
 
 def test_negation_inside_a_turkish_verb_is_respected():
@@ -107,6 +113,14 @@ def test_arabic_words_with_joined_conjunctions_and_without_hamza_are_matched():
 )
 def test_a_malformed_pattern_is_refused(pattern):
     text = f'[[phrase]]\nid = "en.x"\ncategory = "suicide"\nseverity = "concern"\npatterns = ["{pattern}"]\n'
+    with pytest.raises(ValueError):
+        parse_phrase_file("en", text)
+
+
+def test_a_fuzzy_word_that_no_pattern_uses_is_refused():
+    text = (
+        'fuzzy = ["elsewhere"]\n[[phrase]]\nid = "en.x"\ncategory = "suicide"\nseverity = "concern"\npatterns = ["a"]\n'
+    )
     with pytest.raises(ValueError):
         parse_phrase_file("en", text)
 

@@ -59,7 +59,7 @@ class PhraseList:
     replacements: tuple[tuple[str, tuple[str, ...]], ...] = ()
     guard_examples: tuple[str, ...] = ()  # sentences a guard must keep calm
     clitics: frozenset[str] = frozenset()  # letters that attach to the next word (Arabic "و", "ب")
-    fuzzy: bool = True  # off where one letter changes the person or the meaning (Turkish, Arabic suffixes)
+    fuzzy: frozenset[str] = frozenset()  # pattern words whose misspellings are looked for (``fuzzy = [...]``)
 
     @functools.cached_property
     def replace(self) -> dict[str, tuple[str, ...]]:
@@ -132,10 +132,12 @@ def parse_phrase_file(language: str, text: str) -> PhraseList:
     guards = tuple(q for p in raw_guards for q in parse_pattern(p, concepts, replacements))
     guard_examples = tuple(_words(guard_data.get("examples", []), "guard examples"))
     clitics = frozenset(normalise_word(c) for c in _words(data.get("clitics", []), "clitics"))
-    fuzzy = data.get("fuzzy", True)
-    if not isinstance(fuzzy, bool):
-        raise ValueError("fuzzy is true or false")
-    return PhraseList(language, tuple(phrases), guards, tuple(replacements.items()), guard_examples, clitics, fuzzy)
+    result = PhraseList(language, tuple(phrases), guards, tuple(replacements.items()), guard_examples, clitics)
+    fuzzy = frozenset(normalise_word(w) for w in _words(data.get("fuzzy", []), "fuzzy"))
+    if not fuzzy <= result.vocabulary:
+        raise ValueError(f"fuzzy words that no pattern uses: {sorted(fuzzy - result.vocabulary)}")
+    object.__setattr__(result, "fuzzy", fuzzy)
+    return result
 
 
 @functools.cache
@@ -154,8 +156,7 @@ def _token(phrases: PhraseList, surface: str) -> Token:
         last = forms[-1]
         if len(last) > 2 and last[0] in phrases.clitics:
             forms.append(last[1:])
-    vocabulary = phrases.vocabulary if phrases.fuzzy else frozenset()
-    keys = frozenset().union(*(_keys(phrases.language, phrases.vocabulary, form, vocabulary) for form in forms))
+    keys = frozenset().union(*(_keys(phrases.language, phrases.vocabulary, form, phrases.fuzzy) for form in forms))
     return Token(surface, keys, tuple(forms))
 
 

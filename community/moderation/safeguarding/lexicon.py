@@ -7,9 +7,9 @@ word of that language's patterns are kept ("gesneden", "sneed", "snijd" -> "snij
 entries. Cost, once per process and language: 0.3 s (en, ar), 0.6 s (nl), 0.8 s (tr), 2.2 s (pl) of CPU;
 the process grows ~70 MB while the Polish stream is read and stays ~37 MB larger for all five.
 
-**Misspellings**: a word that matched nothing is compared with the pattern words of six letters or more that
-start with the same letter and differ in length by at most two (optimal string alignment distance, so a
-swapped pair of letters counts once): one edit allowed up to seven letters, two from eight. Short words are
+**Misspellings**: a word that matched nothing is compared with the words of the list's ``fuzzy`` list of six
+letters or more that start with the same letter and differ in length by at most two (optimal string alignment
+distance, so a swapped pair of letters counts once): one edit allowed up to seven letters, two from eight. Short words are
 never guessed ("skill" is not "kill").
 """
 

@@ -71,7 +71,8 @@ def _alternatives(raw: str, concepts: Mapping[str, Sequence[str]]) -> list[str]:
             raise ValueError(f"unknown concept {raw!r}")
         return list(concepts[raw[1:]])
     if raw.startswith("(") and raw.endswith(")"):
-        return raw[1:-1].split("|")
+        choices = raw[1:-1].split("|")
+        return [c for choice in choices for c in (_alternatives(choice, concepts) if choice[:1] == "@" else [choice])]
     return [raw]
 
 
