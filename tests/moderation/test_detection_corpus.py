@@ -118,11 +118,9 @@ def test_a_malformed_pattern_is_refused(pattern):
 
 
 def test_a_fuzzy_word_that_no_pattern_uses_is_refused():
-    text = (
-        'fuzzy = ["elsewhere"]\n[[phrase]]\nid = "en.x"\ncategory = "suicide"\nseverity = "concern"\npatterns = ["a"]\n'
-    )
+    phrase = '[[phrase]]\nid = "en.x"\ncategory = "suicide"\nseverity = "concern"\npatterns = ["a"]\n'
     with pytest.raises(ValueError):
-        parse_phrase_file("en", text)
+        parse_phrase_file("en", 'fuzzy = ["elsewhere"]\n' + phrase)
 
 
 def test_tokens_carry_the_words_they_stand_for_and_guarded_words_are_taken_out():

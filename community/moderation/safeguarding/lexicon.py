@@ -9,8 +9,8 @@ the process grows ~70 MB while the Polish stream is read and stays ~37 MB larger
 
 **Misspellings**: a word that matched nothing is compared with the words of the list's ``fuzzy`` list of six
 letters or more that start with the same letter and differ in length by at most two (optimal string alignment
-distance, so a swapped pair of letters counts once): one edit allowed up to seven letters, two from eight. Short words are
-never guessed ("skill" is not "kill").
+distance, so a swapped pair of letters counts once): one edit allowed up to seven letters, two from eight.
+Short words are never guessed ("skill" is not "kill").
 """
 
 from __future__ import annotations
