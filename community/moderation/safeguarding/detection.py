@@ -15,6 +15,7 @@ them. Performance: see ``bench/safeguarding.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -136,8 +137,7 @@ def parse_phrase_file(language: str, text: str) -> PhraseList:
     fuzzy = frozenset(normalise_word(w) for w in _words(data.get("fuzzy", []), "fuzzy"))
     if not fuzzy <= result.vocabulary:
         raise ValueError(f"fuzzy words that no pattern uses: {sorted(fuzzy - result.vocabulary)}")
-    object.__setattr__(result, "fuzzy", fuzzy)
-    return result
+    return dataclasses.replace(result, fuzzy=fuzzy)
 
 
 @functools.cache
