@@ -1,52 +1,46 @@
-"""Crisis-language detection: maintained phrase lists per language, matched by phrase after normalisation.
+"""Crisis-language detection: per-language patterns over normalised, lemmatised words.
 
-Text and phrases go through the same :func:`normalise` (case-fold, NFKC, accents stripped, a few letters that
-do not decompose mapped, leetspeak digits inside words read as letters, repeated letters squeezed), then
-are split into words. A phrase matches a run of whole words, never part of an unrelated word ("skill myself"
-does not contain "kill myself"). ``...`` in a phrase stands for up to three words in between. Guard phrases
-(idioms such as "ik ga dood van het lachen") are matched first and their words are taken out, so a phrase
-inside an idiom does not trigger.
+A text is normalised (``text.normalise``: case, accents, Arabic letter forms, leetspeak, repeated letters),
+split into words, contractions and slang spelled out (each list's ``[replace]`` table), and every word is
+looked up: its lemma when it is an inflection of a pattern word, and the pattern word it probably misspells
+(``lexicon``). Patterns are ordered word slots with optional gaps (``patterns``), written in lemma form with
+concepts for alternatives: ``@want ... @die`` finds "I just wanted to die", ``(ik|me|mezelf) ... @cut``
+finds "ik heb mezelf weer gesneden". Guard patterns (idioms such as "ik ga dood van het lachen", "I would
+never hurt myself") are matched first and their words are taken out, so a phrase inside an idiom does not
+trigger; anything else in the text still can.
 
-The lists are data (``phrases/<lang>.toml``), read once per process; ``phrases/README.md`` says how to keep them.
+The lists are data (``phrases/<lang>.toml``), read once per process; ``phrases/README.md`` says how to keep
+them. Performance: see ``bench/safeguarding.py``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from community.moderation.safeguarding import lexicon
+from community.moderation.safeguarding.patterns import (
+    GAP,
+    GAP_WORDS,
+    Pattern,
+    PatternIndex,
+    Token,
+    parse_pattern,
+    rewrite,
+    vocabulary,
+)
+from community.moderation.safeguarding.text import normalise, normalise_word
+
+__all__ = ["CATEGORIES", "GAP", "GAP_WORDS", "PHRASES_DIR", "SEVERITIES", "assess", "normalise", "phrase_list"]
+
 PHRASES_DIR = Path(__file__).resolve().parent / "phrases"
 CATEGORIES = ("suicide", "self_harm", "abuse", "medical_emergency")
 SEVERITIES = ("acute", "concern")  # acute: a plan, a method at hand, immediate danger; concern: needs a look soon
-GAP = "..."
-GAP_WORDS = 3
-
-_LETTER_MAP = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
-_ARABIC_MAP = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ـ": ""})
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
-_SYMBOL_IN_WORD = re.compile(r"(?<=\w)[@$!|]+(?=\w)|(?<=\w)[@$]+|[@$]+(?=\w)")
-_SYMBOLS = {"@": "a", "$": "s", "!": "i", "|": "l"}
-_WORD = re.compile(r"\w+")
-_REPEATS = re.compile(r"([^\W\d_])\1+")  # letters only: "113" stays "113"
-
-
-def normalise(text: str) -> str:
-    """Lower-case, accent-free, squeezed text with spaces between words (the form phrases are matched in)."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_MAP)
-    text = _SYMBOL_IN_WORD.sub(lambda m: "".join(_SYMBOLS[c] for c in m.group()), text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTER_MAP)
-    words = []
-    for word in _WORD.findall(text):
-        if not word.isdigit() and any(ch.isdigit() for ch in word):
-            word = word.translate(_LEET)  # "k1ll" -> "kill", but "113" stays a number
-        words.append(word.replace("_", ""))
-    return _REPEATS.sub(r"\1", " ".join(w for w in words if w))
 
 
 @dataclass(frozen=True)
@@ -54,14 +48,35 @@ class Phrase:
     id: str
     category: str
     severity: str
-    patterns: tuple[tuple[str, ...], ...]  # each pattern: normalised words, GAP for "up to three words"
+    patterns: tuple[Pattern, ...]
+    examples: tuple[str, ...] = ()  # sentences that must trigger this phrase (checked by the tests)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: cheap as a cache key
 class PhraseList:
     language: str
     phrases: tuple[Phrase, ...]
-    guards: tuple[tuple[str, ...], ...]
+    guards: tuple[Pattern, ...]
+    replacements: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    guard_examples: tuple[str, ...] = ()  # sentences a guard must keep calm
+    clitics: frozenset[str] = frozenset()  # letters that attach to the next word (Arabic "و", "ب")
+    fuzzy: frozenset[str] = frozenset()  # pattern words whose misspellings are looked for (``fuzzy = [...]``)
+
+    @functools.cached_property
+    def replace(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.replacements)
+
+    @functools.cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return vocabulary([p for phrase in self.phrases for p in phrase.patterns] + list(self.guards))
+
+    @functools.cached_property
+    def guard_index(self) -> PatternIndex[None]:
+        return PatternIndex([(None, pattern) for pattern in self.guards])
+
+    @functools.cached_property
+    def index(self) -> PatternIndex[Phrase]:
+        return PatternIndex([(phrase, pattern) for phrase in self.phrases for pattern in phrase.patterns])
 
 
 @dataclass(frozen=True)
@@ -85,22 +100,22 @@ class SafeguardingSignal:
         return helpline_message(self)
 
 
-def _pattern(raw: str) -> tuple[str, ...]:
-    if raw.strip().startswith(GAP) or raw.strip().endswith(GAP):
-        raise ValueError(f"phrase pattern {raw!r} starts or ends with a gap")
-    words: list[str] = []
-    for part in raw.split(GAP):
-        if words:
-            words.append(GAP)
-        words.extend(normalise(part).split())
-    if not words or words[0] == GAP or words[-1] == GAP:
-        raise ValueError(f"phrase pattern {raw!r} is empty or starts/ends with a gap")
-    return tuple(words)
+def _words(raw: object, what: str) -> list[str]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ValueError(f"{what} must be a list of strings")
+    return raw
 
 
 def parse_phrase_file(language: str, text: str) -> PhraseList:
     """Read one ``<lang>.toml``; raises ValueError on a malformed entry (tests load every file)."""
     data = tomllib.loads(text)
+    concepts = {name: _words(words, f"concept {name}") for name, words in data.get("concepts", {}).items()}
+    replacements = {}
+    for word, spelled_out in data.get("replace", {}).items():
+        key, value = normalise_word(word), tuple(normalise(spelled_out).split())
+        if not key or not value:
+            raise ValueError(f"replacement {word!r} is empty")
+        replacements[key] = value
     phrases, seen = [], set()
     for entry in data.get("phrase", []):
         phrase_id, category, severity = entry["id"], entry["category"], entry["severity"]
@@ -109,9 +124,20 @@ def parse_phrase_file(language: str, text: str) -> PhraseList:
         if phrase_id in seen or not phrase_id.startswith(f"{language}."):
             raise ValueError(f"{phrase_id}: ids are unique and start with the language code")
         seen.add(phrase_id)
-        phrases.append(Phrase(phrase_id, category, severity, tuple(_pattern(p) for p in entry["patterns"])))
-    guards = tuple(_pattern(p) for p in data.get("guards", {}).get("patterns", []))
-    return PhraseList(language, tuple(phrases), guards)
+        raw_patterns = _words(entry["patterns"], phrase_id)
+        patterns = tuple(q for p in raw_patterns for q in parse_pattern(p, concepts, replacements))
+        examples = tuple(_words(entry.get("examples", []), phrase_id))
+        phrases.append(Phrase(phrase_id, category, severity, patterns, examples))
+    guard_data = data.get("guards", {})
+    raw_guards = _words(guard_data.get("patterns", []), "guards")
+    guards = tuple(q for p in raw_guards for q in parse_pattern(p, concepts, replacements))
+    guard_examples = tuple(_words(guard_data.get("examples", []), "guard examples"))
+    clitics = frozenset(normalise_word(c) for c in _words(data.get("clitics", []), "clitics"))
+    result = PhraseList(language, tuple(phrases), guards, tuple(replacements.items()), guard_examples, clitics)
+    fuzzy = frozenset(normalise_word(w) for w in _words(data.get("fuzzy", []), "fuzzy"))
+    if not fuzzy <= result.vocabulary:
+        raise ValueError(f"fuzzy words that no pattern uses: {sorted(fuzzy - result.vocabulary)}")
+    return dataclasses.replace(result, fuzzy=fuzzy)
 
 
 @functools.cache
@@ -122,62 +148,58 @@ def phrase_list(language: str) -> PhraseList | None:
     return parse_phrase_file(language, path.read_text(encoding="utf-8"))
 
 
-def _match_at(words: Sequence[str | None], start: int, pattern: tuple[str, ...]) -> int | None:
-    """The index after the match of ``pattern`` starting at ``words[start]``, or None."""
-    position = start
-    index = 0
-    while index < len(pattern):
-        token = pattern[index]
-        if token == GAP:
-            following = pattern[index + 1 :]
-            for skip in range(GAP_WORDS + 1):
-                if position + skip > len(words):
-                    break
-                if any(w is None for w in words[position : position + skip]):
-                    break
-                end = _match_at(words, position + skip, following)
-                if end is not None:
-                    return end
-            return None
-        if position >= len(words) or words[position] != token:
-            return None
-        position += 1
-        index += 1
-    return position
+@functools.lru_cache(maxsize=65536)
+def _token(phrases: PhraseList, surface: str) -> Token:
+    """One word as the patterns of ``phrases`` see it (cached: chat reuses its words)."""
+    forms = [surface]
+    for _ in range(2):  # up to two clitics: "وب..." ("and with ...")
+        last = forms[-1]
+        if len(last) > 2 and last[0] in phrases.clitics:
+            forms.append(last[1:])
+    keys = frozenset().union(*(_keys(phrases.language, phrases.vocabulary, form, phrases.fuzzy) for form in forms))
+    return Token(surface, keys, tuple(forms))
 
 
-def _find(words: Sequence[str | None], pattern: tuple[str, ...]) -> list[tuple[int, int]]:
-    spans = []
-    for start in range(len(words)):
-        if words[start] == pattern[0]:
-            end = _match_at(words, start, pattern)
-            if end is not None:
-                spans.append((start, end))
-    return spans
+def _keys(language: str, vocabulary: frozenset[str], surface: str, fuzzy: frozenset[str]) -> frozenset[str]:
+    """What one word stands for in ``language``: itself, the pattern words it inflects, and the words of
+    ``fuzzy`` it probably misspells."""
+    lemmas = lexicon.lemma_table(language, vocabulary).get(surface)
+    if lemmas:
+        return lemmas | {surface}
+    if surface in _known_words():  # a word of another list ("overdosed") is not a misspelling of this one's
+        return frozenset({surface})
+    return lexicon.fuzzy_matches(surface, fuzzy) | {surface}
 
 
-@functools.lru_cache(maxsize=32)
-def _by_first_word(phrases: PhraseList) -> dict[str, tuple[tuple[Phrase, tuple[str, ...]], ...]]:
-    """Every pattern filed under its first word, so a text is read once instead of once per pattern."""
-    index: dict[str, list[tuple[Phrase, tuple[str, ...]]]] = {}
-    for phrase in phrases.phrases:
-        for pattern in phrase.patterns:
-            index.setdefault(pattern[0], []).append((phrase, pattern))
-    return {word: tuple(entries) for word, entries in index.items()}
+@functools.cache
+def _known_words() -> frozenset[str]:
+    """Every pattern word of every list, and every inflection of one."""
+    known: set[str] = set()
+    for path in PHRASES_DIR.glob("*.toml"):
+        phrases = phrase_list(path.stem)
+        if phrases is not None:
+            known |= phrases.vocabulary | lexicon.lemma_table(path.stem, phrases.vocabulary).keys()
+    return frozenset(known)
+
+
+def warm_up() -> None:
+    """Read every list and build its lemma table now (about 2 s of CPU, most of it Polish), so the first
+    message a server process screens does not wait for it. ``wsgi.py`` calls this at start-up."""
+    _known_words()
+
+
+def tokens(text: str, phrases: PhraseList) -> list[Token | None]:
+    """The text's words with their keys, the words of guard idioms taken out (None)."""
+    words = rewrite(normalise(text).split(), phrases.replace)
+    found: list[Token | None] = [_token(phrases, w) for w in words]
+    for _, start, end in list(phrases.guard_index.matches(found)):
+        found[start:end] = [None] * (end - start)  # an idiom's words cannot be part of a phrase
+    return found
 
 
 def match_language(text: str, phrases: PhraseList) -> list[Phrase]:
-    """The phrases of one language found in ``text`` (already normalised or not: it is normalised here)."""
-    words: list[str | None] = list(normalise(text).split())
-    for guard in phrases.guards:
-        for start, end in _find(words, guard):
-            words[start:end] = [None] * (end - start)  # an idiom's words cannot be part of a phrase
-    index = _by_first_word(phrases)
-    found: set[str] = set()
-    for start, word in enumerate(words):
-        for phrase, pattern in index.get(word, ()) if word is not None else ():
-            if phrase.id not in found and _match_at(words, start, pattern) is not None:
-                found.add(phrase.id)
+    """The phrases of one language found in ``text``."""
+    found = {phrase.id for phrase, _, _ in phrases.index.matches(tokens(text, phrases))}
     return [phrase for phrase in phrases.phrases if phrase.id in found]
 
 
