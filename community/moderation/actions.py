@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.chat import services as chat_services
+from community.chat import sending as chat_sending
 from community.core import audit
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.realtime import leave_group_rooms_after_commit
@@ -169,7 +169,7 @@ def _replace_text(actor: User, group: Group, target: Target, body: str) -> None:
     elif target.message is not None:
         if not target.words_editable:  # never a private message's words (also refused in _act)
             raise DomainError(PRIVATE_WORDS, field="body")
-        text = chat_services.clean_body(body)
+        text = chat_sending.clean_body(body)
         message = target.message
         message.body_source, message.body_html, message.edited_at = text, render_markdown(text), utcnow()
 
