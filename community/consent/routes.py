@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.consent import bp, forms, guardian, rules, services
+from community.consent import bp, documents, forms, guardian, rules, services
 from community.core.errors import DomainError
 from community.core.security import public, safe_next, token_page
 from community.extensions import db, limiter
@@ -20,11 +20,11 @@ def consent_signup_versions() -> list:
     """For the invitation page: the current required documents (in the page's language where possible)."""
     from flask_babel import get_locale
 
-    language = str(get_locale() or services.default_language())
+    language = str(get_locale() or documents.default_language())
     result = []
     for document in services.required_documents():
-        number = services.current_number(document.id)
-        version = services.version_in(document.id, number, language) if number else None
+        number = documents.current_number(document.id)
+        version = documents.version_in(document.id, number, language) if number else None
         if version is not None:
             result.append((document, version))
     return result
