@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from community.auth.models import User
 from community.auth.services import create_account
+from community.chat import sending as chat_sending
 from community.chat import services as chat
 from community.extensions import db
 from community.forum import writing as forum
@@ -88,7 +89,7 @@ def _access(user: User, group: Group) -> groups.GroupAccess:
 
 def _say(user: User, group: Group, text: str) -> None:
     room = chat.group_room_conversation(group.id)
-    chat.send_message(user, _access(user, group), room, client_id=f"demo-{uuid.uuid4()}", body=text)
+    chat_sending.send_message(user, _access(user, group), room, client_id=f"demo-{uuid.uuid4()}", body=text)
 
 
 def _seed_young_people(group: Group, p: dict[str, User]) -> None:

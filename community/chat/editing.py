@@ -17,13 +17,8 @@ from community.chat import policy
 from community.chat.errors import Invalid
 from community.chat.models import Message
 from community.chat.payloads import message_payload, moderator_ids, reaction_counts
-from community.chat.services import (
-    ConversationAccess,
-    clean_body,
-    message_load,
-    open_conversation,
-    require_write,
-)
+from community.chat.sending import clean_body, require_write
+from community.chat.services import ConversationAccess, message_load, open_conversation
 from community.core import audit
 from community.core.database import savepoint, savepoints_work
 from community.core.errors import DomainError, Forbidden, NotFound

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
-from community.chat import editing, presence, reading, reads, services, throttle, validation
+from community.chat import editing, presence, reading, reads, sending, services, throttle, validation
 from community.chat.errors import SERVER_ERROR, Waiting, code_of
 from community.chat.payloads import iso, message_payload, message_payloads
 from community.chat.reading import Page
@@ -145,12 +145,12 @@ def register(socketio: SocketIO) -> None:
     def send(actor: Any, payload: Payload) -> Payload:
         conversation_id = validation.integer(payload, "conversation_id")
         client_id = validation.client_id(payload)
-        body = validation.text(payload, "body", max_length=services.MESSAGE_MAX)
+        body = validation.text(payload, "body", max_length=sending.MESSAGE_MAX)
         reply_to_id = validation.optional_integer(payload, "reply_to_id")
         # Without the flag the writer is warned about personal details; true: "Publish anyway" was chosen.
         confirm = "confirm_personal_details" in payload and validation.boolean(payload, "confirm_personal_details")
         access = services.open_conversation(actor, conversation_id)
-        result = services.send(
+        result = sending.send(
             access, client_id=client_id, body=body, reply_to_id=reply_to_id, confirm_personal_details=confirm
         )
         if result.duplicate:
@@ -166,7 +166,7 @@ def register(socketio: SocketIO) -> None:
     @chat_event(socketio, "chat:edit")
     def edit(actor: Any, payload: Payload) -> Payload:
         message_id = validation.integer(payload, "message_id")
-        body = validation.text(payload, "body", max_length=services.MESSAGE_MAX)
+        body = validation.text(payload, "body", max_length=sending.MESSAGE_MAX)
         change = editing.edit_message(actor, message_id, body)
         return {"message": message_payloads([change.message], change.access.group.id)[0]}
 
@@ -188,7 +188,7 @@ def register(socketio: SocketIO) -> None:
     @chat_event(socketio, "chat:typing")
     def typing(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
-        services.require_write(access)
+        sending.require_write(access)
         if throttle.may_announce_typing(actor.id, access.conversation.id):
             user = {"id": actor.id, "display_name": actor.display_name}
             socketio.emit(

@@ -20,7 +20,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import HiddenField, SubmitField, TextAreaField
 
-from community.chat import bp, page_data, presence, private, reads, services
+from community.chat import bp, page_data, presence, private, reads, sending, services
 from community.chat.page_data import ChatView
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError
@@ -112,7 +112,7 @@ def _reply_to(form: MessageForm) -> int | None:
     return int(raw)
 
 
-def _sent(result: services.SendResult, target: str) -> Response:
+def _sent(result: sending.SendResult, target: str) -> Response:
     db.session.commit()
     if result.message.state == "held":
         flash(_("Your message is waiting for a moderator. You will see it here until then."), "info")
@@ -138,7 +138,7 @@ def room_send(slug: str) -> Page:
     if form.validate_on_submit():
         try:
             room = services.group_room_conversation(access.group.id)
-            result = services.send_message(
+            result = sending.send_message(
                 current_user, access, room, client_id=form.client_id.data, body=form.body.data or "",
                 reply_to_id=_reply_to(form), confirm_personal_details=_confirmed(),
             )  # fmt: skip
@@ -208,7 +208,7 @@ def conversation_send(conversation_id: int) -> Page:
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            result = services.send(
+            result = sending.send(
                 access, client_id=form.client_id.data or "", body=form.body.data or "", reply_to_id=_reply_to(form),
                 confirm_personal_details=_confirmed(),
             )  # fmt: skip

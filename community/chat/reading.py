@@ -1,5 +1,5 @@
 """Reading a conversation: the newest page, older pages, catch-up after a reconnect, changes made while away,
-and the published preview on a group page. Sending is in ``chat.services``."""
+and the published preview on a group page. Sending is in ``chat.sending``."""
 
 from __future__ import annotations
 

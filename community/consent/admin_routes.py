@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.admin import bp
-from community.consent import forms, ledger, services
+from community.consent import documents, forms, ledger
 from community.core import audit
 from community.core.errors import DomainError
 from community.extensions import db
@@ -27,23 +27,21 @@ def consent_documents() -> Page:
     form = forms.DocumentForm()
     if form.validate_on_submit():
         try:
-            document = services.create_document(current_user, kind=form.kind.data, title=form.title.data,
-                                                required=bool(form.required.data))  # fmt: skip
+            document = documents.create_document(current_user, kind=form.kind.data, title=form.title.data,
+                                                 required=bool(form.required.data))  # fmt: skip
         except DomainError as error:
             db.session.rollback()
             getattr(form, error.field or "title", form.title).errors = [error.message]
         else:
             db.session.commit()
             return redirect(url_for("admin.consent_document", document_id=document.id), 303)
-    documents = [(d, services.current_number(d.id)) for d in services.list_documents()]
-    return render_template("consent/admin_documents.html", form=form, documents=documents), (
-        400 if form.errors else 200
-    )
+    listed = [(d, documents.current_number(d.id)) for d in documents.list_documents()]
+    return render_template("consent/admin_documents.html", form=form, documents=listed), (400 if form.errors else 200)
 
 
 @bp.route("/consent/<int:document_id>", methods=["GET", "POST"])
 def consent_document(document_id: int) -> Page:
-    document = services.get_document(document_id)
+    document = documents.get_document(document_id)
     if document.group_id is not None:
         from community.core.errors import NotFound
 
@@ -51,8 +49,8 @@ def consent_document(document_id: int) -> Page:
     form = forms.VersionForm()
     if form.validate_on_submit():
         try:
-            services.save_draft(current_user, document, language=form.language.data, text=form.text.data,
-                                summary=form.summary.data or "")  # fmt: skip
+            documents.save_draft(current_user, document, language=form.language.data, text=form.text.data,
+                                 summary=form.summary.data or "")  # fmt: skip
         except DomainError as error:
             db.session.rollback()
             getattr(form, error.field or "text", form.text).errors = [error.message]
@@ -61,18 +59,18 @@ def consent_document(document_id: int) -> Page:
             flash(_("The draft is saved. Publish it when it is ready."), "success")
             return redirect(url_for("admin.consent_document", document_id=document.id), 303)
     return render_template(
-        "consent/admin_document.html", document=document, versions=services.versions_of(document), form=form,
+        "consent/admin_document.html", document=document, versions=documents.versions_of(document), form=form,
         publish_form=forms.PublishForm(),
     ), 400 if form.errors else 200  # fmt: skip
 
 
 @bp.route("/consent/versions/<int:version_id>/publish", methods=["POST"])
 def consent_publish(version_id: int) -> Response:
-    version = services.get_version(version_id)
+    version = documents.get_version(version_id)
     form = forms.PublishForm()
     if form.validate_on_submit():
         try:
-            services.publish(current_user, version)
+            documents.publish(current_user, version)
         except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")

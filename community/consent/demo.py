@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from community.auth.models import User
-from community.consent import services
+from community.consent import documents, services
 
 DEMO_DOCUMENTS = (
     ("terms", "Terms of use", "# Terms of use\n\nBe kind. Share only what you want to share. Moderators may hold "
@@ -18,11 +18,11 @@ DEMO_DOCUMENTS = (
 def seed(admin: User, people: list[User]) -> None:
     """Idempotent: documents are made once; a person who already agreed to the current version is skipped."""
     for kind, title, text in DEMO_DOCUMENTS:
-        document = services.instance_document(kind)
+        document = documents.instance_document(kind)
         if document is None:
-            document = services.create_document(admin, kind=kind, title=title)
-        if services.current_number(document.id) is None:
-            services.publish(admin, services.save_draft(admin, document, language="en", text=text))
+            document = documents.create_document(admin, kind=kind, title=title)
+        if documents.current_number(document.id) is None:
+            documents.publish(admin, documents.save_draft(admin, document, language="en", text=text))
     for person in people:
         items = services.missing(person)
         if items:

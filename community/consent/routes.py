@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.consent import bp, forms, guardian, rules, services
+from community.consent import bp, documents, forms, guardian, rules, services
 from community.core.errors import DomainError
 from community.core.security import public, safe_next, token_page
 from community.extensions import db, limiter
@@ -15,22 +15,16 @@ from community.groups.models import Group, Membership
 Page = str | Response | tuple[str, int]
 
 
-def _no_store(html: str, status: int = 200) -> Response:
-    response = Response(html, status=status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.app_template_global("consent_signup_versions")
 def consent_signup_versions() -> list:
     """For the invitation page: the current required documents (in the page's language where possible)."""
     from flask_babel import get_locale
 
-    language = str(get_locale() or services.default_language())
+    language = str(get_locale() or documents.default_language())
     result = []
     for document in services.required_documents():
-        number = services.current_number(document.id)
-        version = services.version_in(document.id, number, language) if number else None
+        number = documents.current_number(document.id)
+        version = documents.version_in(document.id, number, language) if number else None
         if version is not None:
             result.append((document, version))
     return result
@@ -63,7 +57,7 @@ def required() -> Page:
     if not items and request.method == "GET":
         return redirect(safe_next(request.args.get("next")), 303)
     html = render_template("consent/required.html", form=form, items=items, error=error, changes=services.changes)
-    return _no_store(html, 400 if error else 200)
+    return html, 400 if error else 200  # signed in: never stored (core.security)
 
 
 @bp.route("/consent/withdraw", methods=["GET", "POST"])
@@ -121,7 +115,7 @@ def guardian_link(token: str) -> Page:
         _row, child = guardian.check_link(token)
     except DomainError as error:
         db.session.rollback()
-        return _no_store(render_template("consent/guardian_invalid.html", message=error.message), error.status_code)
+        return render_template("consent/guardian_invalid.html", message=error.message), error.status_code
     form = forms.GuardianConfirmForm()
     if form.validate_on_submit():
         if not form.confirm.data:
@@ -129,10 +123,10 @@ def guardian_link(token: str) -> Page:
         else:
             guardian.confirm(token)
             db.session.commit()
-            return _no_store(render_template("consent/guardian_done.html"))
+            return render_template("consent/guardian_done.html")
     documents = consent_signup_versions()
     html = render_template("consent/guardian.html", form=form, child=child, documents=documents)
-    return _no_store(html, 400 if form.errors else 200)
+    return html, 400 if form.errors else 200
 
 
 # --- a group's rules -------------------------------------------------------------------------------------------

@@ -10,16 +10,9 @@ from sqlalchemy import select
 
 from community.auth.models import User
 from community.consent import in_force, policy
+from community.consent.documents import publish, rules_document, save_draft
 from community.consent.models import ConsentDocument, ConsentRecord, ConsentVersion
-from community.consent.services import (
-    STALE,
-    Standing,
-    append_record,
-    publish,
-    rules_document,
-    save_draft,
-    standing,
-)
+from community.consent.services import STALE, Standing, append_record, standing
 from community.core.errors import DomainError, NotFound
 from community.extensions import db
 from community.groups.models import Group, Membership

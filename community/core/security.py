@@ -41,17 +41,25 @@ def public(view: F) -> F:
     return view
 
 
-def token_page(view: F) -> F:
-    """Mark a view reached through a secret in its address (a reset, setup, invitation or guardian link): every
-    answer, error pages and redirects included, is ``Cache-Control: no-store``, signed in or not, so the page
-    and its address stay out of shared caches and the browser's disk cache. The proxy's access log masks these
-    paths too (docs/deployment.md); a test checks that every route with a ``<token>`` is marked and masked."""
-    view.kring_token_page = True  # type: ignore[attr-defined]
+def no_store(view: F) -> F:
+    """Every answer of this view, error pages and redirects included, is ``Cache-Control: no-store``, signed in
+    or not: for public pages that may hold a secret (a typed invitation code, in the form or the redirect).
+    Signed-in pages need no mark: they are never stored anyway."""
+    view.kring_no_store = True  # type: ignore[attr-defined]
     return view
 
 
-def _is_token_page(app: Flask, endpoint: str | None) -> bool:
-    return bool(endpoint and getattr(app.view_functions.get(endpoint), "kring_token_page", False))
+def token_page(view: F) -> F:
+    """Mark a view reached through a secret in its address (a reset, setup, invitation or guardian link): it is
+    ``@no_store`` (so the page and its address stay out of shared caches and the browser's disk cache), and the
+    proxy's access log masks these paths too (docs/deployment.md); a test checks that every route with a
+    ``<token>`` is marked and masked."""
+    view.kring_token_page = True  # type: ignore[attr-defined]
+    return no_store(view)
+
+
+def _never_stored(app: Flask, endpoint: str | None) -> bool:
+    return bool(endpoint and getattr(app.view_functions.get(endpoint), "kring_no_store", False))
 
 
 def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
@@ -80,9 +88,9 @@ def init_app(app: Flask) -> None:
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if _is_token_page(app, request.endpoint) or (current_user.is_authenticated and request.endpoint != "static"):
+        if _never_stored(app, request.endpoint) or (current_user.is_authenticated and request.endpoint != "static"):
             # Health data: a shared computer's back button or disk cache must not show it to the next person;
-            # a token page's address is a key.
+            # a token page's address is a key, a typed code is one too.
             headers["Cache-Control"] = "no-store"
         return response
 

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from community.auth.routes import begin_session
 from community.core.errors import DomainError, NotFound
-from community.core.security import member_limit, public, token_page
+from community.core.security import member_limit, no_store, public, token_page
 from community.extensions import db, limiter
 from community.groups import bp, invitations, policy
 from community.groups import invitation_staff as staff
@@ -28,11 +28,6 @@ def can_invite(user: object, group: object, membership: object) -> bool:
 def _show_error(form: FlaskForm, error: DomainError, default_field: str) -> None:
     field = getattr(form, error.field or "", None) or getattr(form, default_field)
     field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-
-
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"  # the page is reached with a secret in its address
-    return response
 
 
 # --- staff: list, invite, resend, revoke --------------------------------------------------------------------
@@ -124,8 +119,7 @@ def invitation_action(slug: str, invitation_id: int, action: str) -> Response:
 
 def _invalid_page(error: DomainError) -> Page:
     db.session.rollback()
-    html = render_template("groups/accept_invalid.html", message=error.message)
-    return _no_store(Response(html, status=error.status_code))
+    return render_template("groups/accept_invalid.html", message=error.message), error.status_code
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -172,7 +166,7 @@ def accept_invitation(token: str) -> Page:
             return redirect(url_for("groups.group_page", slug=group.slug), 303)
     failed = request.method == "POST"
     html = render_template("groups/accept.html", form=form, invitation=invitation, form_error=form_error)
-    return _no_store(Response(html, status=400 if failed else 200))
+    return html, 400 if failed else 200
 
 
 def _join_as_member(token: str, invitation: object) -> Page:
@@ -190,11 +184,12 @@ def _join_as_member(token: str, invitation: object) -> Page:
             flash(_("You joined %(group)s.", group=group.name), "success")
             return redirect(url_for("groups.group_page", slug=group.slug), 303)
     html = render_template("groups/accept_join.html", form=form, invitation=invitation, form_error=form_error)
-    return _no_store(Response(html, status=400 if form_error else 200))
+    return html, 400 if form_error else 200
 
 
 @bp.route("/join", methods=["GET", "POST"])
 @public
+@no_store  # not a token page (no secret in its address), but the typed code is in the form and the redirect
 @limiter.limit("10 per minute", methods=["POST"])
 def join_with_code() -> Page:
     form = CodeForm()
@@ -205,5 +200,4 @@ def join_with_code() -> Page:
             form.code.errors = [error.message]
         else:
             return redirect(url_for("groups.accept_invitation", token=form.code.data.strip()), 303)
-    html = render_template("groups/accept_code.html", form=form)
-    return _no_store(Response(html, status=400 if form.errors else 200))
+    return render_template("groups/accept_code.html", form=form), 400 if form.errors else 200

@@ -249,7 +249,8 @@ def used_by(membership: Membership | None) -> list[Invitation]:
 
 def revoke_used_by(actor: User, membership: Membership) -> list[int]:
     """On removal: withdraw the open invitation the member joined through, so nobody it was passed on to can use
-    it. The caller (``services.remove_member``) has checked that the actor may remove; each revocation is audited."""
+    it. The caller (``groups.services.remove_member`` or a moderator's "remove" in ``moderation.actions``) has
+    checked that the actor may remove; each revocation is audited."""
     revoked = []
     for invitation in used_by(membership):
         invitation.state = "revoked"

@@ -8,13 +8,13 @@ written, and the member is notified. Realtime events go out after the commit.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.chat import services as chat_services
+from community.chat import sending as chat_sending
 from community.core import audit
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.realtime import leave_group_rooms_after_commit
@@ -24,6 +24,7 @@ from community.extensions import db
 from community.forum import mentions
 from community.forum import writing as forum_writing
 from community.forum.models import PostRevision
+from community.groups import invitation_staff
 from community.groups.models import Group
 from community.moderation import policy, queue, targets
 from community.moderation.models import ModerationAction, QueueItem
@@ -69,10 +70,12 @@ def _days(action: str, days: int | None) -> int | None:
 
 
 def act_on_item(
-    actor: User, item_id: int, action: str, *, reason: str = "", body: str = "", days: int | None = None
-) -> ModerationAction | None:
+    actor: User, item_id: int, action: str, *, reason: str = "", body: str = "", days: int | None = None,
+    revoke_codes: bool = False,
+) -> ModerationAction | None:  # fmt: skip
     """Act on a queue item. Content actions close it; member actions keep it (claimed) unless it is about a
-    profile. Appeals are decided in ``appeals.decide``."""
+    profile. Appeals are decided in ``appeals.decide``. ``revoke_codes``: on "remove", also withdraw the open
+    invitation the member joined through (as the admin removal page does)."""
     item, group = queue.open_item(actor, item_id)
     if item.kind == "appeal":
         raise DomainError(_l("Decide an appeal with “Keep the decision” or “Undo the decision”."))
@@ -90,35 +93,37 @@ def act_on_item(
         target = Target("user", subject.id, group.id, subject)
     else:
         _group, target = targets.open_target(actor, item.target_type, item.target_id, item=item)
-    return _act(actor, group, target, action, item=item, reason=reason, body=body, days=days)
+    return _act(actor, group, target, action, item=item, reason=reason, body=body, days=days,
+                revoke_codes=revoke_codes)  # fmt: skip
 
 
 def act_on_content(
     actor: User, target_type: str, target_id: int, action: str, *, reason: str = "", body: str = "",
-    days: int | None = None,
+    days: int | None = None, revoke_codes: bool = False,
 ) -> ModerationAction | None:  # fmt: skip
     """The same actions from the topic page or the chat room. Open queue items about the same content are
     closed with it; one another moderator holds makes this wait for them. A private message needs grounds
     (``targets.open_target``): a report or an open safeguarding case about its conversation."""
     group, target = targets.open_target(actor, target_type, target_id)
-    return _act(actor, group, target, action, item=None, reason=reason, body=body, days=days)
+    return _act(actor, group, target, action, item=None, reason=reason, body=body, days=days,
+                revoke_codes=revoke_codes)  # fmt: skip
 
 
 def _act(
     actor: User, group: Group, target: Target, action: str, *, item: QueueItem | None, reason: str, body: str,
-    days: int | None,
+    days: int | None, revoke_codes: bool = False,
 ) -> ModerationAction | None:  # fmt: skip
     if action not in policy.CONTENT_ACTIONS + policy.MEMBER_ACTIONS:
         raise DomainError(_l("Choose one of the actions shown."), field="action")
     reason = clean_reason(action, reason)
     days = _days(action, days)
     if action in policy.MEMBER_ACTIONS:
-        until = _sanction(actor, group, target, action, days)
+        until, revoked = _sanction(actor, group, target, action, days, revoke_codes=revoke_codes)
         if item is not None and item.target_type == "user":
             queue.resolve(actor, item, action)
         elif item is not None:
             queue.hold_open_item(actor, item)
-        return _record(actor, group, target, action, item, reason, until=until, days=days)
+        return _record(actor, group, target, action, item, reason, until=until, days=days, revoked=revoked)
     if (
         target.target_type in targets.PRO_TYPES
         and action in policy.CONTENT_ACTIONS
@@ -164,19 +169,22 @@ def _replace_text(actor: User, group: Group, target: Target, body: str) -> None:
     elif target.message is not None:
         if not target.words_editable:  # never a private message's words (also refused in _act)
             raise DomainError(PRIVATE_WORDS, field="body")
-        text = chat_services.clean_body(body)
+        text = chat_sending.clean_body(body)
         message = target.message
         message.body_source, message.body_html, message.edited_at = text, render_markdown(text), utcnow()
 
 
-def _sanction(actor: User, group: Group, target: Target, action: str, days: int | None):
+def _sanction(
+    actor: User, group: Group, target: Target, action: str, days: int | None, *, revoke_codes: bool
+) -> tuple[datetime | None, list[int] | None]:
+    """Change the membership; returns until when, and (on "remove") the invitations withdrawn with it."""
     subject = target.author
     membership = queue.membership_of(subject.id, group.id) if subject is not None else None
     if subject is None or membership is None:
         raise DomainError(_l("This person is no longer in the group."))
     if not policy.can_sanction(actor, subject, membership):
         raise Forbidden(_l("Actions on a member are for members: not for moderators, admins or yourself."))
-    until = utcnow() + timedelta(days=days) if days else None
+    until, revoked = utcnow() + timedelta(days=days) if days else None, None
     if action == "mute":
         if membership.state == "suspended":
             raise DomainError(_l("This member is suspended; lift the suspension first if a mute is enough."))
@@ -186,14 +194,16 @@ def _sanction(actor: User, group: Group, target: Target, action: str, days: int 
         leave_group_rooms_after_commit(subject.id, group.id)
     elif action == "remove":  # no invitation made before now lets them back in (groups.policy)
         membership.state, membership.state_until, membership.removed_at = "removed", None, utcnow()
+        # The same withdrawal as the admin's removal (groups.services.remove_member), each one audited.
+        revoked = invitation_staff.revoke_used_by(actor, membership) if revoke_codes else []
         leave_group_rooms_after_commit(subject.id, group.id)
     db.session.flush()
-    return until
+    return until, revoked
 
 
 def _record(
     actor: User, group: Group, target: Target, action: str, item: QueueItem | None, reason: str, *,
-    until=None, days: int | None = None,
+    until=None, days: int | None = None, revoked: list[int] | None = None,
 ) -> ModerationAction:  # fmt: skip
     subject_id = target.author.id if target.author is not None else None
     row = ModerationAction(
@@ -206,6 +216,8 @@ def _record(
     details = {"subject_id": subject_id, "queue_item_id": item.id if item else None, "moderation_action_id": row.id}
     if days is not None:
         details["days"] = days
+    if revoked is not None:
+        details["invitations_revoked"] = revoked
     audit.record(
         f"moderation.{action}", actor_id=actor.id, target_type=target.target_type, target_id=target.target_id,
         group_id=group.id, reason=reason, details=details,

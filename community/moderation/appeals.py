@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community.auth.models import User
-from community.chat import services as chat_services
+from community.chat import sending as chat_sending
 from community.core import audit
 from community.core.errors import DomainError, NotFound
 from community.core.sanitize import render_markdown
@@ -82,7 +82,7 @@ def resubmit(actor: User, action_id: int, body: str) -> targets.Target:
     group = found.group
     if group is None or membership is None or membership.state != "active" or group.state != "active":
         raise DomainError(_l("You cannot write in this group at the moment."))
-    text = forum_writing.clean_body(body) if target.post is not None else chat_services.clean_body(body)
+    text = forum_writing.clean_body(body) if target.post is not None else chat_sending.clean_body(body)
     screening = pipeline.screen(actor, group, membership, text, kind="edit")
     if screening.verdict == pipeline.REFUSE:
         raise DomainError(screening.reason, field="body")

@@ -80,7 +80,8 @@ def register(socketio: SocketIO) -> None:
 
     @moderation_event(socketio, "moderation:act")
     def act(actor, payload: Payload) -> Payload:
-        """A moderator's action on a chat message from the chat room: {message_id, action, reason, days}."""
+        """A moderator's action on a chat message from the chat room: {message_id, action, reason, days,
+        revoke_codes} (``revoke_codes: true`` with "remove" withdraws the invitation the writer joined with)."""
         days = payload.get("days")
         row = actions.act_on_content(
             actor,
@@ -90,5 +91,6 @@ def register(socketio: SocketIO) -> None:
             reason=_text(payload, "reason", 2000),
             body=_text(payload, "body"),
             days=days if isinstance(days, int) and not isinstance(days, bool) else None,
+            revoke_codes=payload.get("revoke_codes") is True,
         )
         return {"action_id": row.id if row is not None else None}

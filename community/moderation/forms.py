@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from community.moderation.reports import REASONS
@@ -24,6 +24,10 @@ class ActionForm(FlaskForm):
     reason = TextAreaField(_l("Reason (the member reads it)"), render_kw={"rows": 3})
     body = TextAreaField(_l("The text as it will be published"), render_kw={"rows": 8})
     days = SelectField(_l("How long"), choices=DAY_CHOICES, validate_choice=False, default="1")
+    # Shown with "remove" only when the member joined through an invitation that is still open.
+    revoke_codes = BooleanField(
+        _l("Also withdraw the invitation they joined with, so nobody else can join with it"), default=True
+    )
 
 
 class ReportForm(FlaskForm):

@@ -13,7 +13,8 @@ from community.chat.models import Conversation, Message
 from community.core.errors import NotFound
 from community.extensions import db
 from community.forum.models import Post, Topic
-from community.groups.models import Group, Membership
+from community.groups import invitation_staff
+from community.groups.models import Group, Invitation, Membership
 from community.moderation import actions, appeals, reports, targets
 from community.moderation.models import ModerationAction, QueueItem, Report
 
@@ -27,6 +28,7 @@ class WriterHistory:
     posts: int = 0
     messages: int = 0
     actions: list[ModerationAction] = field(default_factory=list)
+    joined_with: list[Invitation] = field(default_factory=list)  # still open: removal offers to withdraw it
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ def writer_history(group: Group, user: User | None) -> WriterHistory:
         .join(Conversation, Conversation.id == Message.conversation_id)
         .where(Conversation.group_id == group.id, Message.author_id == user.id)
     )
-    return WriterHistory(user, membership, posts or 0, messages or 0, actions.history_of(group.id, user.id))
+    history = actions.history_of(group.id, user.id)
+    return WriterHistory(user, membership, posts or 0, messages or 0, history, invitation_staff.used_by(membership))
 
 
 def detail(actor: User, item_id: int) -> ItemDetail:

@@ -144,8 +144,9 @@ def item_act(item_id: int) -> Page:
             appeals.decide(current_user, item_id, action, form.reason.data)
         else:
             actions.act_on_item(
-                current_user, item_id, action, reason=form.reason.data, body=form.body.data, days=_int("days", -1)
-            )
+                current_user, item_id, action, reason=form.reason.data, body=form.body.data, days=_int("days", -1),
+                revoke_codes=bool(form.revoke_codes.data),
+            )  # fmt: skip
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -180,6 +181,7 @@ def content_act(target_type: str, target_id: int) -> Page:
             actions.act_on_content(
                 current_user, target_type, target_id, action,
                 reason=form.reason.data, body=form.body.data, days=_int("days", -1),
+                revoke_codes=bool(form.revoke_codes.data),
             )  # fmt: skip
             db.session.commit()
             flash(str(DONE_MESSAGES.get(action, _("Done."))), "success")

@@ -35,7 +35,9 @@ def account_erase(user_id: int) -> Page:
             erasure.remove_files()
             flash(_("The account is erased."), "success")
             return redirect(url_for("admin.account_list"), 303)
-    return render_template("privacy/admin_erase.html", person=person, form=form), 400 if form.errors else 200
+    held = erasure.held_for_open_matters(current_user, person)
+    page = render_template("privacy/admin_erase.html", person=person, form=form, held=held)
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/groups/<int:group_id>/retention", methods=["GET", "POST"])

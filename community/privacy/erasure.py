@@ -87,6 +87,14 @@ def erase_self(user: User, *, password: str, mode: str, confirm: bool) -> Erased
     return erase(user, mode=mode, actor_id=user.id)
 
 
+def held_for_open_matters(actor: User, user: User) -> bool:
+    """For the admin erase page: whether an open report or safeguarding case involves the person, so that what
+    it needs would be kept, anonymised, until it closes (``erasure_holds``). Says whether, never what."""
+    if not actor.is_admin or actor.state != "active":
+        raise NotFound(_l("We could not find that page."))
+    return bool(erasure_holds.evidence_of(user.id))
+
+
 def erase_by_admin(actor: User, user: User, *, mode: str, reason: str) -> Erased:
     """On the person's request (the reason says which); admins cannot erase an admin this way."""
     if not actor.is_admin or actor.state != "active":

@@ -36,6 +36,7 @@ from PIL import Image
 
 from community.auth.sessions import start_session
 from community.chat import private as private_chat
+from community.chat import sending
 from community.chat import services as chat
 from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
 from community.extensions import db, socketio
@@ -126,11 +127,11 @@ def build_world(app: Flask) -> dict[str, object]:
         # A private conversation between the member and the group's moderator (chat pages and events).
         conversation = private_chat.start_private_conversation(people["member"], access, people["moderator"].id)
         in_private = chat.open_conversation(people["member"], conversation.conversation.id)
-        private_message = chat.send(in_private, client_id="matrix-private", body="Only for you").message
+        private_message = sending.send(in_private, client_id="matrix-private", body="Only for you").message
         # The group's chat room and a message of the member in it (chat events).
         room = chat.group_room_conversation(group.id)
         in_room = chat.open_conversation(people["member"], room.id)
-        message = chat.send(in_room, client_id="matrix-world", body="Hi").message
+        message = sending.send(in_room, client_id="matrix-world", body="Hi").message
         # Professionals (issue #9): profiles, an open request and a question (tests/professionals/matrix_world.py).
         from tests.professionals.matrix_world import add_professionals
 

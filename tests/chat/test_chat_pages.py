@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from community.accessibility.models import MemberPreferences
-from community.chat import private, reads
+from community.chat import private, reads, sending
 from community.chat import services as chat
 from community.chat.models import Message
 from community.core.time import utcnow
@@ -50,7 +50,7 @@ def _send(app, username: str, body: str, *, client_id: str | None = None) -> Sim
         user = db.session.scalar(select(User).where(User.username == username))
         access = groups.open_group(user, "young-people")
         room = chat.group_room_conversation(access.group.id)
-        result = chat.send_message(user, access, room, client_id=client_id or f"{username}-{body[:20]}", body=body)
+        result = sending.send_message(user, access, room, client_id=client_id or f"{username}-{body[:20]}", body=body)
         db.session.commit()
         return SimpleNamespace(id=result.message.id, conversation_id=result.message.conversation_id)
 
@@ -233,7 +233,7 @@ def test_a_reply_to_a_message_of_another_group_is_refused(app, client, world):
 
         otto = db.session.scalar(select(User).where(User.username == "otto"))
         access = groups.open_group(otto, "parents")
-        foreign = chat.send_message(
+        foreign = sending.send_message(
             otto, access, chat.group_room_conversation(access.group.id), client_id="o", body="ours"
         ).message
         db.session.commit()

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from community.auth.sessions import end_all_sessions
-from community.chat import services as chat
+from community.chat import sending
 from community.extensions import db
 from community.groups import services as groups
 from tests.chat.helpers import build_world, events, send, set_membership, stored_messages
@@ -183,7 +183,7 @@ def test_an_unexpected_failure_rolls_back_acks_a_generic_error_and_logs_only_its
     def broken(*_args, **_kwargs):
         raise RuntimeError(f"database exploded near {secret}")
 
-    monkeypatch.setattr(chat, "render_markdown", broken)
+    monkeypatch.setattr(sending, "render_markdown", broken)
     with caplog.at_level(logging.INFO):
         ack = send(sam, world, secret, "c1")
     assert ack["ok"] is False and ack["code"] == "server_error" and ack["error"]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from community.chat import reading as chat_reading
+from community.chat import sending
 from community.chat import services as chat
 from community.chat.models import Message
 from community.extensions import db
@@ -205,7 +206,7 @@ def test_two_threads_sending_into_one_room_on_postgresql_get_distinct_gapless_nu
                 user = db.session.get(groups.User, world.ids[username])
                 for number in range(per_thread):
                     access = chat.open_conversation(user, world.room_id)
-                    chat.send(access, client_id=f"{username}-{number}", body=f"{username} {number}")
+                    sending.send(access, client_id=f"{username}-{number}", body=f"{username} {number}")
                     db.session.commit()
         except Exception as error:  # noqa: BLE001 (reported below, from the main thread)
             errors.append(repr(error))

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from community.auth.models import User
+from community.consent import documents
 from community.consent import services as consent
 from community.consent.models import ConsentRecord
 from community.core.audit import AuditEntry
@@ -58,8 +59,10 @@ def publish_required(app: Flask, *, texts: dict[str, str] | None = None) -> dict
         admin = db.session.scalar(select(User).where(User.is_admin.is_(True)))
         result = {}
         for kind, text in (texts or TEXTS).items():
-            document = consent.instance_document(kind) or consent.create_document(admin, kind=kind, title=kind.title())
-            version = consent.publish(admin, consent.save_draft(admin, document, language="en", text=text))
+            document = documents.instance_document(kind) or documents.create_document(
+                admin, kind=kind, title=kind.title()
+            )
+            version = documents.publish(admin, documents.save_draft(admin, document, language="en", text=text))
             result[kind] = version.id
         db.session.commit()
         return result

@@ -88,11 +88,15 @@ def test_a_minor_waits_until_the_guardian_confirms_by_the_mailed_link(world, smt
     link = link_in(mail)
 
     guardian = world.app.test_client()
-    page = guardian.get(link).get_data(as_text=True)
+    shown = guardian.get(link)
+    page = shown.get_data(as_text=True)
     assert "Kiddo Star" in page and "in plain words" in page
     not_ticked = post_form(guardian, link, {})
     assert not_ticked.status_code == 400
-    assert post_form(guardian, link, {"confirm": "y"}).status_code == 200
+    done = post_form(guardian, link, {"confirm": "y"})
+    assert done.status_code == 200
+    # A link with a secret in it (@token_page): no answer of it is kept by a cache.
+    assert {r.headers["Cache-Control"] for r in (shown, not_ticked, done)} == {"no-store"}
 
     with world.app.app_context():
         kid = db.session.scalar(select(User).where(User.username == "kid"))
@@ -110,7 +114,8 @@ def test_a_minor_waits_until_the_guardian_confirms_by_the_mailed_link(world, smt
             ConsentRecord.confirmed_by == "guardian"))) == {row_id}  # fmt: skip
     assert client.get(f"/g/{world.slug}").status_code == 200
     # The link works once.
-    assert guardian.get(link).status_code == 410
+    used = guardian.get(link)
+    assert used.status_code == 410 and used.headers["Cache-Control"] == "no-store"
 
 
 def test_a_minor_without_a_guardian_address_is_refused_and_nothing_is_stored(world, smtp):

@@ -57,9 +57,9 @@ def test_a_new_version_shows_what_changed_and_asks_again(world):
     agree_all(world.app, "mia", "admin1")  # admins are asked too
     admin = world.client("admin1")
     with world.app.app_context():
-        from community.consent import services
+        from community.consent import documents
 
-        terms_id = services.instance_document("terms").id
+        terms_id = documents.instance_document("terms").id
     new_text = "# Terms of use\n\nBe kind to each other.\nNo selling of anything."
     response = post_form(
         admin, f"/admin/consent/{terms_id}", {"language": "en", "text": new_text, "summary": "Selling"}

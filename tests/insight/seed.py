@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import update
 
 from community.auth.models import User
+from community.chat import sending
 from community.chat import services as chat
 from community.chat.models import Message
 from community.core import audit
@@ -71,7 +72,7 @@ def _reply(group: Group, by: str, topic_id: int, when: datetime) -> None:
 def _message(group: Group, by: str, when: datetime, client_id: str) -> None:
     actor = _user(by)
     room = chat.group_room_conversation(group.id)
-    sent = chat.send(chat.open_conversation(actor, room.id), client_id=client_id, body="Hi all")
+    sent = sending.send(chat.open_conversation(actor, room.id), client_id=client_id, body="Hi all")
     db.session.execute(update(Message).where(Message.id == sent.message.id).values(created_at=when))
     db.session.commit()
 

@@ -7,6 +7,7 @@ import pytest
 from flask import Flask
 
 from community.auth.models import User
+from community.chat import sending
 from community.chat import services as chat
 from community.extensions import db
 from community.forum import writing as forum
@@ -52,7 +53,7 @@ class PipelineWorld(SignedInGroupWorld):
         with self.app.app_context():
             user = self.user(author)
             room = chat.group_room_conversation(self.group_id)
-            result = chat.send(
+            result = sending.send(
                 chat.open_conversation(user, room.id), client_id=client_id, body=body, reply_to_id=reply_to_id
             )
             db.session.commit()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from community.chat import sending
 from community.chat import services as chat
 from community.core.audit import AuditEntry
 from community.extensions import db
@@ -41,7 +42,7 @@ class World(SignedInGroupWorld):
             user = db.session.get(groups.User, self.ids[author])
             room = chat.group_room_conversation(self.group_id)
             access = chat.open_conversation(user, room.id)
-            result = chat.send(access, client_id=client_id or f"c-{author}-{body}", body=body)
+            result = sending.send(access, client_id=client_id or f"c-{author}-{body}", body=body)
             db.session.commit()
             return result.message.id
 

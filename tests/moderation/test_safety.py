@@ -107,7 +107,7 @@ def test_blocking_stops_private_messages_mentions_and_profile_views_but_not_mode
 
 
 def test_a_private_conversation_started_before_a_block_takes_no_more_messages(world):
-    from community.chat import private
+    from community.chat import private, sending
     from community.chat import services as chat
     from community.core.errors import Forbidden
     from community.groups import services as groups
@@ -122,11 +122,11 @@ def test_a_private_conversation_started_before_a_block_takes_no_more_messages(wo
     with world.app.app_context():
         noah = db.session.get(User, world.ids["noah"])
         with pytest.raises(Forbidden, match="cannot be reached"):
-            chat.send(chat.open_conversation(noah, conversation_id), client_id="after-block", body="Hi?")
+            sending.send(chat.open_conversation(noah, conversation_id), client_id="after-block", body="Hi?")
 
 
 def test_leaving_a_private_conversation_deletes_it_on_my_side_and_closes_it(world):
-    from community.chat import private
+    from community.chat import private, sending
     from community.chat import reading as chat_reading
     from community.chat import services as chat
     from community.core.errors import Forbidden, NotFound
@@ -137,7 +137,7 @@ def test_leaving_a_private_conversation_deletes_it_on_my_side_and_closes_it(worl
         conversation_id = private.start_private_conversation(
             noah, groups.open_group(noah, world.slug), world.ids["mia"]
         ).conversation.id
-        chat.send(chat.open_conversation(noah, conversation_id), client_id="before-leaving", body="Hi Mia")
+        sending.send(chat.open_conversation(noah, conversation_id), client_id="before-leaving", body="Hi Mia")
         db.session.commit()
     mia = world.client("mia")
     page = mia.get(f"/conversations/{conversation_id}").get_data(as_text=True)
@@ -155,7 +155,7 @@ def test_leaving_a_private_conversation_deletes_it_on_my_side_and_closes_it(worl
         access = chat.open_conversation(noah, conversation_id)  # Noah keeps his copy
         assert [m.body_source for m in chat_reading.latest(access).messages] == ["Hi Mia"]
         with pytest.raises(Forbidden, match="closed"):
-            chat.send(access, client_id="after-leaving", body="Are you there?")
+            sending.send(access, client_id="after-leaving", body="Are you there?")
         db.session.rollback()
         # Talking again later is a new conversation.
         again = private.start_private_conversation(noah, groups.open_group(noah, world.slug), world.ids["mia"])

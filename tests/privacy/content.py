@@ -9,6 +9,7 @@ from PIL import Image
 
 from community.accessibility.models import MemberPreferences
 from community.chat import private as private_chat
+from community.chat import sending
 from community.chat import services as chat
 from community.extensions import db
 from community.forum import images as forum_images
@@ -48,13 +49,13 @@ def make_content(world: World) -> Content:
         mia_reply = forum.reply(mia, mia_access, otto_topic.topic.id, body="Miaword reply in another topic.")
         reactions.set_reaction(mia, mia_access, otto_reply.post.id, "hug", on=True)
         room = chat.open_group_room(mia, mia_access)
-        chat.send(room, client_id="mia-1", body="Miachat hello room")
-        chat.send(chat.open_group_room(otto, otto_access), client_id="otto-1", body="Ottochat hello room")
+        sending.send(room, client_id="mia-1", body="Miachat hello room")
+        sending.send(chat.open_group_room(otto, otto_access), client_id="otto-1", body="Ottochat hello room")
         started = private_chat.start_private_conversation(mia, mia_access, mona.id)
         private = chat.open_conversation(mia, started.conversation.id)
-        chat.send(private, client_id="mia-p1", body="Miasecret question for the nurse")
+        sending.send(private, client_id="mia-p1", body="Miasecret question for the nurse")
         mona_private = chat.open_conversation(mona, started.conversation.id)
-        chat.send(mona_private, client_id="mona-p1", body="Monasecret answer")
+        sending.send(mona_private, client_id="mona-p1", body="Monasecret answer")
         notifications.notify([mia.id], kind="mention", actor_id=otto.id, group_id=mia_access.group.id,
                              target_type="post", target_id=otto_reply.post.id)  # fmt: skip
         db.session.add(MemberPreferences(user_id=mia.id, text_size=125, theme="dark"))

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from community.chat import sending
 from community.chat import services as chat
 from community.chat.models import Message
 from community.core.errors import DomainError
@@ -33,8 +34,8 @@ def world(db_app):
         old_reply = forum.reply(mia, access, active.topic.id, body="Old reply.")
         new_reply = forum.reply(mia, access, active.topic.id, body="New reply.")
         room = chat.open_group_room(mia, access)
-        old_message = chat.send(room, client_id="m-old", body="Old message").message
-        new_message = chat.send(room, client_id="m-new", body="New message").message
+        old_message = sending.send(room, client_id="m-old", body="Old message").message
+        new_message = sending.send(room, client_id="m-new", body="New message").message
         ten_days_ago = now - timedelta(days=10)
         db.session.execute(update(Post).where(Post.id.in_([old_topic.post.id, active.post.id, old_reply.post.id]))
                            .values(created_at=ten_days_ago))  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from community.chat import sending
 from community.chat import services as chat
 from community.chat.models import Message
 from community.core.errors import DomainError
@@ -23,9 +24,9 @@ def _room(app):
 def test_messages_get_increasing_seq_without_gaps_and_a_resend_is_the_same_message(db_app):
     with db_app.app_context():
         sam, access, room = _room(db_app)
-        first = chat.send_message(sam, access, room, client_id="c-1", body="hello")
-        second = chat.send_message(sam, access, room, client_id="c-2", body="again")
-        resent = chat.send_message(sam, access, room, client_id="c-1", body="hello")
+        first = sending.send_message(sam, access, room, client_id="c-1", body="hello")
+        second = sending.send_message(sam, access, room, client_id="c-2", body="again")
+        resent = sending.send_message(sam, access, room, client_id="c-1", body="hello")
         db.session.commit()
         assert (first.message.seq, second.message.seq) == (1, 2)
         assert resent.duplicate and resent.message.id == first.message.id
@@ -35,9 +36,9 @@ def test_messages_get_increasing_seq_without_gaps_and_a_resend_is_the_same_messa
 def test_empty_or_oversized_messages_store_nothing(app):
     with app.app_context():
         sam, access, room = _room(app)
-        for body in ("", "   ", "x" * (chat.MESSAGE_MAX + 1)):
+        for body in ("", "   ", "x" * (sending.MESSAGE_MAX + 1)):
             try:
-                chat.send_message(sam, access, room, client_id=f"c-{len(body)}", body=body)
+                sending.send_message(sam, access, room, client_id=f"c-{len(body)}", body=body)
             except DomainError as error:
                 assert error.message
             else:

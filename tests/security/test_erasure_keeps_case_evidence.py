@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from community.auth.models import User
 from community.chat import private as private_chat
+from community.chat import sending
 from community.chat import services as chat
 from community.chat.models import Conversation, Message
 from community.core.audit import AuditEntry
@@ -53,7 +54,7 @@ def _private(world, writer: str, other: str, *bodies: tuple[str, str]) -> tuple[
         ids = {}
         for index, (who, text) in enumerate(bodies):
             access = chat.open_conversation(world.user(who), started.conversation.id)
-            ids[text] = chat.send(access, client_id=f"{who}-{started.conversation.id}-{index}", body=text).message.id
+            ids[text] = sending.send(access, client_id=f"{who}-{started.conversation.id}-{index}", body=text).message.id
         db.session.commit()
         return started.conversation.id, ids
 
@@ -78,7 +79,7 @@ def test_deleting_ones_account_keeps_a_reported_private_conversation_until_the_r
         group_id = db.session.scalar(select(Group.id).where(Group.slug == world.slug))
         notes.add_note(mona, group_id, mia_id, "Notetext: mia was warned before")
         room = chat.open_group_room(world.user("mia"), groups.open_group(world.user("mia"), world.slug))
-        chat.send(room, client_id="mia-room", body="Miaroom hello")
+        sending.send(room, client_id="mia-room", body="Miaroom hello")
         db.session.commit()
         item_id = db.session.scalar(select(QueueItem.id).where(QueueItem.kind == "report"))
 

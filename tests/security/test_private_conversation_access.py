@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from community.auth.models import User
 from community.chat import private as private_chat
+from community.chat import sending
 from community.chat import services as chat
 from community.chat.models import Message
 from community.core.audit import AuditEntry
@@ -120,9 +121,9 @@ def build(app, grounds: str, *, premoderation: str = "none") -> PrivateWorld:
         sam.year_of_birth = utcnow().year - 14
         started = private_chat.start_private_conversation(sam, open_group(sam, group.slug), worker.id)
         conversation_id = started.conversation.id
-        answer = chat.send(chat.open_conversation(worker, conversation_id), client_id="w-1", body=ANSWER).message
+        answer = sending.send(chat.open_conversation(worker, conversation_id), client_id="w-1", body=ANSWER).message
         group.premoderation = premoderation
-        secret = chat.send(chat.open_conversation(sam, conversation_id), client_id="s-1", body=SECRET).message
+        secret = sending.send(chat.open_conversation(sam, conversation_id), client_id="s-1", body=SECRET).message
         if grounds == "report":  # the young person reports the answer: the whole conversation is under review
             reports.submit(sam, reports.reportable(sam, "message", answer.id), "unkind")
         elif grounds == "case":  # the youth worker is worried about what the young person wrote

@@ -110,3 +110,27 @@ def test_the_access_log_mask_hides_the_secret_of_every_token_route(app, suffix):
 def test_the_access_log_mask_leaves_other_paths_alone():
     assert logged_uri("/g/parents/t/12") == "/g/parents/t/12"
     assert logged_uri("/reset-password") == "/reset-password"
+
+
+def test_the_join_page_where_a_code_is_typed_is_not_stored_by_any_cache_nor_its_redirect(app, client):
+    """``/join`` has no secret in its address, but the typed code is in the form shown again and in the redirect:
+    it is ``@no_store`` (not a token page: there is nothing in its path for the access log to mask)."""
+    assert not getattr(app.view_functions["groups.join_with_code"], "kring_token_page", False)
+    with app.app_context():
+        admin = make_user("boss", admin=True)
+        code = invitation_staff.create_code_invitation(admin, make_group(admin, "Parents"), "member").code
+        db.session.commit()
+    assert_not_cached(client.get("/join"))
+    wrong = post_form(client, "/join", {"code": "WRONG-CODE-1234"})
+    assert wrong.status_code == 400 and "WRONG-CODE-1234" in wrong.get_data(as_text=True)
+    assert_not_cached(wrong)
+    right = post_form(client, "/join", {"code": code})
+    assert right.status_code == 303 and right.headers["Location"].endswith(f"/invite/{code}")
+    assert_not_cached(right)
+
+
+def test_every_token_page_is_never_stored_whatever_it_answers(app):
+    """``@token_page`` includes ``@no_store``: the form shown again, the done page and a refusal come from the same
+    marked view (tests/consent/test_guardian.py checks the guardian's pages one by one)."""
+    for endpoint in token_endpoints(app):
+        assert getattr(app.view_functions[endpoint], "kring_no_store", False), endpoint
