@@ -32,7 +32,6 @@ def account_erase(user_id: int) -> Page:
             getattr(form, error.field or "reason", form.reason).errors = [error.message]
         else:
             db.session.commit()
-            erasure.remove_files()
             flash(_("The account is erased."), "success")
             return redirect(url_for("admin.account_list"), 303)
     return render_template("privacy/admin_erase.html", person=person, form=form), 400 if form.errors else 200
