@@ -1,8 +1,9 @@
 """Persist, then broadcast.
 
 Services call :func:`queue_event`; the events wait for the commit (``core.transaction.on_commit_batch``) and
-are emitted by Flask-SocketIO, together and in order, only after the outermost transaction commits. A rollback,
-or of a savepoint they were queued in, drops them, so nobody is ever told about something that was not stored.
+are emitted by Flask-SocketIO, together and in order, only after the outermost transaction commits. A rollback
+of the transaction, or of the savepoint they were queued in, drops them, so nobody is ever told about something
+that was not stored.
 With REDIS_URL set, Flask-SocketIO sends through the Redis queue and every server process delivers them.
 """
 
