@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from community.admin import policy
 from community.auth.models import User
@@ -20,10 +17,9 @@ from community.auth.sessions import end_all_sessions
 from community.core import audit
 from community.core.errors import DomainError, Forbidden
 from community.core.time import utcnow
-from community.extensions import db
+from community.core.transaction import on_commit_batch
 
 log = logging.getLogger(__name__)
-_DISCONNECT_KEY = "kring_disconnect_after_commit"
 REASON_MAX = 500
 
 
@@ -48,31 +44,22 @@ def disconnect_everyone_after_commit() -> None:
 
 
 def _queue_close(kind: str, key: int) -> None:
-    db.session.connection()  # begin now, so a rollback of this transaction fires the rollback hook
-    db.session.info.setdefault(_DISCONNECT_KEY, set()).add((kind, key))
+    on_commit_batch(_close_committed, (kind, key))
 
 
-@event.listens_for(Session, "after_commit")
-def _disconnect_after_commit(session: Session) -> None:
-    queued: set[tuple[str, int]] = session.info.pop(_DISCONNECT_KEY, set())
-    if not queued:
-        return
+def _close_committed(queued: list[tuple[str, int]]) -> None:
     from community.auth import account  # written alongside; imported late to keep start-up order simple
 
-    if ("everyone", 0) in queued:
-        queued = {("everyone", 0)}  # closes the others too
+    closing = set(queued)
+    if ("everyone", 0) in closing:
+        closing = {("everyone", 0)}  # closes the others too
     close = {"user": account.disconnect_user_sockets, "group": account.disconnect_group_sockets,
              "everyone": lambda _key: account.disconnect_all_sockets()}  # fmt: skip
-    for kind, key in sorted(queued):
+    for kind, key in sorted(closing):
         try:
             close[kind](key)
         except Exception:  # noqa: BLE001 (already committed: a failed close must not look like a failed suspension)
             log.warning("could not close the sockets of a member", exc_info=False)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_DISCONNECT_KEY, None)
 
 
 def suspend_account(actor: User, user: User, reason: str, until: datetime | None = None) -> User:

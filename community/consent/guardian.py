@@ -13,14 +13,13 @@ import re
 import secrets
 import smtplib
 from datetime import timedelta
-from typing import Any
+from functools import partial
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from community.auth.models import User
 from community.consent import policy, services
@@ -29,13 +28,13 @@ from community.core import audit
 from community.core.errors import DomainError, NotFound
 from community.core.mail import send_mail
 from community.core.time import utcnow
+from community.core.transaction import on_commit
 from community.extensions import db
 
 log = logging.getLogger(__name__)
 
 SALT = "kring-guardian-consent"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PENDING = "kring_pending_guardian_mails"
 
 
 class GuardianLinkGone(DomainError):
@@ -88,7 +87,7 @@ def request_confirmation(user: User, guardian_email: str | None) -> GuardianConf
     row.created_at, row.expires_at = now, now + timedelta(hours=hours)
     db.session.flush()
     token = _serializer().dumps({"c": row.id, "n": nonce})
-    db.session.info.setdefault(_PENDING, []).append((email, token, hours))
+    on_commit(partial(_send_guardian_mail, email, token, hours))
     return row
 
 
@@ -170,16 +169,9 @@ def _mail_body(token: str, hours: int) -> str:
     )
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    pending = session.info.pop(_PENDING, [])
-    for email, token, hours in pending:
-        try:
-            send_mail(email, _("Please confirm your child's Kring account"), _mail_body(token, hours))
-        except (OSError, smtplib.SMTPException) as error:  # the member can send the link again
-            log.warning("guardian mail not sent: %s", type(error).__name__)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_PENDING, None)
+def _send_guardian_mail(email: str, token: str, hours: int) -> None:
+    """After the commit (``core.transaction.on_commit``)."""
+    try:
+        send_mail(email, _("Please confirm your child's Kring account"), _mail_body(token, hours))
+    except (OSError, smtplib.SMTPException) as error:  # the member can send the link again
+        log.warning("guardian mail not sent: %s", type(error).__name__)

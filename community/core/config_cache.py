@@ -9,9 +9,10 @@ How it stays right:
 * **Values are plain data** (tuples, frozen dataclasses), never ORM objects: a cached value is shared by
   every request and thread of the process, and an ORM object belongs to one session.
 * **Writes in this process clear it at once.** ``register(namespace, *models)`` names the models a namespace
-  is made from; when a transaction that wrote one of them commits, the namespace is emptied (``after_commit``:
-  clearing at flush time would let another request reload the old rows before the commit). Code that changes
-  those tables with a bulk ``UPDATE``/``DELETE`` statement calls :func:`invalidate` itself.
+  is made from; when a transaction that wrote one of them commits, the namespace is emptied
+  (``core.transaction.on_commit_batch``; a write in a savepoint that rolls back clears nothing): clearing at
+  flush time would let another request reload the old rows before the commit. Code that changes those
+  tables with a bulk ``UPDATE``/``DELETE`` statement calls :func:`invalidate` itself.
 * **Other processes see a change within ``CONFIG_CACHE_SECONDS``** (10 by default; 0 switches the cache
   off). That is the whole staleness budget: a newly published consent version, new group rules or a new
   keyword filter reaches a second server process at most that many seconds later.
@@ -30,8 +31,9 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from community.core.transaction import on_commit_batch
+
 _EXTENSION = "kring_config_cache"
-_PENDING_KEY = "kring_config_cache_pending"
 T = TypeVar("T")
 
 # model class -> the namespaces whose values are made from its rows
@@ -98,16 +100,8 @@ def _note_written_models(session: Session, _context: object) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
         found |= _NAMESPACES_BY_MODEL.get(type(instance), set())
     if found:
-        session.info.setdefault(_PENDING_KEY, set()).update(found)
+        on_commit_batch(_clear_committed, found, session=session)
 
 
-@event.listens_for(Session, "after_commit")
-def _clear_after_commit(session: Session) -> None:
-    pending = session.info.pop(_PENDING_KEY, None)
-    if pending:
-        invalidate(*pending)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+def _clear_committed(written: list[set[str]]) -> None:
+    invalidate(*set().union(*written))

@@ -30,10 +30,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
 
-from community.extensions import db
+from community.core.transaction import on_commit_batch
 from config import mail_security
 
 log = logging.getLogger(__name__)
@@ -158,20 +156,17 @@ def send_mail(to: str, subject: str, body: str) -> None:
 
 # --- after the commit, off the request ------------------------------------------------------------------------
 
-_QUEUE_KEY = "kring_mail_after_commit"
-
 
 @dataclass(frozen=True)
-class _Queued:
+class _Mail:
     to: str
     subject: str
     body: str = field(repr=False)  # may hold a one-time link
-    transaction: SessionTransaction = field(repr=False)
 
 
 def send_after_commit(to: str, subject: str, body: str) -> None:
     """Send this mail once the current transaction commits, off the request; drop it when the transaction, or
-    the savepoint it was queued in, rolls back.
+    the savepoint it was queued in, rolls back (``core.transaction.on_commit_batch``).
 
     Mail that anyone's request can cause (a password-reset link, sign-in warnings) goes this way, so the
     answer is the same, and as quick, whether or not the account exists, and a slow or absent mail server
@@ -180,42 +175,18 @@ def send_after_commit(to: str, subject: str, body: str) -> None:
     """
     if not to:
         return
-    session = db.session()
-    session.connection()  # begin now: a rollback of a transaction never begun fires no hook
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_QUEUE_KEY, []).append(_Queued(to, subject, body, transaction))
+    on_commit_batch(_send_committed, _Mail(to, subject, body))
 
 
-def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-@event.listens_for(Session, "after_commit")
-def _send_queued(session: Session) -> None:
-    if session.get_nested_transaction() is not None:
-        return  # a savepoint was released: its mail waits for the transaction around it
-    queued: list[_Queued] = session.info.pop(_QUEUE_KEY, [])
-    committed = session.get_transaction()
-    mails = [(q.to, q.subject, q.body) for q in queued if committed is not None and _within(q.transaction, committed)]
-    if not mails:
-        return
+def _send_committed(queued: list[_Mail]) -> None:
+    """A transaction's mails, together: one thread and one SMTP connection."""
+    mails = [(mail.to, mail.subject, mail.body) for mail in queued]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config["MAIL_BACKEND"] == "memory":
         _deliver(app, mails)
         return
     # A thread, or a greenlet under gevent's monkey-patching: the response does not wait for the mail server.
     threading.Thread(target=_deliver, args=(app, mails), name="kring-mail", daemon=False).start()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
-    queued: list[_Queued] | None = session.info.get(_QUEUE_KEY)
-    if queued:
-        session.info[_QUEUE_KEY] = [q for q in queued if not _within(q.transaction, previous_transaction)]
 
 
 def _deliver(app: Flask, mails: list[tuple[str, str, str]]) -> None:

@@ -1,7 +1,9 @@
 """Persist, then broadcast.
 
-Services call :func:`queue_event`; the events wait in the session and are emitted by Flask-SocketIO only after
-the transaction commits. A rollback drops them, so nobody is ever told about something that was not stored.
+Services call :func:`queue_event`; the events wait for the commit (``core.transaction.on_commit_batch``) and
+are emitted by Flask-SocketIO, together and in order, only after the outermost transaction commits. A rollback
+of the transaction, or of the savepoint they were queued in, drops them, so nobody is ever told about something
+that was not stored.
 With REDIS_URL set, Flask-SocketIO sends through the Redis queue and every server process delivers them.
 """
 
@@ -12,14 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from community.core.transaction import on_commit_batch
 from community.extensions import db, socketio
 
 log = logging.getLogger(__name__)
-_PENDING_KEY = "kring_pending_events"
-_LEAVE_KEY = "kring_leave_after_commit"
 NAMESPACE = "/"
 
 
@@ -31,11 +31,15 @@ class PendingEvent:
     namespace: str = "/"
 
 
+@dataclass(frozen=True)
+class _Leave:
+    user_id: int
+    group_id: int
+
+
 def queue_event(name: str, payload: dict[str, Any], *, room: str, namespace: str = "/") -> None:
-    # Begin the transaction now: a rollback of a session that never began one fires no rollback hook,
-    # and the event would otherwise survive into the next commit.
-    db.session.connection()
-    db.session.info.setdefault(_PENDING_KEY, []).append(PendingEvent(name, payload, room, namespace))
+    """Emit this event to ``room`` once the transaction commits (dropped if it, or its savepoint, rolls back)."""
+    on_commit_batch(_emit_committed, PendingEvent(name, payload, room, namespace))
 
 
 def group_room(group_id: int) -> str:
@@ -121,28 +125,23 @@ def _joinable_conversations(user_id: int, group_id: int) -> set[int]:
 
 def leave_group_rooms_after_commit(user_id: int, group_id: int) -> None:
     """Run :func:`leave_group_rooms` once the current transaction commits (dropped on rollback)."""
-    db.session.connection()  # begin now, so a rollback of this transaction fires the rollback hook
-    db.session.info.setdefault(_LEAVE_KEY, set()).add((user_id, group_id))
+    on_commit_batch(_emit_committed, _Leave(user_id, group_id))
 
 
-@event.listens_for(Session, "after_commit")
-def _emit_after_commit(session: Session) -> None:
-    leaving: set[tuple[int, int]] = session.info.pop(_LEAVE_KEY, set())
-    pending: list[PendingEvent] = session.info.pop(_PENDING_KEY, [])
-    # Out of the rooms first, so nothing queued in the same transaction reaches a member who was just removed.
-    for user_id, group_id in sorted(leaving):
+def _emit_committed(queued: list[PendingEvent | _Leave]) -> None:
+    """A transaction's broadcasts, together: everyone removed leaves the rooms first, so nothing queued in the
+    same transaction reaches a member who was just removed; then the events, in the order they were queued."""
+    for leave in sorted({(item.user_id, item.group_id) for item in queued if isinstance(item, _Leave)}):
         try:
-            leave_group_rooms(user_id, group_id)
+            leave_group_rooms(*leave)
         except Exception:  # noqa: BLE001 (committed already: a failed leave must not look like a failed removal)
             log.warning("could not take a member's sockets out of a group's rooms", exc_info=False)
-    for item in pending:
-        socketio.emit(item.name, item.payload, to=item.room, namespace=item.namespace)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_PENDING_KEY, None)
-    session.info.pop(_LEAVE_KEY, None)
+    for item in queued:
+        if isinstance(item, PendingEvent):
+            try:
+                socketio.emit(item.name, item.payload, to=item.room, namespace=item.namespace)
+            except Exception as error:  # noqa: BLE001 (committed already: the others still go; clients catch up)
+                log.warning("could not emit %s: %s", item.name, type(error).__name__)
 
 
 def limit_websocket_messages(limit: int, *, deflate: bool = False) -> None:

@@ -17,18 +17,20 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session, SessionTransaction, lazyload
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from community.auth.models import User
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
+from community.core.transaction import on_rollback
 from community.extensions import db
 from community.forum import policy
 from community.forum.image_models import PostImage
@@ -49,7 +51,6 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # Pillow format -> (content type, file extension). Anything else (GIF, SVG, TIFF, BMP, ...) is refused.
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 _SRGB = ImageCms.createProfile("sRGB")
-_WRITTEN_KEY = "kring_written_image_files"
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ def _write(prepared: PreparedImage) -> str:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(prepared.data)
-    db.session.info.setdefault(_WRITTEN_KEY, []).append(path)
+    on_rollback(partial(path.unlink, missing_ok=True))  # the row goes with a rollback: the file too
     return relative
 
 
@@ -255,7 +256,6 @@ def attach_images(
         return []  # most posts: no images, no query
     already = db.session.scalar(select(func.count()).select_from(PostImage).where(PostImage.post_id == post.id)) or 0
     prepared = prepare_images(files, alt_texts, room=MAX_IMAGES_PER_POST - already)
-    db.session.connection()  # begin the transaction now, so the clean-up hook below sees its end
     rows = [
         PostImage(
             post_id=post.id,
@@ -272,20 +272,6 @@ def attach_images(
     db.session.add_all(rows)
     db.session.flush()
     return rows
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_written_files(session: Session) -> None:
-    session.info.pop(_WRITTEN_KEY, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _remove_files_of_uncommitted(session: Session, transaction: SessionTransaction) -> None:
-    """Rolled back, or closed without a commit: the files of that transaction must not stay behind."""
-    if transaction.parent is not None or transaction.nested:
-        return
-    for path in session.info.pop(_WRITTEN_KEY, []):
-        Path(path).unlink(missing_ok=True)
 
 
 # --- serving ------------------------------------------------------------------------------------------------

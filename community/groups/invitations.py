@@ -17,14 +17,14 @@ import logging
 import re
 import secrets
 from contextlib import nullcontext
+from functools import partial
 from typing import Any
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, update
 
 from community.auth.models import User
 from community.auth.services import check_password_rules, create_account
@@ -32,6 +32,7 @@ from community.core import audit
 from community.core.errors import DomainError, NotFound
 from community.core.mail import send_mail
 from community.core.time import utcnow
+from community.core.transaction import on_commit
 from community.extensions import db
 from community.groups import policy
 from community.groups.models import Group, Invitation, Membership
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 DEFAULT_DAYS = 7
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: nothing to misread on paper
 CODE_LENGTH = 20
-_PENDING_MAILS = "kring_pending_invitation_mails"
 REMOVED_EARLIER = _l(
     "You were removed from this group, so this invitation no longer lets you in. "
     "If you should be in the group again, ask its moderators for a new invitation."
@@ -117,8 +117,8 @@ def find_invitation(token: str) -> Invitation:
 
 
 def queue_invitation_mail(email: str, token: str, days: int) -> None:
-    db.session.connection()  # begin now, so a rollback (and its hook) drops the mail
-    db.session.info.setdefault(_PENDING_MAILS, []).append((email, token, days))
+    """Send the invitation once the transaction commits; dropped if it, or its savepoint, rolls back."""
+    on_commit(partial(_send_invitation_mail, email, token, days))
 
 
 def invite_link(token: str) -> str:
@@ -138,24 +138,14 @@ def _invitation_mail_body(token: str, expires_days: int) -> str:
     )
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    pending = session.info.pop(_PENDING_MAILS, [])
-    if not pending:
-        return
+def _send_invitation_mail(email: str, token: str, days: int) -> None:
     # Outside a request (the CLI) there is no browser language to follow: write in the default language.
     language = None if has_request_context() else current_app.config["BABEL_DEFAULT_LOCALE"]
-    for email, token, days in pending:
-        try:
-            with force_locale(language) if language else nullcontext():
-                send_mail(email, _("You are invited to Kring"), _invitation_mail_body(token, days))
-        except OSError as error:  # SMTP down: the invitation stays listed and can be resent
-            log.warning("invitation mail not sent: %s", type(error).__name__)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_PENDING_MAILS, None)
+    try:
+        with force_locale(language) if language else nullcontext():
+            send_mail(email, _("You are invited to Kring"), _invitation_mail_body(token, days))
+    except OSError as error:  # SMTP down: the invitation stays listed and can be resent
+        log.warning("invitation mail not sent: %s", type(error).__name__)
 
 
 def membership_of(user: User, group: Group) -> Membership | None:

@@ -32,7 +32,6 @@ def account_erase(user_id: int) -> Page:
             getattr(form, error.field or "reason", form.reason).errors = [error.message]
         else:
             db.session.commit()
-            erasure.remove_files()
             flash(_("The account is erased."), "success")
             return redirect(url_for("admin.account_list"), 303)
     held = erasure.held_for_open_matters(current_user, person)

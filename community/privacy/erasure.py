@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, update
 
 from community.accessibility.models import MemberPreferences
 from community.auth.admin_actions import disconnect_after_commit
@@ -39,6 +39,7 @@ from community.consent.models import GuardianConfirmation
 from community.core import audit, passwords, sanitize
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
+from community.core.transaction import on_commit
 from community.extensions import db
 from community.forum.image_models import PostImage
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Reaction, Topic
@@ -53,8 +54,6 @@ from community.privacy.models import DataExport
 
 MODES = ("anonymise", "remove")
 PLACEHOLDER = "_This post was removed by its writer._"
-_FILES_KEY = "kring_erasure_files"
-_REMOVE_AFTER_COMMIT = "kring_erasure_remove_files_after_commit"
 
 
 @dataclass(frozen=True)
@@ -200,7 +199,7 @@ def _erase_writing(uid: int, mode: str, keep: Evidence) -> tuple[int, int, int, 
 
 
 def erase(user: User, *, mode: str, actor_id: int, reason: str = "") -> Erased:
-    """Erase ``user`` in the caller's transaction. The caller commits, then calls ``remove_files()``.
+    """Erase ``user`` in the caller's transaction. The caller commits; the files go after the commit.
 
     The account becomes a tombstone at once. What an open report or safeguarding case about them still needs
     is kept (``erasure_holds``) and erased by ``settle_holds`` once the last of those matters closes."""
@@ -255,9 +254,7 @@ def erase(user: User, *, mode: str, actor_id: int, reason: str = "") -> Erased:
     audit.record("account.erased", actor_id=actor_id, target_type="user", target_id=uid, reason=reason,
                  details=details)  # fmt: skip
     disconnect_after_commit(uid)
-    db.session.info.setdefault(_FILES_KEY, []).extend(
-        [("upload", f) for f in files] + [("export", f) for f in export_files]
-    )
+    _remove_after_commit([("upload", f) for f in files] + [("export", f) for f in export_files])
     return Erased(uid, mode, posts, messages, conversations, len(files))
 
 
@@ -283,8 +280,7 @@ def settle_holds() -> int:
         posts, messages, conversations, files = _erase_writing(held.user_id, held.mode, keep)
         texts = erasure_more.erase_case_texts(held.user_id, keep, held.moderated_group_ids or [])
         _leave_conversations(held.user_id, keep)
-        db.session.info.setdefault(_FILES_KEY, []).extend(("upload", f) for f in files)
-        db.session.info[_REMOVE_AFTER_COMMIT] = True
+        _remove_after_commit([("upload", f) for f in files])
         if keep:
             continue
         erasure_holds.release(held)
@@ -303,23 +299,14 @@ def _on_matter_closed(sender: str, **_kwargs: Any) -> None:
     settle_holds()
 
 
-def remove_files() -> int:
-    """After the commit: delete the erased images and exports from disk (the database cascade cannot)."""
-    pending = db.session.info.pop(_FILES_KEY, [])
+def _remove_after_commit(files: list[tuple[str, str]]) -> None:
+    """Delete the erased images and exports from disk once the erasure is committed (the database cascade
+    cannot); kept if it, or the savepoint it ran in, rolls back."""
+    if files:
+        on_commit(partial(_remove_files, files))
+
+
+def _remove_files(files: list[tuple[str, str]]) -> None:
     upload_root = Path(current_app.config["UPLOAD_DIR"])
-    for kind, name in pending:
+    for kind, name in files:
         (upload_root / name if kind == "upload" else export.export_dir() / name).unlink(missing_ok=True)
-    return len(pending)
-
-
-@event.listens_for(Session, "after_commit")
-def _remove_files_after_commit(session: Session) -> None:
-    """A hold released inside a moderator's action: nobody calls ``remove_files``, so it runs here."""
-    if session.info.pop(_REMOVE_AFTER_COMMIT, False):
-        remove_files()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_FILES_KEY, None)
-    session.info.pop(_REMOVE_AFTER_COMMIT, None)

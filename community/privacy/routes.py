@@ -75,7 +75,6 @@ def delete_account() -> Page:
             getattr(form, error.field or "password", form.password).errors = [error.message]
         else:
             db.session.commit()
-            erasure.remove_files()
             session.clear()
             flash(_("Your account is deleted. Thank you for having been part of Kring."), "info")
             return redirect(url_for("auth.login"), 303)

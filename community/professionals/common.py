@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import smtplib
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from community.auth.models import User
+from community.core.transaction import on_commit
 from community.extensions import db
 from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
@@ -88,31 +89,21 @@ def one_line(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-_MAILS = "kring_professional_mails"
-
-
 def mail_after_commit(user: User, subject: str, path: str) -> None:
-    """An email with a link only (no member content), sent once the transaction has committed, and only to
-    someone with an address. ``path`` is the site path the link opens."""
+    """An email with a link only (no member content), sent once the transaction has committed (and dropped with
+    a rolled-back savepoint, ``core.transaction.on_commit``), and only to someone with an address. ``path`` is
+    the site path the link opens."""
     if not user.email or user.state != "active":
         return
     link = f"{current_app.config['BASE_URL']}{path}"
     body = "\n".join((subject, "", link, "", "Kring"))
-    db.session.info.setdefault(_MAILS, []).append((user.email, subject, body))
+    on_commit(partial(_send_mail, user.email, subject, body))
 
 
-@event.listens_for(Session, "after_commit")
-def _send_mails(session: Session) -> None:
+def _send_mail(to: str, subject: str, body: str) -> None:
     from community.core.mail import send_mail
 
-    for to, subject, body in session.info.pop(_MAILS, []):
-        try:
-            send_mail(to, subject, body)
-        except (OSError, smtplib.SMTPException) as error:  # the change is stored; the in-app notice remains
-            log.warning("professionals: a notification email could not be sent (%s)", type(error).__name__)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_mails(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop(_MAILS, None)
+    try:
+        send_mail(to, subject, body)
+    except (OSError, smtplib.SMTPException) as error:  # the change is stored; the in-app notice remains
+        log.warning("professionals: a notification email could not be sent (%s)", type(error).__name__)

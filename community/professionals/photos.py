@@ -12,20 +12,18 @@ from __future__ import annotations
 import io
 import os
 import secrets
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
 
 from community.core.errors import DomainError
-from community.extensions import db
+from community.core.transaction import on_commit, on_rollback
 from community.forum import images
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-_WRITTEN, _REPLACED = "kring_professional_photos_written", "kring_professional_photos_replaced"
 
 
 def photo_dir() -> Path:
@@ -68,7 +66,8 @@ def prepare_photo(upload: Any, alt_text: str) -> images.PreparedImage:
 
 
 def write_photo(prepared: images.PreparedImage) -> str:
-    """Write under a new random name, readable by Kring only; removed again if the transaction rolls back."""
+    """Write under a new random name, readable by Kring only; removed again if the transaction (or the savepoint
+    it was written in) rolls back."""
     token = secrets.token_urlsafe(24)
     name = f"{token}.{prepared.extension}"
     folder = photo_dir()
@@ -77,28 +76,11 @@ def write_photo(prepared: images.PreparedImage) -> str:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(prepared.data)
-    db.session.connection()  # the transaction has begun, so the hooks below see its end
-    db.session.info.setdefault(_WRITTEN, []).append(path)
+    on_rollback(partial(path.unlink, missing_ok=True))
     return name
 
 
 def forget_photo(name: str | None) -> None:
     """Remove a replaced photo's file once the change is committed (kept if it rolls back)."""
     if name:
-        db.session.info.setdefault(_REPLACED, []).append(photo_dir() / name)
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    session.info.pop(_WRITTEN, None)
-    for path in session.info.pop(_REPLACED, []):
-        Path(path).unlink(missing_ok=True)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _after_end(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is not None or transaction.nested:
-        return
-    session.info.pop(_REPLACED, None)
-    for path in session.info.pop(_WRITTEN, []):
-        Path(path).unlink(missing_ok=True)
+        on_commit(partial((photo_dir() / name).unlink, missing_ok=True))

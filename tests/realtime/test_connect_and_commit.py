@@ -49,6 +49,27 @@ def test_events_are_sent_after_commit_and_dropped_on_rollback(app, client):
     assert received == [("test:event", {"n": 2})], "the rolled-back event is never sent"
 
 
+def test_an_event_queued_in_a_rolled_back_savepoint_is_never_sent_and_the_others_keep_their_order(app, client):
+    with app.app_context():
+        sam_id = make_user("sam").id
+    sign_in(client, "sam")
+    socket = socketio.test_client(app, flask_test_client=client)
+
+    with app.app_context():
+        queue_event("test:event", {"n": 1}, room=user_room(sam_id))
+        savepoint = db.session.begin_nested()
+        queue_event("test:event", {"n": 2}, room=user_room(sam_id))
+        savepoint.rollback()
+        with db.session.begin_nested():
+            queue_event("test:event", {"n": 3}, room=user_room(sam_id))
+        queue_event("test:event", {"n": 4}, room=user_room(sam_id))
+        assert socket.get_received() == [], "releasing a savepoint is not the commit"
+        db.session.commit()
+
+    received = [event["args"][0]["n"] for event in socket.get_received()]
+    assert received == [1, 3, 4]
+
+
 def test_staff_who_must_set_up_two_step_sign_in_get_no_socket():
     from community.extensions import db as database
     from tests.conftest import build_app
