@@ -127,3 +127,16 @@ def test_tokens_carry_the_words_they_stand_for_and_guarded_words_are_taken_out()
     words = tokens("ik lach me dood, toen sneed ik mezelf", phrase_list("nl"))
     assert words[0].surface == "ik" and words[1:4] == [None, None, None]
     assert normalise("snijden") in words[-3].keys  # "sneed"
+
+
+SIGNAL_FAMILIES = (
+    "suicide.final_arrangements", "suicide.at_edge", "suicide.crash", "suicide.cant_go_on",
+    "suicide.giving_up_care", "suicide.burden", "suicide.no_wake", "suicide.means_locked_in",
+    "self_harm.seen_injuries", "abuse.secrecy", "abuse.threat", "abuse.child_danger", "medical.collapse",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_a_phrase_for_every_family_of_warning_signs(language):
+    ids = {phrase.id for phrase in phrase_list(language).phrases}
+    assert {f"{language}.{family}" for family in SIGNAL_FAMILIES} <= ids
