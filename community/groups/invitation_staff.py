@@ -225,6 +225,12 @@ def revoke(actor: User, invitation: Invitation) -> Invitation:
     _check_manage(actor, invitation)
     if invitation.state != "open":
         raise DomainError(_l("This invitation was already used or withdrawn."))
+    _withdraw(actor, invitation)
+    return invitation
+
+
+def _withdraw(actor: User, invitation: Invitation, **details: object) -> None:
+    """Close ``invitation`` and write its audit row (the caller has checked the actor's right)."""
     invitation.state = "revoked"
     audit.record(
         "invitation.revoked",
@@ -232,9 +238,8 @@ def revoke(actor: User, invitation: Invitation) -> Invitation:
         target_type="invitation",
         target_id=invitation.id,
         group_id=invitation.group_id,
-        details={"channel": invitation.channel, "role": invitation.role},
+        details={"channel": invitation.channel, "role": invitation.role, **details},
     )
-    return invitation
 
 
 def used_by(membership: Membership | None) -> list[Invitation]:
@@ -253,15 +258,7 @@ def revoke_used_by(actor: User, membership: Membership) -> list[int]:
     checked that the actor may remove; each revocation is audited."""
     revoked = []
     for invitation in used_by(membership):
-        invitation.state = "revoked"
-        audit.record(
-            "invitation.revoked",
-            actor_id=actor.id,
-            target_type="invitation",
-            target_id=invitation.id,
-            group_id=invitation.group_id,
-            details={"channel": invitation.channel, "role": invitation.role, "on_removal_of": membership.user_id},
-        )
+        _withdraw(actor, invitation, on_removal_of=membership.user_id)
         revoked.append(invitation.id)
     return revoked
 
