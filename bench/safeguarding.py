@@ -6,8 +6,9 @@ Run by hand (``tests/moderation/test_detection_corpus.py`` holds the bar in the 
     .venv/bin/python bench/safeguarding.py --misses   # also list every missed crisis and every false alarm
 
 The corpus is ``tests/moderation/data/crisis_<lang>.txt`` and ``calm_<lang>.txt`` (one sentence a line, ``#``
-comments); ``heldout_crisis_<lang>.txt`` and ``heldout_calm_<lang>.txt`` are scored apart: sentences written
-after the patterns were frozen and never tuned on, the honest estimate of how the patterns generalise. Each
+comments); ``heldout_``, ``blind_`` and ``blind2_`` files (``<prefix>crisis_<lang>.txt``, ``<prefix>calm_<lang>.txt``)
+are scored apart, each prefix in its own table, when they exist: sentences written without seeing the patterns
+and never tuned on, the honest estimate of how the patterns generalise. Each
 sentence is screened the way the pipeline screens a message: against all five languages, the sentence's own
 language first. Recall: the share of crisis sentences found (in any category); false alarms: the share of calm
 sentences that raised a signal.
@@ -35,6 +36,12 @@ from community.moderation.safeguarding import detection  # noqa: E402
 
 LANGUAGES = ("en", "nl", "pl", "tr", "ar")
 CORPUS_DIR = ROOT / "tests" / "moderation" / "data"
+# Sets scored apart from the corpus, each only when its files exist: written without seeing the patterns.
+PREFIXES = (
+    ("heldout_", "held-out (never tuned on)"),
+    ("blind_", "blind (written without seeing the patterns)"),
+    ("blind2_", "blind2 (a second blind set)"),
+)
 
 
 def load_corpus(kind: str, language: str) -> list[str]:
@@ -106,9 +113,13 @@ def main() -> None:
     sentences = [(t, lang) for lang in LANGUAGES for kind in ("crisis", "calm") for t in load_corpus(kind, lang)]
     cold, warm = _timed(sentences), _timed(sentences)
     scores = [evaluate(language) for language in LANGUAGES]
-    held_out = [evaluate(language, "heldout_") for language in LANGUAGES]
+    tables = [("corpus (the bar)", scores)]
+    for prefix, title in PREFIXES:
+        present = [lang for lang in LANGUAGES if (CORPUS_DIR / f"{prefix}crisis_{lang}.txt").is_file()]
+        if present:
+            tables.append((title, [evaluate(language, prefix) for language in present]))
 
-    for title, table in (("corpus (the bar)", scores), ("held out (never tuned on)", held_out)):
+    for title, table in tables:
         print(title)
         print(f"{'lang':<5} {'crisis':>6} {'found':>6} {'recall':>7} {'calm':>5} {'alarms':>6} {'false alarms':>12}")
         for s in table:
@@ -128,11 +139,13 @@ def main() -> None:
             f"p95 {times[int(len(times) * 0.95)]:.3f} ms, max {times[-1]:.3f} ms ({len(times)} messages)"
         )
     if args.misses:
-        for s in scores + held_out:
-            for text in s.misses:
-                print(f"MISS  {s.language}: {text}")
-            for text, ids in s.false_alarms:
-                print(f"ALARM {s.language}: {text}  {ids}")
+        for title, table in tables:
+            for s in table:
+                tag = title.split(" ")[0]
+                for text in s.misses:
+                    print(f"MISS  {tag} {s.language}: {text}")
+                for text, ids in s.false_alarms:
+                    print(f"ALARM {tag} {s.language}: {text}  {ids}")
 
 
 if __name__ == "__main__":
