@@ -5,8 +5,9 @@ the text, whatever the pattern, so no filter can stall the server on a crafted p
 RE2 has no back-references, look-arounds or atomic groups; a pattern using them is refused with RE2's reason.
 What Python's ``re`` did and RE2 does differently is translated, so patterns keep their meaning: ``\\w``,
 ``\\d`` and ``\\s`` (and their negations) match letters, digits and spaces of every script, as before (RE2's
-own are ASCII only), ``\\Z`` is the end of the text, ``\\uXXXX`` a character. ``\\b`` is RE2's: a word edge
-next to an ASCII letter, digit or ``_`` (for whole words in any script, the "whole word" kind is the tool).
+own are ASCII only), ``\\Z`` is the end of the text, ``\\u`` with four hex digits (``\\u00e9``) a
+character. ``\\b`` is RE2's: a word edge next to an ASCII letter, digit or ``_`` (for whole words in any
+script, the "whole word" kind is the tool).
 Matching ignores case (Unicode case folding).
 """
 
