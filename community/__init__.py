@@ -45,41 +45,28 @@ def create_app(config: Config | None = None) -> Flask:
     )
     socket_registry.init_app(app)
 
-    from community import admin, auth, chat, consent, errors, forum, groups, health, moderation, notifications, privacy
-    from community.auth import events as auth_events
-    from community.chat import events as chat_events
+    from community import errors, health
+    from community.accessibility import wiring as accessibility
+    from community.admin import wiring as admin
+    from community.auth import wiring as auth
+    from community.chat import wiring as chat
+    from community.consent import wiring as consent
+    from community.forum import wiring as forum
+    from community.groups import wiring as groups
+    from community.insight import wiring as insight
+    from community.moderation import wiring as moderation
+    from community.notifications import wiring as notifications
+    from community.privacy import wiring as privacy
+    from community.professionals import wiring as professionals
 
-    for blueprint in (health.bp, auth.bp, groups.bp, forum.bp, chat.bp, admin.bp, notifications.bp):
-        app.register_blueprint(blueprint)
-    from community.moderation import routes as _moderation_routes  # noqa: F401  (issue #6 C; imported late: cycle)
-    from community.moderation.safeguarding import wiring as safeguarding  # issue #6 B: cases, /help, alerts
-
-    safeguarding.init_app(app, socketio)
-    app.register_blueprint(moderation.bp)
-    from community import accessibility  # issue #8: display preferences, language picker, statement
-
-    accessibility.init_app(app)
-    from community import professionals  # issue #9: professionals' profiles, requests, questions
-
-    app.register_blueprint(professionals.bp)
-    # issue #7 (consent, privacy): imported above, before the loop, because both add pages to admin.bp.
-    app.register_blueprint(consent.bp)  # consent gates, documents, guardian links
-    app.register_blueprint(privacy.bp)  # issue #7: privacy page, export, erasure
-    privacy.register_cli(app)  # flask privacy build-exports, flask retention run
-    from community import insight  # issue #10: staff insight (/insight); notifications CLI is on notifications.bp
-
-    app.register_blueprint(insight.bp)
+    app.register_blueprint(health.bp)
+    # Every feature's views are on its blueprint once its wiring is imported (above), so the order here is only
+    # the order in which Flask matches URLs, kept as it was.
+    for feature in (auth, groups, forum, chat, admin, notifications, moderation, accessibility, professionals,
+                    consent, privacy, insight):  # fmt: skip
+        feature.init_app(app, socketio)
     errors.init_app(app)
     layout.init_app(app)
     fragments.init_app(app)
     urls.init_app(app)  # after every blueprint: templates' url_for remembers what it built
-    auth_events.register(socketio)
-    chat_events.register(socketio)
-    from community.moderation import events as moderation_events
-
-    moderation_events.register(socketio)
-    admin.register_cli(app)
-    from community.moderation.actions_expiry import register_cli as moderation_cli  # issue #6 C
-
-    moderation_cli(app)
     return app

@@ -15,13 +15,13 @@ from community.core.audit import AuditEntry
 from community.forum.image_models import PostImage
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Reaction, Topic
 from community.forum.read_models import TopicRead
+from community.groups.access_log import AccessLogEntry  # noqa: F401  (issue #7)
 from community.groups.models import Group, Invitation, Membership
 from community.insight.models import HandoverNote, PilotGoal  # noqa: F401  (issue #10)
 from community.moderation.filter_models import GroupModerationSettings, KeywordFilter, TopicSlowMode
 from community.moderation.models import Appeal, MemberRelation, ModerationAction, ModeratorNote, QueueItem, Report  # noqa: F401  (issue #6 C)
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
 from community.notifications.models import DigestRun, EmailOutbox, MailProblem, Notification  # noqa: F401  (issue #10)
-from community.privacy.access_log import AccessLogEntry  # noqa: F401  (issue #7)
 from community.privacy.models import DataExport, ErasureHold  # noqa: F401  (issue #7)
 from community.professionals.models import (  # noqa: F401  (issue #9)
     ProfessionalProfile,

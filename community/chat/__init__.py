@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("chat", __name__)
-
-from community.chat import page_routes, routes  # noqa: E402,F401

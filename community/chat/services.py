@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, Select, and_, bindparam, select
@@ -18,6 +19,7 @@ from community.core.errors import NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups import policy as groups_policy
+from community.groups.access_log import record_private_conversation_reading
 from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess
 from community.moderation.safeguarding import queries as safeguarding_queries
@@ -130,9 +132,7 @@ def open_conversation(actor: User, conversation_id: int) -> ConversationAccess:
         actor, conversation, group, membership, participant, partners, utcnow().year, case_open=case_open
     )
     if access.read_by_staff:
-        from community.privacy.access_log import record_private_conversation_reading  # privacy builds on chat
-
-        record_private_conversation_reading(actor, conversation)
+        record_private_conversation_reading(actor, conversation, participant_history(conversation.id))
     return access
 
 
@@ -201,3 +201,13 @@ def find_group_room(group_id: int) -> Conversation | None:
 def open_group_room(actor: User, access: GroupAccess) -> ConversationAccess:
     """The group room of a group the actor opened (``groups.services.open_group``). Creates it on first use."""
     return open_conversation(actor, group_room_conversation(access.group.id).id)
+
+
+def participant_history(conversation_id: int) -> list[tuple[int, datetime | None]]:
+    """Everyone who is or was in the conversation, as (user id, left at): whom a staff reading is about."""
+    rows = db.session.execute(
+        select(ConversationParticipant.user_id, ConversationParticipant.left_at).where(
+            ConversationParticipant.conversation_id == conversation_id
+        )
+    ).all()
+    return [(user_id, left_at) for user_id, left_at in rows]

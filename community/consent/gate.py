@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, has_request_context, redirect, request, url_for
+from flask import Flask, Response, has_request_context, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -66,8 +66,8 @@ def may_enter_group(user: User, group: Group, membership: Membership | None) -> 
     return True
 
 
-def register(bp: Blueprint) -> None:
-    @bp.before_app_request
+def register(app: Flask) -> None:
+    @app.before_request
     def consent_gate() -> Response | None:
         if not current_user.is_authenticated or request.endpoint is None:
             return None
@@ -79,14 +79,14 @@ def register(bp: Blueprint) -> None:
             return redirect(url_for("consent.pending"), 303)
         return redirect(url_for("consent.required", next=request.full_path.rstrip("?")), 303)
 
-    @bp.app_errorhandler(RulesRequired)
+    @app.errorhandler(RulesRequired)
     def to_rules(error: RulesRequired) -> Response:
         from community.extensions import db
 
         db.session.rollback()
         return redirect(url_for("consent.group_rules", slug=error.slug), 303)
 
-    @bp.app_errorhandler(ConsentRequired)
+    @app.errorhandler(ConsentRequired)
     def to_consent(error: ConsentRequired) -> Response:
         from community.extensions import db
 

@@ -4,5 +4,3 @@ shift hand-over notes and the pilot view. Figures only, never who wrote what; sm
 from flask import Blueprint
 
 bp = Blueprint("insight", __name__)
-
-from community.insight import routes  # noqa: E402,F401

@@ -291,7 +291,7 @@ def member_notes(group_id: int, user_id: int) -> Page:
             page = notes.notes_on(current_user, group_id, user_id)
             return render_template("moderation/notes.html", page=page, form=form), 400
     page = notes.notes_on(current_user, group_id, user_id, before_id=_int("before"))
-    from community.privacy.access_log import record_access, role_in_group  # issue #7: NEN 7513 access log
+    from community.groups.access_log import record_access, role_in_group  # issue #7: NEN 7513 access log
 
     record_access(current_user, page.subject, "moderator_notes", role_in_group(current_user, page.group.id),
                   detail=f"group {page.group.id}")  # fmt: skip

@@ -150,9 +150,11 @@ def open_target(
         raise NotFound(NOT_FOUND)
     target = replace(target, grounds=grounds)
     if target.read_by_staff:
-        from community.privacy.access_log import record_private_conversation_reading  # privacy builds on this
+        from community.chat.services import participant_history
+        from community.groups.access_log import record_private_conversation_reading
 
-        record_private_conversation_reading(actor, target.conversation)
+        people = participant_history(target.conversation.id)
+        record_private_conversation_reading(actor, target.conversation, people)
     return group, target
 
 

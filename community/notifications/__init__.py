@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
-
-from community.notifications import cli, routes, settings_routes  # noqa: E402,F401

@@ -24,7 +24,7 @@ def register(app: Flask) -> None:
 
     @privacy.command("verify-access-log")
     def verify_access_log() -> None:
-        from community.privacy import access_log
+        from community.groups import access_log
 
         report = access_log.verify()
         if report.ok:

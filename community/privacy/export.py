@@ -36,9 +36,10 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.forum.image_models import PostImage
 from community.forum.models import Post, Reaction, Topic
+from community.groups import access_log
 from community.groups.models import Group
 from community.notifications.models import Notification
-from community.privacy import access_log, export_more
+from community.privacy import export_more
 from community.privacy.models import DataExport
 
 BATCH = 500

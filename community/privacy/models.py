@@ -1,4 +1,4 @@
-"""Privacy tables: prepared data exports. (The access log lives in access_log.py.)"""
+"""Privacy tables: prepared data exports. (The access log is in groups/access_log.py.)"""
 
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ from community.consent import services as consent
 from community.core.errors import DomainError
 from community.core.security import member_limit
 from community.extensions import db
-from community.privacy import access_log, bp, erasure, export, forms
+from community.groups import access_log
+from community.privacy import bp, erasure, export, forms
 
 Page = str | Response | tuple[str, int]
 

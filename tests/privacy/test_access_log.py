@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from community.extensions import db
-from community.privacy import access_log
-from community.privacy.access_log import AccessLogEntry
+from community.groups import access_log
+from community.groups.access_log import AccessLogEntry
 from tests.consent.helpers import build_world
 
 

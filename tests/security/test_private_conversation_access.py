@@ -32,7 +32,7 @@ from community.groups.services import open_group
 from community.moderation import reports
 from community.moderation.models import QueueItem
 from community.moderation.safeguarding import services as safeguarding
-from community.privacy.access_log import AccessLogEntry
+from community.groups.access_log import AccessLogEntry
 from tests.chat.helpers import build_world
 from tests.conftest import _fresh_schema, build_app
 from tests.factories import add_to_group, make_user, sign_in

@@ -186,7 +186,7 @@ def _case_page(case_id: int, *, note_form: NoteForm | None = None, close_form: C
     if request.method == "GET":
         services.record_admin_view(current_user, access)
         if access.case.subject_id:  # issue #7: the NEN 7513 access log, shown to the member
-            from community.privacy.access_log import record_access, role_in_group
+            from community.groups.access_log import record_access, role_in_group
 
             record_access(current_user, access.case.subject_id, "safeguarding_case",
                           role_in_group(current_user, access.group.id), detail=f"case {access.case.id}")  # fmt: skip

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
+from community.moderation.safeguarding import cli, events, routes
+
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
-    from community.moderation.safeguarding import cli, events, routes
-
     app.register_blueprint(routes.member_bp)
     events.register(socketio)
     cli.register(app)

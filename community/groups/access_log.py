@@ -10,6 +10,7 @@ shows the data (moderator notes, a reported private conversation, ...).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from community.auth.models import User
 from community.core import chain
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.models import Membership
 
 ACCESS_LOCK_KEY = 7302
 READ_IN_TRANSACTION = "kring_private_readings"  # session.info: (staff id, conversation id) logged in this transaction
@@ -84,28 +86,22 @@ def record_access(staff: User, subject: User | int, what: str, role: str, *, det
 
 def role_in_group(staff: User, group_id: int) -> str:
     """The role to log: "moderator" when the staff member moderates the group, else "admin" (reading in)."""
-    from community.groups.models import Membership
-
     role = db.session.scalar(
         select(Membership.role).where(Membership.user_id == staff.id, Membership.group_id == group_id)
     )
     return "moderator" if role == "moderator" or not staff.is_admin else "admin"
 
 
-def record_private_conversation_reading(staff: User, conversation: Any) -> int:
+def record_private_conversation_reading(
+    staff: User, conversation: Any, people: Sequence[tuple[int, datetime | None]]
+) -> int:
     """Staff who are not (or no longer) a participant read a private conversation, or a message of one (after a
     report, during a safeguarding case, or a held message they decide): one line per participant. Called by the
     read services (``chat.services.open_conversation``, ``moderation.targets.open_target``), never by pages.
+    ``people`` are the conversation's participants as (user id, left at), read by chat, which owns them.
     Returns how many lines were written (0 for a current participant or a group room)."""
-    from community.chat.models import ConversationParticipant
-
     if conversation is None or conversation.kind != "private":
         return 0
-    people = db.session.execute(
-        select(ConversationParticipant.user_id, ConversationParticipant.left_at).where(
-            ConversationParticipant.conversation_id == conversation.id
-        )
-    ).all()
     if any(user_id == staff.id and left_at is None for user_id, left_at in people):
         return 0
     logged = db.session.info.setdefault(READ_IN_TRANSACTION, set())

@@ -1,0 +1,14 @@
+"""Wiring for auth, called by ``create_app`` only: importing the route modules puts their views on the
+blueprint; ``init_app`` registers it (and this feature's socket events, CLI and receivers)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from community.auth import account_routes, bp, cli, events, reset_routes, routes, two_factor_routes  # noqa: F401  (their views register on bp)
+
+
+def init_app(app: Flask, socketio: SocketIO) -> None:
+    app.register_blueprint(bp)
+    events.register(socketio)

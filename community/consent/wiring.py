@@ -1,0 +1,14 @@
+"""Wiring for consent, called by ``create_app`` only: importing the route modules puts their views on the
+blueprint; ``init_app`` registers it (and this feature's socket events, CLI and receivers)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from community.consent import admin_routes, bp, gate, routes  # noqa: F401  (their views register on bp)
+
+
+def init_app(app: Flask, socketio: SocketIO) -> None:
+    gate.register(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,13 @@
+"""Wiring for forum, called by ``create_app`` only: importing the route modules puts their views on the
+blueprint; ``init_app`` registers it (and this feature's socket events, CLI and receivers)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from community.forum import bp, extra_routes, image_routes, routes, search_routes, write_routes  # noqa: F401  (their views register on bp)
+
+
+def init_app(app: Flask, socketio: SocketIO) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,17 @@
+"""Wiring for moderation, called by ``create_app`` only: the queue and rules pages, the moderators' socket
+events, the sanctions CLI, and safeguarding (its case pages are routes on this blueprint)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from community.moderation import actions_expiry, bp, events, routes, rules_routes  # noqa: F401  (views on bp)
+from community.moderation.safeguarding import wiring as safeguarding
+
+
+def init_app(app: Flask, socketio: SocketIO) -> None:
+    safeguarding.init_app(app, socketio)
+    app.register_blueprint(bp)
+    events.register(socketio)
+    actions_expiry.register_cli(app)

@@ -1,0 +1,15 @@
+"""Wiring for professionals, called by ``create_app`` only: importing the route modules puts their views on the
+blueprint; ``init_app`` registers it (and this feature's socket events, CLI and receivers)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from community.professionals import bp, profile_routes, question_routes, request_routes, review_routes  # noqa: F401  (their views register on bp)
+from community.professionals._adapters import local_moment
+
+
+def init_app(app: Flask, socketio: SocketIO) -> None:
+    app.add_template_filter(local_moment, "local_moment")
+    app.register_blueprint(bp)
