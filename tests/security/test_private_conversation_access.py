@@ -27,12 +27,12 @@ from community.chat.models import Message
 from community.core.audit import AuditEntry
 from community.core.time import utcnow
 from community.extensions import db, socketio
+from community.groups.access_log import AccessLogEntry
 from community.groups.models import Group
 from community.groups.services import open_group
 from community.moderation import reports
 from community.moderation.models import QueueItem
 from community.moderation.safeguarding import services as safeguarding
-from community.groups.access_log import AccessLogEntry
 from tests.chat.helpers import build_world
 from tests.conftest import _fresh_schema, build_app
 from tests.factories import add_to_group, make_user, sign_in

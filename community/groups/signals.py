@@ -1,0 +1,11 @@
+"""Signals about groups and their members, sent by groups' services so that higher features (chat, forum,
+consent, ...) can react without groups importing them. Receivers run in the sender's transaction (a rollback
+undoes them too); work that must wait for the commit goes through ``core.transaction.on_commit``. Each feature
+connects its receivers in its ``wiring`` module.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
