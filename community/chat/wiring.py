@@ -6,9 +6,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.chat import bp, events, page_routes, routes  # noqa: F401  (their views register on bp)
+from community.chat import bp, events, moderated, page_routes, routes  # noqa: F401  (their views register on bp)
+from community.moderation import targets
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
+    targets.register_kind(moderated.MESSAGE)  # moderation hides and publishes messages through it
+    targets.register_place(moderated.CONVERSATION)
     events.register(socketio)

@@ -6,8 +6,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.forum import bp, extra_routes, image_routes, routes, search_routes, write_routes  # noqa: F401  (their views register on bp)
+from community.forum import bp, extra_routes, image_routes, moderated, routes, search_routes, write_routes  # noqa: F401  (their views register on bp)
+from community.moderation import targets
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
+    targets.register_kind(moderated.POST)  # moderation hides and publishes posts through it
+    targets.register_place(moderated.TOPIC)

@@ -14,16 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.chat import sending as chat_sending
 from community.core import audit
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.realtime import leave_group_rooms_after_commit
-from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum import mentions
-from community.forum import writing as forum_writing
-from community.forum.models import PostRevision
 from community.groups import invitation_staff
 from community.groups.models import Group
 from community.moderation import policy, queue, targets
@@ -124,11 +119,7 @@ def _act(
         elif item is not None:
             queue.hold_open_item(actor, item)
         return _record(actor, group, target, action, item, reason, until=until, days=days, revoked=revoked)
-    if (
-        target.target_type in targets.PRO_TYPES
-        and action in policy.CONTENT_ACTIONS
-        and action not in targets.PRO_ACTIONS
-    ):
+    if action in policy.CONTENT_ACTIONS and not targets.allows(target, action):
         raise DomainError(_l("A question or request to professionals can only be approved or refused."))
     if not target.is_content:
         if action != "dismiss":
@@ -158,20 +149,12 @@ def _close_items(actor: User, target: Target, item: QueueItem | None, action: st
 
 
 def _replace_text(actor: User, group: Group, target: Target, body: str) -> None:
-    if target.post is not None:
-        text = forum_writing.clean_body(body)
-        post = target.post
-        db.session.add(
-            PostRevision(post_id=post.id, editor_id=actor.id, body_source=post.body_source, created_at=utcnow())
-        )
-        post.body_source, post.body_html, post.edited_at = text, render_markdown(text), utcnow()
-        post.body_html, _mentioned = mentions.link_mentions(group.id, post.body_html)
-    elif target.message is not None:
-        if not target.words_editable:  # never a private message's words (also refused in _act)
-            raise DomainError(PRIVATE_WORDS, field="body")
-        text = chat_sending.clean_body(body)
-        message = target.message
-        message.body_source, message.body_html, message.edited_at = text, render_markdown(text), utcnow()
+    """The moderator's words replace the writer's, through the content's kind (a post keeps the writer's text
+    as a revision and links mentions again)."""
+    kind = targets.kind_of(target.target_type)
+    if not target.words_editable or kind.edit_words is None or kind.clean_body is None:
+        raise DomainError(PRIVATE_WORDS, field="body")  # never a private message's words (also refused in _act)
+    kind.edit_words(target, actor.id, group.id, kind.clean_body(body))
 
 
 def _sanction(

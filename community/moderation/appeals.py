@@ -9,14 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community.auth.models import User
-from community.chat import sending as chat_sending
 from community.core import audit
 from community.core.errors import DomainError, NotFound
-from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum import writing as forum_writing
-from community.forum.models import PostRevision
 from community.groups.models import Group, Membership
 from community.moderation import policy, queue, targets
 from community.moderation import services as pipeline
@@ -82,18 +78,14 @@ def resubmit(actor: User, action_id: int, body: str) -> targets.Target:
     group = found.group
     if group is None or membership is None or membership.state != "active" or group.state != "active":
         raise DomainError(_l("You cannot write in this group at the moment."))
-    text = forum_writing.clean_body(body) if target.post is not None else chat_sending.clean_body(body)
+    kind = targets.kind_of(target.target_type)
+    if kind.clean_body is None or kind.rephrase is None:
+        raise DomainError(_l("This can no longer be rephrased."))
+    text = kind.clean_body(body)
     screening = pipeline.screen(actor, group, membership, text, kind="edit")
     if screening.verdict == pipeline.REFUSE:
         raise DomainError(screening.reason, field="body")
-    now = utcnow()
-    if target.post is not None:
-        post = target.post
-        db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_source=post.body_source, created_at=now))
-        post.body_source, post.body_html, post.edited_at = text, render_markdown(text), now
-    elif target.message is not None:
-        message = target.message
-        message.body_source, message.body_html, message.edited_at = text, render_markdown(text), now
+    kind.rephrase(target, actor.id, text)  # a post keeps the old text as a revision
     targets.set_state(target, "held", REPHRASED)
     held = pipeline.Screening(pipeline.HOLD, REPHRASED, min(screening.priority, PRIORITY_NORMAL))
     pipeline.enqueue_held(group, target_type=target.target_type, target_id=target.target_id, screening=held)
@@ -193,11 +185,7 @@ def _undo(original: ModerationAction) -> None:
             membership.state, membership.state_until = "active", None
     elif original.action == "edit_approve" and original.target_type == "post":
         _restore_writers_text(original)
-    elif original.action in ("refuse", "hide", "delete") and original.target_type in (
-        "post",
-        "message",
-        *targets.PRO_TYPES,
-    ):
+    elif original.action in ("refuse", "hide", "delete") and original.target_type in targets.kinds():
         target = targets.load(original.target_type, original.target_id)
         if target.state in ("refused", "hidden", "removed"):
             targets.set_state(target, "published")
@@ -207,17 +195,9 @@ def _restore_writers_text(original: ModerationAction) -> None:
     """Undo a moderator's edit of a post: the writer's text from just before it comes back (kept as a revision);
     the moderator's version is kept as a revision in turn."""
     target = targets.load("post", original.target_id)
-    earlier = db.session.scalar(
-        select(PostRevision)
-        .where(PostRevision.post_id == original.target_id, PostRevision.created_at <= original.created_at)
-        .order_by(PostRevision.id.desc())
-        .limit(1)
-    )
-    if target.post is None or earlier is None:
-        return
-    post = target.post
-    db.session.add(PostRevision(post_id=post.id, editor_id=original.actor_id, body_source=post.body_source))
-    post.body_source, post.body_html = earlier.body_source, render_markdown(earlier.body_source)
+    restore = targets.kind_of("post").restore_words
+    if restore is not None:
+        restore(target, original.actor_id, original.created_at)
 
 
 @dataclass(frozen=True)

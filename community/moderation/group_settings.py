@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from community.auth.models import User
 from community.core import audit
@@ -15,21 +14,12 @@ from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import PREMODERATION_MODES, Group, Membership
-from community.moderation import filters_policy
-from community.moderation.filter_models import PERSONAL_DETAILS_MODES, GroupModerationSettings, TopicSlowMode
+from community.moderation import filters_policy, targets
+from community.moderation.filter_models import PERSONAL_DETAILS_MODES, GroupModerationSettings
+from community.moderation.targets import SlowedPlace
 
 FIRST_POSTS_MAX, LIMIT_MAX = 50, 50
 REPORT_THRESHOLD_MIN, REPORT_THRESHOLD_MAX = 1, 50
-SLOWED_SHOWN = 50
-
-
-@dataclass(frozen=True)
-class SlowedPlace:
-    place_type: str  # "topic" or "conversation"
-    place_id: int
-    title: str  # a topic's title; "" for the group's chat room
-    seconds: int
-    automatic: bool
 
 
 @dataclass(frozen=True)
@@ -72,26 +62,13 @@ def current(actor: User, group: Group, membership: Membership | None) -> Setting
 
 
 def slowed_places(group: Group) -> tuple[SlowedPlace, ...]:
-    """The group's chat room and topics that are in slow mode now (at most 50 topics, newest first)."""
-    from community.chat.models import Conversation
-    from community.forum.models import Topic
-
-    places = [
-        SlowedPlace("conversation", room.id, "", room.slow_mode_seconds, False)
-        for room in db.session.scalars(
-            select(Conversation).where(
-                Conversation.group_id == group.id, Conversation.kind == "group", Conversation.slow_mode_seconds > 0
-            )
-        )
-    ]
-    rows = db.session.execute(
-        select(TopicSlowMode, Topic.title)
-        .join(Topic, Topic.id == TopicSlowMode.topic_id)
-        .where(TopicSlowMode.group_id == group.id)
-        .order_by(TopicSlowMode.created_at.desc())
-        .limit(SLOWED_SHOWN)
-    ).all()
-    places += [SlowedPlace("topic", row.topic_id, title, row.seconds, row.set_by_id is None) for row, title in rows]
+    """The group's chat room and topics that are in slow mode now (at most 50 topics, newest first), as the
+    features that own them list them."""
+    places: list[SlowedPlace] = []
+    for place_type in ("conversation", "topic"):
+        kind = targets.place_kind(place_type)
+        if kind is not None:
+            places += kind.slowed(group.id)
     return tuple(places)
 
 

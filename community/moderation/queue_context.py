@@ -5,20 +5,21 @@ reports, and (for an appeal) the appealed decision. Every list is bounded."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from community.auth.models import User
-from community.chat.models import Conversation, Message
 from community.core.errors import NotFound
 from community.extensions import db
-from community.forum.models import Post, Topic
 from community.groups import invitation_staff
 from community.groups.models import Group, Invitation, Membership
-from community.moderation import actions, appeals, reports, targets
+from community.moderation import actions, appeals, queue, reports, targets
 from community.moderation.models import ModerationAction, QueueItem, Report
+from community.moderation.safeguarding.models import SafeguardingCase
 
 AROUND = 5  # posts or messages before and after the one in question
+LATEST = 10  # a conflict alert's latest posts or messages
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class ItemDetail:
     item: QueueItem
     group: Group
     target: targets.Target | None
-    opening_post: Post | None
+    opening_post: Any  # the topic's opening post, for a reply
     before: list  # posts or messages just before
     after: list
     writer: WriterHistory
@@ -46,41 +47,7 @@ class ItemDetail:
     people: dict[int, User]  # names of moderators, reporters and writers shown
     may_decide_appeal: bool = True
     case_id: int | None = None  # the safeguarding case about this item (part B), if one is open
-    place: Topic | Conversation | None = None  # a conflict alert's topic or room
-
-
-def _around_post(post: Post) -> tuple[Post | None, list[Post], list[Post]]:
-    opening = db.session.scalar(select(Post).where(Post.topic_id == post.topic_id).order_by(Post.id).limit(1))
-    shown = Post.state == "published"
-    before = list(
-        db.session.scalars(
-            select(Post).where(Post.topic_id == post.topic_id, shown, Post.id < post.id, Post.id != opening.id)
-            .order_by(Post.id.desc()).limit(AROUND)
-        )
-    )[::-1]  # fmt: skip
-    after = list(
-        db.session.scalars(
-            select(Post).where(Post.topic_id == post.topic_id, shown, Post.id > post.id).order_by(Post.id).limit(AROUND)
-        )
-    )
-    return (opening if opening is not None and opening.id != post.id else None), before, after
-
-
-def _around_message(message: Message) -> tuple[list[Message], list[Message]]:
-    same = Message.conversation_id == message.conversation_id
-    before = list(
-        db.session.scalars(
-            select(Message).where(same, Message.seq < message.seq, Message.state == "published")
-            .order_by(Message.seq.desc()).limit(AROUND)
-        )
-    )[::-1]  # fmt: skip
-    after = list(
-        db.session.scalars(
-            select(Message).where(same, Message.seq > message.seq, Message.state == "published")
-            .order_by(Message.seq).limit(AROUND)
-        )
-    )  # fmt: skip
-    return before, after
+    place: Any = None  # a conflict alert's topic or room
 
 
 def writer_history(group: Group, user: User | None) -> WriterHistory:
@@ -89,22 +56,18 @@ def writer_history(group: Group, user: User | None) -> WriterHistory:
     membership = db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.group_id == group.id)
     )
-    posts = db.session.scalar(
-        select(func.count()).select_from(Post).where(Post.group_id == group.id, Post.author_id == user.id)
-    )
-    messages = db.session.scalar(
-        select(func.count())
-        .select_from(Message)
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .where(Conversation.group_id == group.id, Message.author_id == user.id)
-    )
+    written = {name: _authored(name, group.id, user.id) for name in ("post", "message")}
     history = actions.history_of(group.id, user.id)
-    return WriterHistory(user, membership, posts or 0, messages or 0, history, invitation_staff.used_by(membership))
+    return WriterHistory(user, membership, written["post"], written["message"], history,
+                         invitation_staff.used_by(membership))  # fmt: skip
+
+
+def _authored(target_type: str, group_id: int, user_id: int) -> int:
+    kind = targets.find(target_type)
+    return kind.authored(group_id, user_id) if kind is not None and kind.authored is not None else 0
 
 
 def detail(actor: User, item_id: int) -> ItemDetail:
-    from community.moderation import queue
-
     item, group = queue.open_item(actor, item_id)
     appeal = appeals.appeal_of(item)
     target_type, target_id = item.target_type, item.target_id
@@ -112,23 +75,20 @@ def detail(actor: User, item_id: int) -> ItemDetail:
         target_type, target_id = appeal.original.target_type, appeal.original.target_id
     target = None
     opening, before, after = None, [], []
-    if target_type in ("post", "message", *targets.PRO_TYPES):
+    if target_type in targets.kinds():
         try:  # the moderation target lookup: a private message needs grounds, and its reading is logged
             _group, target = targets.open_target(actor, target_type, target_id, item=item)
         except NotFound:  # deleted, or a private message without grounds: the item shows what is left
             target = None
     place = None
-    if item.target_type == "topic":
-        place = db.session.get(Topic, item.target_id)
-        before = _latest_posts(item.target_id)
-    elif item.target_type == "conversation":
-        place = db.session.get(Conversation, item.target_id)
-        if place is not None and place.kind == "group":  # heat alerts are about group rooms, never private ones
-            before = _latest_messages(item.target_id)
-    if target is not None and target.post is not None:
-        opening, before, after = _around_post(target.post)
-    elif target is not None and target.message is not None and target.shows_conversation:
-        before, after = _around_message(target.message)
+    if item.target_type in targets.PLACES:
+        place = targets.load_place(item.target_type, item.target_id)
+        if place is not None:  # heat alerts are about topics and group rooms: nothing of a private conversation
+            before = targets.place_kind(item.target_type).latest(place, LATEST)
+    if target is not None and target.shows_conversation:
+        around = targets.kind_of(target.target_type).around
+        if around is not None:
+            opening, before, after = around(target, AROUND)
     if target is not None:
         writer_user = target.author
     elif target_type == "user":
@@ -154,26 +114,7 @@ def detail(actor: User, item_id: int) -> ItemDetail:
     )  # fmt: skip
 
 
-def _latest_posts(topic_id: int) -> list[Post]:
-    rows = db.session.scalars(
-        select(Post).where(Post.topic_id == topic_id, Post.state == "published").order_by(Post.id.desc()).limit(10)
-    )
-    return list(rows)[::-1]
-
-
-def _latest_messages(conversation_id: int) -> list[Message]:
-    rows = db.session.scalars(
-        select(Message)
-        .where(Message.conversation_id == conversation_id, Message.state == "published")
-        .order_by(Message.seq.desc())
-        .limit(10)
-    )
-    return list(rows)[::-1]
-
-
 def _case_of(item: QueueItem) -> int | None:
-    from community.moderation.safeguarding.models import SafeguardingCase
-
     return db.session.scalar(
         select(SafeguardingCase.id)
         .where(SafeguardingCase.queue_item_id == item.id)

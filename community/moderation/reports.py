@@ -15,15 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community.auth.models import User
-from community.chat import policy as chat_policy
-from community.chat import services as chat_services
-from community.chat.models import Conversation
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum import policy as forum_policy
 from community.groups.models import Group, Membership
-from community.moderation import policy, targets
+from community.moderation import conflict, policy, targets
+from community.moderation.filter_models import GroupModerationSettings
 from community.moderation.models import PRIORITY_HIGH, PRIORITY_NORMAL, QueueItem, Report
 
 REASONS = (
@@ -74,18 +71,9 @@ def _membership(user_id: int, group_id: int) -> Membership | None:
 
 
 def _sees(actor: User, membership: Membership | None, target: targets.Target) -> bool:
-    if target.post is not None and target.topic is not None:
-        group = db.session.get(Group, target.group_id)
-        return target.post.state == "published" and forum_policy.can_read_topic(actor, group, membership, target.topic)
-    if target.message is not None and target.conversation is not None:
-        if target.message.state != "published":
-            return False
-        try:
-            chat_services.open_conversation(actor, target.conversation.id)
-        except (NotFound, DomainError):
-            return False
-        return chat_policy.can_see_message(actor, membership, target.message)
-    return False
+    """Can the member see it where it is (the feature that owns it decides)?"""
+    sees = targets.kind_of(target.target_type).sees
+    return sees is not None and sees(actor, membership, target)
 
 
 def _shared_groups(first_id: int, second_id: int) -> list[Group]:
@@ -137,13 +125,12 @@ def submit(actor: User, item: Reportable, reason: str, note: str = "") -> Report
         )  # fmt: skip
     elif priority < open_item.priority:
         open_item.priority = priority
-    if item.target_type == "message":
-        conversation = db.session.get(Conversation, targets.load("message", item.target_id).conversation.id)
-        conversation.reported = True  # the group's moderators may now read a private conversation
+    if item.target_type != "user":
+        reported = targets.kind_of(item.target_type).reported
+        if reported is not None:  # a reported message: the group's moderators may now read its conversation
+            reported(targets.load(item.target_type, item.target_id))
     db.session.flush()
     _hide_when_many(item)
-    from community.moderation import conflict  # issue #6 A: many reports make a topic or room "heated"
-
     conflict.after_report(item.group, item.target_type, item.target_id)
     return report
 
@@ -161,8 +148,6 @@ def report_count(target_type: str, target_id: int) -> int:
 
 def hide_threshold(group_id: int) -> int:
     """The group's own number of distinct reporters that hides content, else the instance's (default 3)."""
-    from community.moderation.filter_models import GroupModerationSettings
-
     own = db.session.scalar(
         select(GroupModerationSettings.report_hide_threshold).where(GroupModerationSettings.group_id == group_id)
     )

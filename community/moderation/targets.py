@@ -1,5 +1,12 @@
-"""Loading what a queue item or an action is about, and changing a post's or message's state with everything
-that hangs on it (the topic's state and reply count, live updates, mentions). Used by actions and appeals.
+"""What a queue item or an action is about, and what moderation may do to it, without knowing the features that
+own it.
+
+Moderation sits below the forum, chat and professionals, yet hides their posts and messages. Each of those
+features registers a *target kind* here at start-up (from its ``wiring.init_app``): how to load one item, read
+and change its state (with everything that hangs on it: the topic's reply count, live updates, mentions), and
+the few other things moderation asks of it (can a member see it, the posts or messages around it, who took
+part in its conversation). Conflict alerts are about a *place* (a topic, a chat room), registered the same way.
+Moderation never imports the features above it.
 
 ``open_target`` is the moderation target lookup every staff page and action goes through: it decides whether
 the actor may moderate the content, and for a message of a private conversation whether they may read it at
@@ -9,27 +16,22 @@ code that already decided (the writer's own notices, the report threshold, appea
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.chat import policy as chat_policy
-from community.chat.models import Conversation, ConversationParticipant, Message
-from community.chat.payloads import message_payload, moderator_ids
 from community.core.errors import NotFound
-from community.core.realtime import conversation_room, group_room, queue_event
-from community.core.time import utcnow
 from community.extensions import db
-from community.forum import mentions
-from community.forum.models import Post, Topic
+from community.groups.access_log import record_private_conversation_reading
 from community.groups.models import Group, Membership
 from community.moderation import policy
 from community.moderation.models import Appeal, ModerationAction, QueueItem
 from community.moderation.safeguarding import queries as safeguarding_queries
-from community.notifications import forum_events
 
 NOT_FOUND = _l("We could not find that post or message. It may have been deleted.")
 GONE = ("removed", "deleted")
@@ -42,29 +44,26 @@ PRO_ACTIONS = ("approve", "refuse", "dismiss")
 
 @dataclass(frozen=True)
 class Target:
-    """A post (with its topic), a message (with its conversation) or a member's profile, in one group."""
+    """A post (with its topic), a message (with its conversation), a question or request to professionals, or
+    a member's profile, in one group. The content objects belong to the feature that registered the kind; only
+    that kind's functions change them."""
 
     target_type: str
     target_id: int
     group_id: int
     author: User | None
-    post: Post | None = None
-    topic: Topic | None = None
-    message: Message | None = None
-    conversation: Conversation | None = None
-    pro: Any = None  # a ProfessionalQuestion or ProfessionalRequest
+    post: Any = None
+    topic: Any = None
+    message: Any = None
+    conversation: Any = None
+    pro: Any = None  # a question or request to professionals
+    # A message of a private conversation: only its participants read it freely (set by the kind's loader).
+    is_private_message: bool = False
+    # Moderators may edit the words ("edit and approve") of posts and group room messages only.
+    words_editable: bool = False
     # A private message opened by ``open_target``: why the actor may read it ("participant", "report", "case",
     # or "item": a queue item about this very message, which shows the message alone, not the conversation).
     grounds: str = ""
-
-    @property
-    def is_private_message(self) -> bool:
-        return self.conversation is not None and self.conversation.kind == "private"
-
-    @property
-    def words_editable(self) -> bool:
-        """Moderators may edit the words ("edit and approve") of posts and group room messages only."""
-        return self.pro is None and chat_policy.can_edit_words_as_moderator(self.conversation)
 
     @property
     def read_by_staff(self) -> bool:
@@ -78,52 +77,130 @@ class Target:
 
     @property
     def state(self) -> str:
-        if self.post is not None:
-            return self.post.state
-        if self.message is not None:
-            return self.message.state
-        if self.pro is not None:
-            return pro_state(self.target_type, self.pro)
-        return "published"
+        registered = _KINDS.get(self.target_type)
+        return registered.state(self) if registered is not None else "published"
 
     @property
     def is_content(self) -> bool:
-        return self.target_type in ("post", "message", *PRO_TYPES)
+        return self.target_type in _KINDS
 
 
-def pro_state(target_type: str, pro: Any) -> str:
-    """A held question keeps the screening's state; an open request is "held" until a moderator decides."""
-    if target_type == "pro_question":
-        return pro.state
-    return {"open": "held", "declined": "refused"}.get(pro.state, "published")
+@dataclass(frozen=True)
+class TargetKind:
+    """One kind of content moderation acts on, as its owning feature supplies it.
+
+    Required: ``load(id)`` (the Target, or None when it does not exist), ``state(target)`` and
+    ``set_state(target, state, reason)``. The rest is optional; a kind without it does not offer it.
+    """
+
+    name: str
+    load: Callable[[int], Target | None]
+    state: Callable[[Target], str]
+    set_state: Callable[[Target, str, str], None]
+    actions: tuple[str, ...] | None = None  # the content actions allowed; None: all of them
+    # May this member (with their membership of the target's group) see it, to report it?
+    sees: Callable[[User, Membership | None, Target], bool] | None = None
+    reported: Callable[[Target], None] | None = None  # a member reported it (after the report is stored)
+    # Words: check and normalise typed text; the moderator's "edit and approve" (editor id, group id, text);
+    # the writer's rephrasing (editor id, text); an appeal undoing a moderator's edit (editor id, edited at).
+    clean_body: Callable[[str], str] | None = None
+    edit_words: Callable[[Target, int, int, str], None] | None = None
+    rephrase: Callable[[Target, int, str], None] | None = None
+    restore_words: Callable[[Target, int, datetime], None] | None = None
+    # Context for the moderator: (opening item or None, published items just before, just after).
+    around: Callable[[Target, int], tuple[Any, list, list]] | None = None
+    authored: Callable[[int, int], int] | None = None  # how many the member (user id) wrote in the group (id)
+    # A private conversation's facts, for ``open_target``: is the actor in it now, was it reported, and who
+    # is or was in it (user id, left at), for the access log.
+    is_participant: Callable[[User, Target], bool] | None = None
+    conversation_reported: Callable[[Target], bool] | None = None
+    participants: Callable[[Target], Sequence[tuple[int, datetime | None]]] | None = None
+
+
+@dataclass(frozen=True)
+class SlowedPlace:
+    place_type: str  # "topic" or "conversation"
+    place_id: int
+    title: str  # a topic's title; "" for the group's chat room
+    seconds: int
+    automatic: bool
+
+
+@dataclass(frozen=True)
+class PlaceKind:
+    """A place content lives in (a topic, a chat room): what a conflict alert is about."""
+
+    name: str
+    load: Callable[[int], Any]  # the place, or None
+    latest: Callable[[Any, int], list]  # its latest published posts or messages, oldest first (at most n)
+    slowed: Callable[[int], list[SlowedPlace]]  # the group's (id) places in slow mode now
+
+
+_KINDS: dict[str, TargetKind] = {}
+_PLACES: dict[str, PlaceKind] = {}
+
+
+def register_kind(kind: TargetKind) -> None:
+    """Called by the owning feature's wiring at start-up; registering a name again replaces it."""
+    _KINDS[kind.name] = kind
+
+
+def register_place(kind: PlaceKind) -> None:
+    _PLACES[kind.name] = kind
+
+
+def kinds() -> tuple[str, ...]:
+    """The registered target kinds' names."""
+    return tuple(_KINDS)
+
+
+def kind_of(target_type: str) -> TargetKind:
+    """The registered kind; NotFound for a name nobody registered (a URL or a stored row about something this
+    instance no longer knows)."""
+    registered = _KINDS.get(target_type)
+    if registered is None:
+        raise NotFound(NOT_FOUND)
+    return registered
+
+
+def find(target_type: str) -> TargetKind | None:
+    """The registered kind, or None."""
+    return _KINDS.get(target_type)
+
+
+def place_kind(place_type: str) -> PlaceKind | None:
+    return _PLACES.get(place_type)
+
+
+def load_place(place_type: str, place_id: int) -> Any:
+    """A topic or chat room by id, or None."""
+    registered = _PLACES.get(place_type)
+    if registered is None or not 0 < place_id < 2**31:
+        return None
+    return registered.load(place_id)
 
 
 def load(target_type: str, target_id: int) -> Target:
+    registered = kind_of(target_type)
     if not 0 < target_id < 2**31:
         raise NotFound(NOT_FOUND)
-    if target_type == "post":
-        post = db.session.get(Post, target_id)
-        if post is None:
-            raise NotFound(NOT_FOUND)
-        return Target(
-            "post", post.id, post.group_id, post.author, post=post, topic=db.session.get(Topic, post.topic_id)
-        )
-    if target_type == "message":
-        message = db.session.get(Message, target_id)
-        if message is None:
-            raise NotFound(NOT_FOUND)
-        conversation = db.session.get(Conversation, message.conversation_id)
-        return Target("message", message.id, conversation.group_id, message.author, message=message,
-                      conversation=conversation)  # fmt: skip
-    if target_type in PRO_TYPES:
-        from community.professionals.models import ProfessionalQuestion, ProfessionalRequest
+    target = registered.load(target_id)
+    if target is None:
+        raise NotFound(NOT_FOUND)
+    return target
 
-        model = ProfessionalQuestion if target_type == "pro_question" else ProfessionalRequest
-        pro = db.session.get(model, target_id)
-        if pro is None:
-            raise NotFound(NOT_FOUND)
-        return Target(target_type, pro.id, pro.group_id, pro.member, pro=pro)
-    raise NotFound(NOT_FOUND)
+
+def set_state(target: Target, state: str, reason: str = "") -> None:
+    """Move the content to ``state`` through its kind (a profile or a place has no state: nothing happens)."""
+    registered = _KINDS.get(target.target_type)
+    if registered is not None:
+        registered.set_state(target, state, reason)
+
+
+def allows(target: Target, action: str) -> bool:
+    """May this content action be taken on this kind at all (a question to professionals: approve or refuse)?"""
+    registered = _KINDS.get(target.target_type)
+    return registered is None or registered.actions is None or action in registered.actions
 
 
 def open_target(
@@ -145,31 +222,23 @@ def open_target(
         raise NotFound(NOT_FOUND)
     if not target.is_private_message:
         return group, target
-    grounds = _private_grounds(actor, target, item)
+    registered = kind_of(target_type)
+    grounds = _private_grounds(actor, registered, target, item)
     if grounds is None:
         raise NotFound(NOT_FOUND)
     target = replace(target, grounds=grounds)
     if target.read_by_staff:
-        from community.chat.services import participant_history
-        from community.groups.access_log import record_private_conversation_reading
-
-        people = participant_history(target.conversation.id)
+        people = registered.participants(target) if registered.participants is not None else []
         record_private_conversation_reading(actor, target.conversation, people)
     return group, target
 
 
-def _private_grounds(actor: User, target: Target, item: QueueItem | None) -> str | None:
-    conversation = target.conversation
-    participant = db.session.scalar(
-        select(ConversationParticipant).where(
-            ConversationParticipant.conversation_id == conversation.id, ConversationParticipant.user_id == actor.id
-        )
-    )
-    if chat_policy.is_participant(actor, participant):
+def _private_grounds(actor: User, registered: TargetKind, target: Target, item: QueueItem | None) -> str | None:
+    if registered.is_participant is not None and registered.is_participant(actor, target):
         return "participant"
-    if conversation.reported:
+    if registered.conversation_reported is not None and registered.conversation_reported(target):
         return "report"
-    if conversation.id in safeguarding_queries.conversations_with_open_case([conversation.id]):
+    if target.conversation.id in safeguarding_queries.conversations_with_open_case([target.conversation.id]):
         return "case"
     if item is not None and item.resolved_at is None and _about(item, target):
         return "item"
@@ -188,95 +257,3 @@ def _about(item: QueueItem, target: Target) -> bool:
             target.target_type, target.target_id)  # fmt: skip
     return item.kind in ("held", "report") and (item.target_type, item.target_id) == (
         target.target_type, target.target_id)  # fmt: skip
-
-
-def is_opening_post(post: Post) -> bool:
-    first = db.session.scalar(select(Post.id).where(Post.topic_id == post.topic_id).order_by(Post.id).limit(1))
-    return first == post.id
-
-
-def set_post_state(post: Post, topic: Topic, state: str, reason: str = "") -> None:
-    """Move a post to ``state`` and keep its topic in step: the opening post carries the topic with it; a reply
-    changes the reply count. Becoming published tells the topic's readers and the people it mentions."""
-    before = post.state
-    if before == state:
-        return
-    post.state, post.state_reason = state, reason
-    if is_opening_post(post):
-        topic.state = "held" if state == "rephrase" else state
-        if state == "published":
-            topic.last_activity_at = max(topic.last_activity_at, post.created_at)
-    else:
-        if before == "published":
-            topic.reply_count = max(topic.reply_count - 1, 0)
-        if state == "published":
-            topic.reply_count += 1
-            topic.last_activity_at = utcnow()
-    db.session.flush()
-    if state == "published":
-        queue_event("forum:post", {"topic_id": topic.id, "post_id": post.id}, room=group_room(post.group_id))
-        mentions.notify_on_publish(post)
-        forum_events.post_published(post)  # replies notify the topic's writers once a moderator lets them through
-
-
-def set_message_state(message: Message, conversation: Conversation, state: str, reason: str = "") -> None:
-    """Move a chat message to ``state``: published is broadcast as new; anything else disappears live."""
-    before = message.state
-    if before == state:
-        return
-    message.state, message.state_reason = state, reason
-    db.session.flush()
-    room = conversation_room(message.conversation_id)
-    if state == "published":
-        is_moderator = message.author_id in moderator_ids(conversation.group_id, {message.author_id or 0})
-        queue_event("chat:message", {"message": message_payload(message, author_is_moderator=is_moderator)}, room=room)
-    elif before == "published":
-        queue_event(
-            "chat:message_removed",
-            {"conversation_id": message.conversation_id, "message_id": message.id, "seq": message.seq},
-            room=room,
-        )
-
-
-def set_pro_state(target: Target, state: str, reason: str = "") -> None:
-    """Approve or refuse a held question or request. Held ones already reached the professionals (their own
-    lists show them), so approving marks the question published and leaves an open request open for the
-    professional to answer. Refusing takes a question off the team's list and declines a request; the member
-    reads the reason on the request page and in the decision notice."""
-    pro = target.pro
-    if target.target_type == "pro_question":
-        if state == "refused" and pro.status != "answered":
-            pro.status, pro.claimed_by_id = "closed", None  # out of the team's waiting list
-        elif state == "published" and pro.status == "closed":
-            pro.status = "waiting"  # a refusal undone on appeal: back on the team's list
-        pro.state = state
-    elif state == "refused" and pro.state == "open":
-        pro.state, pro.decided_at, pro.decline_note = "declined", utcnow(), reason
-    elif state == "published" and pro.state == "declined" and not _open_request_exists(pro):
-        pro.state, pro.decided_at, pro.decline_note = "open", None, ""  # a refusal undone on appeal
-    db.session.flush()
-
-
-def _open_request_exists(pro: Any) -> bool:
-    """Another open request from the same member to the same professional (at most one may be open)."""
-    model = type(pro)
-    return (
-        db.session.scalar(
-            select(model.id).where(
-                model.member_id == pro.member_id,
-                model.professional_id == pro.professional_id,
-                model.state == "open",
-                model.id != pro.id,
-            )
-        )
-        is not None
-    )
-
-
-def set_state(target: Target, state: str, reason: str = "") -> None:
-    if target.post is not None and target.topic is not None:
-        set_post_state(target.post, target.topic, state, reason)
-    elif target.message is not None and target.conversation is not None:
-        set_message_state(target.message, target.conversation, state, reason)
-    elif target.pro is not None:
-        set_pro_state(target, state, reason)
