@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.professionals import bp, profile_routes, question_routes, request_routes, review_routes  # noqa: F401  (their views register on bp)
+from community.professionals import bp, member_data, profile_routes, question_routes, request_routes, review_routes  # noqa: F401  (their views register on bp)
 from community.professionals._adapters import local_moment
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
+    member_data.connect()  # its part of a member's export and erasure
     app.add_template_filter(local_moment, "local_moment")
     app.register_blueprint(bp)
