@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.chat import bp, events, member_data, page_routes, routes  # noqa: F401  (their views register on bp)
+from community.chat import bp, events, member_data, page_routes, retention, routes  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     member_data.connect()  # its part of a member's export and erasure
+    retention.connect()  # its part of a group's retention
     app.register_blueprint(bp)
     events.register(socketio)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.forum import bp, extra_routes, image_routes, member_data, routes, search_routes, write_routes  # noqa: F401  (their views register on bp)
+from community.forum import bp, extra_routes, image_routes, member_data, retention, routes, search_routes, write_routes  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     member_data.connect()  # its part of a member's export and erasure
+    retention.connect()  # its part of a group's retention
     app.register_blueprint(bp)
