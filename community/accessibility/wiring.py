@@ -8,9 +8,11 @@ from flask_socketio import SocketIO
 
 from community.accessibility import (
     bp,
+    member_data,
     routes,  # noqa: F401  (their views register on bp)
 )
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
+    member_data.connect()  # its part of a member's export and erasure
     app.register_blueprint(bp)

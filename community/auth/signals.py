@@ -6,6 +6,58 @@ receivers in its ``wiring`` module.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from blinker import Namespace
 
 _signals = Namespace()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an open report or safeguarding case still needs of a member being erased (ids of what is kept for
+    now; privacy's ``erasure_holds`` finds it). Empty: nothing open needs anything of the person."""
+
+    post_ids: frozenset[int] = frozenset()  # their posts an open matter is about
+    message_ids: frozenset[int] = frozenset()  # their messages an open matter is about
+    conversation_ids: frozenset[int] = frozenset()  # their private conversations holding such a message
+    group_ids: frozenset[int] = frozenset()  # groups with an open matter: the moderators' notes there stay
+    case_ids: frozenset[int] = frozenset()  # open cases involving them: their texts and notes stay
+    report_ids: frozenset[int] = frozenset()  # their own reports on items still open: the notes stay
+
+    def __bool__(self) -> bool:
+        return bool(self.group_ids or self.case_ids)  # every open matter names its group
+
+    def counts(self) -> dict[str, int]:
+        """For the audit entry: how much is held, never what."""
+        return {
+            "posts": len(self.post_ids),
+            "messages": len(self.message_ids),
+            "private_conversations": len(self.conversation_ids),
+            "cases": len(self.case_ids),
+            "reports": len(self.report_ids),
+        }
+
+
+member_export_requested = _signals.signal("member-export-requested")
+"""A member's "download everything" archive is being built (privacy). Sender: the ``User``. Each feature that
+holds personal data answers with its part, ``{name in the ZIP: data}``: JSON-ready data for ``*.json`` names,
+or a ``pathlib.Path`` for a file copied from the disk (left out when it is no longer there). What the member
+made or what is about them, never anyone else's words or name."""
+
+member_export_size = _signals.signal("member-export-size")
+"""How big a member's export will be (privacy: small ones are built at once, large ones queued). Sender: the
+``User``. Receivers answer the number of items (posts, messages) their part holds."""
+
+member_erasing = _signals.signal("member-erasing")
+"""A member's account is being erased (privacy), in the current transaction, before the account row becomes a
+tombstone (the ``User`` still has its email) and before privacy deletes its own rows. Sender: the ``User``.
+Keywords: ``mode`` (``"anonymise"`` or ``"remove"``: what happens to their posts and messages), ``keep`` (an
+``Evidence``: what an open report or case still needs, left as it is), ``moderated_group_ids`` (the groups they
+moderated). Each receiver removes or pseudonymises its feature's data of the member and answers counts for the
+audit entry (never content), or None. Files go once the transaction commits (``core.transaction.on_commit``)."""
+
+member_evidence_released = _signals.signal("member-evidence-released")
+"""Some of what an erasure kept for open matters is no longer needed (privacy, when a report or case closes).
+Sender: the tombstone ``User``; keywords as for ``member_erasing``, ``keep`` being what is still needed now.
+Receivers that left something for ``keep`` erase now what it no longer holds, and answer counts (or None)."""

@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.auth import account_routes, bp, cli, events, reset_routes, routes, two_factor_routes  # noqa: F401  (their views register on bp)
+from community.auth import account_routes, bp, cli, events, member_data, reset_routes, routes, two_factor_routes  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
+    member_data.connect()  # its part of a member's export and erasure
     app.register_blueprint(bp)
     events.register(socketio)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.consent import admin_routes, bp, gate, routes  # noqa: F401  (their views register on bp)
+from community.consent import admin_routes, bp, gate, member_data, routes  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
+    member_data.connect()  # its part of a member's export and erasure
     gate.register(app)
     app.register_blueprint(bp)

@@ -9,3 +9,11 @@ from __future__ import annotations
 from blinker import Namespace
 
 _signals = Namespace()
+
+retention_due = _signals.signal("retention-due")
+"""A group's retention periods are being applied (privacy's ``flask retention run``). Sender: the ``Group``.
+Keywords: ``chat_before`` and ``posts_before`` (a ``datetime``, or None when that kind is kept), ``dry_run``.
+Each feature whose content a period covers deletes what of it in this group is older than its cutoff, BATCH
+rows at a time, committing each batch on its own (safe to stop and re-run), or with ``dry_run`` only counts;
+it answers the counts (``{"messages": n}``, ``{"posts": n, "topics": n}``) for the outcome and the audit entry.
+Unlike the other signals, receivers commit: the run is a batch job, not one transaction."""

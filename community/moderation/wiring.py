@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.moderation import actions_expiry, bp, events, routes, rules_routes  # noqa: F401  (views on bp)
+from community.moderation import actions_expiry, bp, events, member_data, routes, rules_routes  # noqa: F401  (views on bp)
 from community.moderation.safeguarding import wiring as safeguarding
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
+    member_data.connect()  # its part of a member's export and erasure
     safeguarding.init_app(app, socketio)
     app.register_blueprint(bp)
     events.register(socketio)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from community.auth.models import User
 from community.core.errors import DomainError
 from community.extensions import db
+from community.groups import access_log
+from community.groups.models import Group
+from community.privacy import export, retention
 
 
 def register(app: Flask) -> None:
@@ -17,15 +22,11 @@ def register(app: Flask) -> None:
     @privacy.command("build-exports")
     def build_exports() -> None:
         """Build queued exports and delete expired ones. Safe to run from cron every few minutes."""
-        from community.privacy import export
-
         built, expired = export.build_queued()
         click.echo(f"Exports built: {built}; expired and deleted: {expired}.")
 
     @privacy.command("verify-access-log")
     def verify_access_log() -> None:
-        from community.groups import access_log
-
         report = access_log.verify()
         if report.ok:
             click.echo(f"Access log intact: {report.checked} entries checked.")
@@ -36,8 +37,6 @@ def register(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
     def run(dry_run: bool) -> None:
         """Delete what is older than each group's retention period (idempotent, batched)."""
-        from community.privacy import retention
-
         try:
             outcomes = retention.run(dry_run=dry_run)
         except DomainError as error:
@@ -59,12 +58,6 @@ def register(app: Flask) -> None:
     @click.option("--admin", "admin_username", required=True, help="The admin account making the change.")
     def set_group(slug: str, chat_days: int | None, posts_days: int | None, admin_username: str) -> None:
         """Set a group's retention periods (days, at least 1; leave out to use the instance default)."""
-        from sqlalchemy import select
-
-        from community.auth.models import User
-        from community.groups.models import Group
-        from community.privacy import retention
-
         group = db.session.scalar(select(Group).where(Group.slug == slug))
         admin = db.session.scalar(select(User).where(User.username_key == admin_username.casefold()))
         if group is None or admin is None:

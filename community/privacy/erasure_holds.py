@@ -14,10 +14,9 @@ conversations. Everything here is a read; bounded by the handful of open matters
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import and_, delete, exists, or_, select, tuple_
 
+from community.auth.signals import Evidence  # the hold's answer, handed to every feature's erasure
 from community.chat.models import Conversation, ConversationParticipant, Message
 from community.extensions import db
 from community.forum.models import Post
@@ -26,31 +25,6 @@ from community.moderation.safeguarding.models import SafeguardingCase, Safeguard
 from community.privacy.models import ErasureHold
 
 MATTERS_MAX = 500  # open matters about one person: far more than ever happens, a bound all the same
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Ids of what is kept for now. Empty: nothing open needs anything of the person."""
-
-    post_ids: frozenset[int] = frozenset()  # their posts an open matter is about
-    message_ids: frozenset[int] = frozenset()  # their messages an open matter is about
-    conversation_ids: frozenset[int] = frozenset()  # their private conversations holding such a message
-    group_ids: frozenset[int] = frozenset()  # groups with an open matter: the moderators' notes there stay
-    case_ids: frozenset[int] = frozenset()  # open cases involving them: their texts and notes stay
-    report_ids: frozenset[int] = frozenset()  # their own reports on items still open: the notes stay
-
-    def __bool__(self) -> bool:
-        return bool(self.group_ids or self.case_ids)  # every open matter names its group
-
-    def counts(self) -> dict[str, int]:
-        """For the audit entry: how much is held, never what."""
-        return {
-            "posts": len(self.post_ids),
-            "messages": len(self.message_ids),
-            "private_conversations": len(self.conversation_ids),
-            "cases": len(self.case_ids),
-            "reports": len(self.report_ids),
-        }
 
 
 def _about_their_items(uid: int, type_column, id_column):

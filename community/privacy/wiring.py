@@ -6,9 +6,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.privacy import admin_routes, bp, cli, routes  # noqa: F401  (their views register on bp)
+from community.moderation.signals import matter_closed
+from community.privacy import admin_routes, bp, cli, erasure, routes  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     cli.register(app)
+    # A report resolved or a case closed may end an erasure's evidence hold. Connecting again is a no-op.
+    matter_closed.connect(erasure.on_matter_closed, weak=False)

@@ -7,11 +7,20 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from community.moderation import targets
-from community.professionals import bp, moderated, profile_routes, question_routes, request_routes, review_routes  # noqa: F401  (their views register on bp)
+from community.professionals import (  # noqa: F401  (their views register on bp)
+    bp,
+    member_data,
+    moderated,
+    profile_routes,
+    question_routes,
+    request_routes,
+    review_routes,
+)
 from community.professionals._adapters import local_moment
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
+    member_data.connect()  # its part of a member's export and erasure
     app.add_template_filter(local_moment, "local_moment")
     app.register_blueprint(bp)
     targets.register_kind(moderated.QUESTION)  # held questions and requests are decided in the queue

@@ -18,6 +18,7 @@ from community.forum import writing as forum
 from community.forum.models import Post, Topic
 from community.groups import services as groups
 from community.groups.models import Group
+from community.groups.signals import retention_due
 from community.privacy import retention
 from tests.consent.helpers import audit_actions, build_world
 
@@ -113,3 +114,10 @@ def test_zero_or_negative_periods_are_refused_and_nothing_changes(world, days):
     result = runner.invoke(args=["retention", "run"])
     assert result.exit_code != 0 and "RETENTION_POSTS_DAYS" in result.output
     assert contents(world.app) == before
+
+
+def test_the_features_whose_content_a_period_covers_apply_it(app):
+    assert {receiver.__module__ for receiver in retention_due.receivers_for(None)} == {
+        "community.chat.retention",
+        "community.forum.retention",
+    }

@@ -22,8 +22,8 @@ from community.groups.models import Group
 from community.moderation import actions, notes, reports
 from community.moderation.models import ModeratorNote, QueueItem, Report
 from community.moderation.safeguarding import services as safeguarding
+from community.moderation.safeguarding.member_data import REMOVED_TEXT
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
-from community.privacy.erasure_more import REMOVED_TEXT
 from community.privacy.models import ErasureHold
 from tests.consent.helpers import build_world
 from tests.factories import PASSWORD, post_form

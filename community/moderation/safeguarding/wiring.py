@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.moderation.safeguarding import cli, events, routes
+from community.moderation.safeguarding import cli, events, member_data, routes
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
+    member_data.connect()  # its part of a member's export and erasure
     app.register_blueprint(routes.member_bp)
     events.register(socketio)
     cli.register(app)

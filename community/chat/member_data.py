@@ -1,0 +1,120 @@
+"""Chat's part of a member's export and erasure.
+
+Export: the messages they wrote (a conversation is named "private" or "group room", never by the other person).
+
+Erasure: the private conversations they were in are deleted, both sides (a conversation of two cannot be half
+erased; the reactions on their messages go with them, by the database's cascade); their group-room messages
+lose the link to them (``anonymise``) or are emptied (``remove``); their read positions and their place in
+conversations go; conversations they started lose the link. What an open report or case is about (``keep``: a
+message, and the private conversation it sits in) waits until it closes (``member_evidence_released``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from community.auth.member_data import when
+from community.auth.models import User
+from community.auth.signals import (
+    Evidence,
+    member_erasing,
+    member_evidence_released,
+    member_export_requested,
+    member_export_size,
+)
+from community.chat.models import ChatRead, Conversation, ConversationParticipant, Message
+from community.extensions import db
+from community.groups.models import Group
+
+BATCH = 500
+
+
+def export_size(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Message).where(Message.author_id == user.id)) or 0
+
+
+def export_part(user: User) -> dict[str, Any]:
+    messages: list[dict[str, Any]] = []
+    query = (
+        select(Message, Conversation, Group.name)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .join(Group, Group.id == Conversation.group_id)
+        .where(Message.author_id == user.id)
+    )
+    last = 0
+    while rows := db.session.execute(query.where(Message.id > last).order_by(Message.id).limit(BATCH)).all():
+        messages.extend(
+            {"id": m.id, "conversation_id": c.id, "conversation": "private" if c.kind == "private" else "group room",
+             "group": g, "text": m.body_source, "state": m.state, "created_at": when(m.created_at),
+             "edited_at": when(m.edited_at)}
+            for m, c, g in rows
+        )  # fmt: skip
+        last = rows[-1][0].id
+    return {"messages.json": messages}
+
+
+def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
+    """Their private conversations (both sides) and their messages, except what ``keep`` holds; their place in
+    the conversations they leave. Runs at the erasure and again when the hold is released. Counts for the
+    audit entry: messages and private conversations."""
+    private = select(ConversationParticipant.conversation_id).where(ConversationParticipant.user_id == uid)
+    private_ids = list(
+        db.session.scalars(
+            select(Conversation.id).where(
+                Conversation.kind == "private",
+                Conversation.id.in_(private),
+                Conversation.id.not_in(keep.conversation_ids),
+            )
+        )
+    )
+    if private_ids:
+        db.session.execute(update(Message).where(Message.conversation_id.in_(private_ids)).values(reply_to_id=None))
+        db.session.execute(delete(Message).where(Message.conversation_id.in_(private_ids)))
+        db.session.execute(delete(ChatRead).where(ChatRead.conversation_id.in_(private_ids)))
+        db.session.execute(
+            delete(ConversationParticipant).where(ConversationParticipant.conversation_id.in_(private_ids))
+        )
+        db.session.execute(delete(Conversation).where(Conversation.id.in_(private_ids)))
+    my_messages = (  # a held private conversation stays whole: the reported message and what surrounds it
+        Message.author_id == uid,
+        Message.id.not_in(keep.message_ids),
+        Message.conversation_id.not_in(keep.conversation_ids),
+    )
+    if mode == "remove":
+        messages = db.session.execute(
+            update(Message).where(*my_messages)
+            .values(body_source="", body_html="", state="removed", state_reason="erased", author_id=None)
+        ).rowcount  # fmt: skip
+    else:
+        messages = db.session.execute(update(Message).where(*my_messages).values(author_id=None)).rowcount
+    # Their place in conversations goes, except in a private conversation held as evidence: that one is still
+    # theirs to erase, both sides, when the hold ends.
+    db.session.execute(
+        delete(ConversationParticipant).where(
+            ConversationParticipant.user_id == uid,
+            ConversationParticipant.conversation_id.not_in(keep.conversation_ids),
+        )
+    )
+    return {"messages": messages, "private_conversations": len(private_ids)}
+
+
+def erase(user: User, *, mode: str, keep: Evidence, **_details: Any) -> dict[str, int]:
+    uid = user.id
+    counts = _erase_messages(uid, mode, keep)
+    db.session.execute(update(Conversation).where(Conversation.started_by_id == uid).values(started_by_id=None))
+    db.session.execute(delete(ChatRead).where(ChatRead.user_id == uid))
+    return counts
+
+
+def erase_released(user: User, *, mode: str, keep: Evidence, **_details: Any) -> dict[str, int]:
+    return _erase_messages(user.id, mode, keep)
+
+
+def connect() -> None:
+    """From ``chat.wiring.init_app``; connecting again is a no-op (blinker keys receivers by identity)."""
+    member_export_requested.connect(export_part, weak=False)
+    member_export_size.connect(export_size, weak=False)
+    member_erasing.connect(erase, weak=False)
+    member_evidence_released.connect(erase_released, weak=False)
