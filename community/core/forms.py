@@ -57,7 +57,9 @@ class FormAction:
     its field (see :func:`put_error_on_field`; flashed when no field takes it, or kept in ``action.message``
     with ``flash_unplaced=False`` for the top of the form) and ends the block: ``action.refused`` is then
     true and the view renders the form again, which still holds the input (answer 400). Refusals of the
-    types in ``passes`` (by default not-found and forbidden) go on, after the rollback, to the error page.
+    types in ``passes`` (by default not-found and forbidden) go on, after the rollback, to the error page;
+    those in ``unplaced`` are only kept in ``action.error``, for a view that shows them its own way (a
+    warning to confirm rather than an error).
     ``form=None``: a button with no fields, the message is flashed. Anything else goes on unhandled.
 
     Route::
@@ -77,11 +79,13 @@ class FormAction:
         default_field: str | None = None,
         *,
         passes: tuple[type[DomainError], ...] = (NotFound, Forbidden),
+        unplaced: tuple[type[DomainError], ...] = (),
         flash_unplaced: bool = True,
     ) -> None:
         self.form = form
         self.default_field = default_field
         self.passes = passes
+        self.unplaced = unplaced
         self.flash_unplaced = flash_unplaced
         self.error: DomainError | None = None
         self.message: str | None = None  # a refusal no field took, when it is not flashed
@@ -105,6 +109,8 @@ class FormAction:
         if not isinstance(error, DomainError) or isinstance(error, self.passes):
             return False
         self.error = error
+        if isinstance(error, self.unplaced):
+            return True
         if self.form is None or not put_error_on_field(self.form, error, self.default_field):
             if self.flash_unplaced:
                 flash(error.message, "error")
@@ -118,7 +124,8 @@ def form_action(
     default_field: str | None = None,
     *,
     passes: tuple[type[DomainError], ...] = (NotFound, Forbidden),
+    unplaced: tuple[type[DomainError], ...] = (),
     flash_unplaced: bool = True,
 ) -> FormAction:
     """``with form_action(form, "body") as action:``, see :class:`FormAction`."""
-    return FormAction(form, default_field, passes=passes, flash_unplaced=flash_unplaced)
+    return FormAction(form, default_field, passes=passes, unplaced=unplaced, flash_unplaced=flash_unplaced)

@@ -140,3 +140,17 @@ def test_put_error_on_field_says_whether_a_field_took_it(posted):
     assert put_error_on_field(posted, DomainError("No.", field="elsewhere")) is False
     assert put_error_on_field(posted, DomainError("Again."), "note") is True
     assert posted.note.errors == ["No.", "Again."]
+
+
+class AskToConfirm(DomainError):
+    pass
+
+
+def test_unplaced_refusals_are_only_kept_for_the_view(posted):
+    with form_action(posted, "name", unplaced=(AskToConfirm,)) as action:
+        _store("ada")
+        raise AskToConfirm("It looks like a phone number.", field="name")
+    assert isinstance(action.error, AskToConfirm)
+    assert posted.name.errors == [] and action.message is None
+    assert get_flashed_messages() == []
+    assert "ada" not in _stored()
