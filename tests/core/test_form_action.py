@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, get_flashed_messages
+from flask import Flask, Response, get_flashed_messages, redirect, render_template_string
 from flask_wtf import FlaskForm
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -17,7 +17,8 @@ from community.auth.models import User
 from community.auth.services import create_account
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.forms import form_action, put_error_on_field
-from community.extensions import db
+from community.core.security import public
+from community.extensions import csrf, db
 from tests.factories import PASSWORD
 
 
@@ -154,3 +155,31 @@ def test_unplaced_refusals_are_only_kept_for_the_view(posted):
     assert posted.name.errors == [] and action.message is None
     assert get_flashed_messages() == []
     assert "ada" not in _stored()
+
+
+def _signup_view() -> tuple[str, int] | Response:
+    """A route written the way the features write theirs: refused (the name "taken") after a row was added."""
+    form = NameForm()
+    if form.validate_on_submit():
+        with form_action(form, "note") as action:
+            _store(form.name.data)
+            if form.name.data == "taken":
+                raise DomainError("That name is taken.", field="name")
+        if action.ok:
+            return redirect("/done", 303)
+    return render_template_string(
+        '<input name="name" value="{{ form.name.data }}">{% for e in form.name.errors %}<p>{{ e }}</p>{% endfor %}',
+        form=form,
+    ), 400
+
+
+def test_through_a_route_the_refused_form_comes_back_with_the_input_and_nothing_is_stored(app: Flask):
+    app.add_url_rule("/_form_action", "form_action_probe", csrf.exempt(public(_signup_view)), methods=["POST"])
+    client = app.test_client()
+    refused = client.post("/_form_action", data={"name": "taken", "note": "hello"})
+    assert refused.status_code == 400
+    assert 'value="taken"' in refused.text and "That name is taken." in refused.text
+    accepted = client.post("/_form_action", data={"name": "carla", "note": ""})
+    assert accepted.status_code == 303
+    with app.app_context():
+        assert "carla" in _stored() and "taken" not in _stored()
