@@ -66,7 +66,7 @@ class FormAction:
 
         if form.validate_on_submit():
             with form_action(form, "message") as action:
-                sent = requests.send_request(current_user, ...)
+                sent = requests.send_request(actor, ...)
             if action.ok:
                 flash(_("Your request has been sent."), "success")
                 return redirect(url_for(...), 303)
