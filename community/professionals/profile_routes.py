@@ -14,6 +14,7 @@ from community.professionals import requests as professional_requests
 from community.professionals._adapters import int_or_none
 from community.professionals.common import groups_by_id, local_now, moderator_group_ids, writable_group_ids
 from community.professionals.forms import WEEKDAY_LABELS, AvailabilityForm, ProfileForm, RequestForm
+from community.professionals.models import ProfileLanguage
 
 Page = str | Response | tuple[str, int]
 
@@ -114,8 +115,6 @@ def _own_forms(profile) -> tuple[ProfileForm, AvailabilityForm]:
 
 
 def profile_languages(profile):
-    from community.professionals.models import ProfileLanguage
-
     return db.session.scalars(db.select(ProfileLanguage).where(ProfileLanguage.profile_id == profile.id)).all()
 
 
