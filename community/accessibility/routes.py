@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 from flask import Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -13,11 +14,9 @@ from markupsafe import Markup
 from community.accessibility import bp, services
 from community.accessibility.forms import LanguageForm, PreferencesForm, text_size_choices, theme_choices
 from community.core import fragments
-from community.core.errors import DomainError
-from community.core.forms import language_choices
+from community.core.forms import form_action, language_choices
 from community.core.i18n import LANGUAGE_COOKIE
 from community.core.security import public, safe_next
-from community.extensions import db
 
 
 def _back(target: str | None) -> str:
@@ -76,8 +75,6 @@ def language_picker() -> Markup:
 
 
 def current_language() -> str:
-    from flask_babel import get_locale
-
     locale = get_locale()
     return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -104,18 +101,15 @@ def preferences() -> str | Response | tuple[Response, int]:
     form = PreferencesForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with form_action(form, "text_size", passes=()) as action:
             display = services.clean(request.form)
-        except DomainError as error:
-            db.session.rollback()
-            if _wants_json():
-                return jsonify(ok=False, error=error.message), 400
-            getattr(form, error.field or "text_size").errors = [error.message]
-            status = 400
-        else:
             if current_user.is_authenticated:
                 services.save_for_member(current_user, display)
-                db.session.commit()
+        if action.error and _wants_json():
+            return jsonify(ok=False, error=action.error.message), 400
+        if action.refused:
+            status = 400
+        else:
             response = (
                 jsonify(ok=True, attributes=display.html_attributes())
                 if _wants_json()
@@ -149,14 +143,11 @@ def choose_language() -> Response:
     if not form.validate_on_submit():
         flash(_("The page was open too long. Choose the language again."), "error")
         return redirect(target)
-    try:
+    with form_action(passes=()) as action:
         language = services.check_language(form.language.data or "")
         if current_user.is_authenticated:
             services.set_member_language(current_user, language)
-            db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if action.refused:
         return redirect(target)
     response = redirect(target)
     return _remember_for_visitor(response, LANGUAGE_COOKIE, language)

@@ -21,8 +21,10 @@ from community.admin.audit_export import audit_csv_response
 from community.auth import admin_actions
 from community.core import audit
 from community.core.errors import DomainError, NotFound
+from community.core.forms import form_action, put_error_on_field
 from community.extensions import db
 from community.groups import services as groups
+from community.groups.access_log import record_access
 from community.groups.models import Group
 
 Page = str | Response | tuple[str, int]
@@ -38,13 +40,6 @@ def admins_only() -> None:
 def admin_template_helpers() -> dict[str, Any]:
     # Templates decide what to show with the same predicates the services use.
     return {"can_use_admin_area": policy.can_use_admin_area}
-
-
-def _refused(form: FlaskForm, error: DomainError, default_field: str) -> None:
-    """Tie a service's refusal to the field it names, so the page says what to fix next to it."""
-    db.session.rollback()
-    field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
-    field.errors = [error.message]
 
 
 def _invitations_url(group: Group) -> str:
@@ -63,14 +58,11 @@ def overview() -> str:
 def group_list() -> Page:
     form = forms.GroupForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "name", passes=()) as action:
             group = groups.create_group(
                 current_user, name=form.name.data, description=form.description.data or "", kind=form.kind.data
             )
-        except DomainError as error:
-            _refused(form, error, "name")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("The group “%(name)s” is created.", name=group.name), "success")
             return redirect(url_for("admin.group_detail", group_id=group.id))
     page = render_template("admin/groups.html", form=form, groups=queries.groups_with_counts(), labels=forms)
@@ -103,7 +95,7 @@ def group_detail(group_id: int) -> Page:
         return _group_page(group)
     form = forms.GroupSettingsForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "name", passes=()) as action:
             groups.update_group(
                 current_user,
                 group,
@@ -115,11 +107,9 @@ def group_detail(group_id: int) -> Page:
                 moderators_can_invite=form.moderators_can_invite.data,
                 slow_mode_seconds=form.slow_mode_seconds.data,
             )
-        except DomainError as error:
-            _refused(form, error, "name")
+        if action.refused:
             group = queries.group_or_404(group_id)  # reloaded after the rollback
         else:
-            db.session.commit()
             flash(_("The group settings are saved."), "success")
             return redirect(url_for("admin.group_detail", group_id=group.id))
     return _group_page(group, settings=form)
@@ -147,12 +137,9 @@ def group_add_member(group_id: int) -> Page:
         if person is None:
             form.username.errors = [_("There is no account with that username. Check the spelling.")]
         else:
-            try:
+            with form_action(form, "username", passes=()) as action:
                 groups.add_member(current_user, group, person, role=form.role.data)
-            except DomainError as error:
-                _refused(form, error, "username")
-            else:
-                db.session.commit()
+            if action.ok:
                 flash(_("%(name)s is now in the group.", name=person.display_name), "success")
                 return redirect(url_for("admin.group_detail", group_id=group.id))
     return _group_page(queries.group_or_404(group_id), add=form)
@@ -178,14 +165,11 @@ def group_member_remove(group_id: int, user_id: int) -> Page:
     group, person = queries.group_or_404(group_id), queries.user_or_404(user_id)
     form = forms.RemoveForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "reason", passes=()) as action:
             groups.remove_member(
                 current_user, group, person, form.reason.data or "", revoke_codes=bool(form.revoke_codes.data)
             )
-        except DomainError as error:
-            _refused(form, error, "reason")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("%(name)s is removed from the group.", name=person.display_name), "success")
             return redirect(url_for("admin.group_detail", group_id=group.id))
     group, person = queries.group_or_404(group_id), queries.user_or_404(user_id)
@@ -222,9 +206,7 @@ def _account_page(person: Any, form: FlaskForm | None = None) -> Page:
 @bp.route("/accounts/<int:user_id>")
 def account_detail(user_id: int) -> Page:
     person = queries.user_or_404(user_id)
-    from community.groups.access_log import record_access  # issue #7: staff opened personal data (NEN 7513)
-
-    record_access(current_user, person, "profile", "admin")
+    record_access(current_user, person, "profile", "admin")  # staff opened personal data (NEN 7513)
     db.session.commit()
     return _account_page(person)
 
@@ -240,7 +222,8 @@ def account_suspend(user_id: int) -> Page:
         except DomainError as error:
             if error.field is None:
                 raise  # not about the input (their own account, not active): the error page says why
-            _refused(form, error, "reason")
+            db.session.rollback()
+            put_error_on_field(form, error, "reason")
         else:
             db.session.commit()
             flash(_("The account of %(name)s is suspended and signed out.", name=person.display_name), "success")

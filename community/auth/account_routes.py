@@ -6,26 +6,18 @@ from flask import Response, flash, redirect, render_template, request, session, 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from wtforms import Form
 
 from community.auth import account, bp
 from community.auth import sessions as auth_sessions
 from community.auth.account_forms import PasswordChangeForm, ProfileForm
 from community.auth.routes import begin_session  # the one way a browser gets a fresh session
 from community.core.errors import DomainError
-from community.core.forms import language_choices
+from community.core.forms import form_action, language_choices, put_error_on_field
 from community.core.security import member_limit
 from community.core.sessions import SESSION_TOKEN_KEY
 from community.extensions import db, limiter
 from community.forum import warning_preferences
 from community.forum.forms import CollapsedWarningsForm
-
-
-def _show_error(form: Form, error: DomainError, default_field: str) -> None:
-    """Tie a refusal to its field, so the page says what to fix right where it is."""
-    db.session.rollback()
-    field = getattr(form, error.field or default_field, None) or getattr(form, default_field)
-    field.errors = [*field.errors, error.message]
 
 
 def _current_session_id() -> int | None:
@@ -44,7 +36,7 @@ def profile_edit() -> str | Response | tuple[str, int]:
     form.language.choices = language_choices()
     if form.validate_on_submit():
         notices: list[str] = []
-        try:
+        with form_action(form, "display_name", passes=()) as action:
             account.update_profile(
                 current_user,
                 display_name=form.display_name.data,
@@ -55,10 +47,7 @@ def profile_edit() -> str | Response | tuple[str, int]:
                 current_password=form.current_password.data or "",
                 notices=notices,
             )
-        except DomainError as error:
-            _show_error(form, error, "display_name")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("Your profile is saved."), "success")
             for notice in notices:  # from the moderation pipeline (a helpline message)
                 flash(notice, "notice")
@@ -87,7 +76,8 @@ def password_change() -> str | Response | tuple[str, int]:
                 new_password_again=form.new_password_again.data,
             )
         except DomainError as error:
-            _show_error(form, error, "current_password")
+            db.session.rollback()
+            put_error_on_field(form, error, "current_password")
         else:
             begin_session(user)  # commits: the password, every old session ended, the audit row, this new session
             account.disconnect_user_sockets(user.id)  # the pages reconnect with the new session
@@ -137,12 +127,9 @@ def content_warnings() -> str | Response | tuple[str, int]:
     """Which content warnings the member keeps collapsed in the forum (forum.warning_preferences)."""
     form = CollapsedWarningsForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "collapsed_warnings", passes=()) as action:
             warning_preferences.set_collapsed_warnings(current_user, form.collapsed_warnings.data or [])
-        except DomainError as error:
-            _show_error(form, error, "collapsed_warnings")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("Your choice of content warnings is saved."), "success")
             return redirect(url_for("auth.content_warnings"))
     elif not form.is_submitted():

@@ -12,6 +12,7 @@ from community.auth import bp, services, two_factor
 from community.auth import sessions as auth_sessions
 from community.auth.forms import SetupForm, SignInForm
 from community.core.errors import DomainError
+from community.core.forms import form_action
 from community.core.security import public, safe_next, token_page
 from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
 from community.extensions import db, limiter
@@ -87,7 +88,7 @@ def setup(token: str) -> str | Response | tuple[str, int]:
         return render_template("auth/setup_invalid.html", message=error.message), 404
     form = SetupForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "username", passes=()) as action:
             user = services.complete_setup(
                 token,
                 username=form.username.data,
@@ -95,11 +96,7 @@ def setup(token: str) -> str | Response | tuple[str, int]:
                 password=form.password.data,
                 email=form.email.data or None,
             )
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "username").errors = [error.message]
-        else:
-            db.session.commit()
+        if action.ok:
             begin_session(user)
             flash(_("Welcome. Your admin account is ready."), "success")
             return redirect(url_for("groups.home"))

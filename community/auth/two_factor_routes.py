@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 from community.auth import bp, two_factor
 from community.auth.routes import begin_session
 from community.core.errors import DomainError
+from community.core.forms import form_action, put_error_on_field
 from community.core.security import public, safe_next
 from community.extensions import db, limiter
 
@@ -42,10 +43,6 @@ def _qr_svg_html(uri: str) -> Markup:
         scale=4, dark="#000000", light="#ffffff", title=_("QR code for your authenticator app")
     )
     return Markup(svg)  # noqa: S704 (segno's output for a URI we built; nothing a person typed)
-
-
-def _show_error(form: FlaskForm, error: DomainError, default: str = "code") -> None:
-    getattr(form, error.field if error.field in form else default).errors = [error.message]
 
 
 @bp.before_app_request
@@ -75,13 +72,9 @@ def two_factor_enrol() -> str | Response | tuple[str, int]:
         return redirect(url_for("auth.two_factor_settings"))
     form = CodeForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "code", passes=()) as action:
             codes = two_factor.confirm_enrolment(current_user, form.code.data)
-        except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("Two-step sign-in is on."), "success")
             return render_template("auth/two_factor_codes.html", codes=codes)
     enrolment = two_factor.start_enrolment(current_user)
@@ -98,13 +91,9 @@ def two_factor_enrol() -> str | Response | tuple[str, int]:
 def two_factor_recovery_codes() -> str | tuple[str, int]:
     form = CodeForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "code", passes=()) as action:
             codes = two_factor.regenerate_recovery_codes(current_user, form.code.data)
-        except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("You have new recovery codes. The old ones no longer work."), "success")
             return render_template("auth/two_factor_codes.html", codes=codes)
     return render_template(
@@ -122,15 +111,11 @@ def two_factor_disable() -> str | Response | tuple[str, int]:
         return redirect(url_for("auth.two_factor_settings"))
     form = DisableForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "code", passes=()) as action:
             two_factor.disable(
                 current_user, password=form.password.data, code=form.code.data, required_setting=_required_setting()
             )
-        except DomainError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("Two-step sign-in is off."), "success")
             return redirect(url_for("auth.two_factor_settings"))
     required = two_factor.is_required_for(current_user, _required_setting())
@@ -171,7 +156,7 @@ def two_factor_challenge() -> str | Response | tuple[str, int]:
             if pending["tries"] >= two_factor.PENDING_TRIES:
                 return _back_to_sign_in(_("That was too many wrong codes. Please sign in again."))
             session[two_factor.PENDING_KEY] = pending
-            _show_error(form, error)
+            put_error_on_field(form, error, "code")
         else:
             db.session.commit()
             begin_session(result.user)  # clears the pending marker with the rest of the old session

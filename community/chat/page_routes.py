@@ -24,6 +24,7 @@ from community.chat import bp, page_data, presence, private, reads, sending, ser
 from community.chat.page_data import ChatView
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError
+from community.core.forms import FormAction, form_action
 from community.extensions import db
 from community.groups import policy as groups_policy
 from community.groups.services import GroupAccess, memberships_of, open_group
@@ -113,14 +114,17 @@ def _reply_to(form: MessageForm) -> int | None:
 
 
 def _sent(result: sending.SendResult, target: str) -> Response:
-    db.session.commit()
     if result.message.state == "held":
         flash(_("Your message is waiting for a moderator. You will see it here until then."), "info")
     return redirect(target, 303)
 
 
-def _refused(form: MessageForm, error: DomainError) -> None:
-    db.session.rollback()
+def _sending() -> FormAction:
+    """Every refusal of a message is shown next to the message box (``_show_refusal``), whatever it is about."""
+    return form_action(passes=(), flash_unplaced=False)
+
+
+def _show_refusal(form: MessageForm, error: DomainError) -> None:
     form.body.errors = [*form.body.errors, error.message]
     # Not a refusal: _chat.html offers "Publish anyway" (confirm_personal_details=1) next to the message.
     form.personal_details_warning = error.message if isinstance(error, PersonalDetailsWarning) else None
@@ -136,14 +140,14 @@ def room_send(slug: str) -> Page:
     access = open_group(current_user, slug)
     form = MessageForm()
     if form.validate_on_submit():
-        try:
+        with _sending() as action:
             room = services.group_room_conversation(access.group.id)
             result = sending.send_message(
                 current_user, access, room, client_id=form.client_id.data, body=form.body.data or "",
                 reply_to_id=_reply_to(form), confirm_personal_details=_confirmed(),
             )  # fmt: skip
-        except DomainError as error:
-            _refused(form, error)
+        if action.error:
+            _show_refusal(form, action.error)
         else:
             return _sent(result, url_for("chat.room_page", slug=slug, _anchor="chat-form"))
     return _room(access, form, None, 400)
@@ -207,13 +211,13 @@ def conversation_send(conversation_id: int) -> Page:
         return access
     form = MessageForm()
     if form.validate_on_submit():
-        try:
+        with _sending() as action:
             result = sending.send(
                 access, client_id=form.client_id.data or "", body=form.body.data or "", reply_to_id=_reply_to(form),
                 confirm_personal_details=_confirmed(),
             )  # fmt: skip
-        except DomainError as error:
-            _refused(form, error)
+        if action.error:
+            _show_refusal(form, action.error)
         else:
             return _sent(
                 result, url_for("chat.conversation_page", conversation_id=conversation_id, _anchor="chat-form")

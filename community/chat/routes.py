@@ -12,8 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from community.chat import bp, policy, private
-from community.core.errors import DomainError
-from community.extensions import db
+from community.core.forms import form_action
 from community.groups.services import GroupAccess, open_group
 
 Page = str | Response | tuple[str, int]
@@ -58,10 +57,8 @@ def start_conversation(slug: str) -> Page:
     raw = (request.form.get("user_id") or "").strip()
     if not raw.isdigit() or len(raw) > 10:
         return _page(access, error=_("Choose someone from the list to start a conversation with."), status=400)
-    try:
+    with form_action(passes=(), flash_unplaced=False) as action:  # every refusal is shown on the page
         started = private.start_private_conversation(current_user, access, int(raw))
-    except DomainError as error:
-        db.session.rollback()
-        return _page(access, error=str(error.message), status=error.status_code)
-    db.session.commit()
+    if action.error:
+        return _page(access, error=str(action.error.message), status=action.error.status_code)
     return redirect(url_for("chat.conversation_page", conversation_id=started.conversation.id), 303)

@@ -16,7 +16,8 @@ from flask_login import current_user
 from community.admin import bp
 from community.consent import documents, forms, ledger
 from community.core import audit
-from community.core.errors import DomainError
+from community.core.errors import NotFound
+from community.core.forms import form_action
 from community.extensions import db
 
 Page = str | Response | tuple[str, int]
@@ -26,14 +27,10 @@ Page = str | Response | tuple[str, int]
 def consent_documents() -> Page:
     form = forms.DocumentForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "title", passes=()) as action:
             document = documents.create_document(current_user, kind=form.kind.data, title=form.title.data,
                                                  required=bool(form.required.data))  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "title", form.title).errors = [error.message]
-        else:
-            db.session.commit()
+        if action.ok:
             return redirect(url_for("admin.consent_document", document_id=document.id), 303)
     listed = [(d, documents.current_number(d.id)) for d in documents.list_documents()]
     return render_template("consent/admin_documents.html", form=form, documents=listed), (400 if form.errors else 200)
@@ -43,19 +40,13 @@ def consent_documents() -> Page:
 def consent_document(document_id: int) -> Page:
     document = documents.get_document(document_id)
     if document.group_id is not None:
-        from community.core.errors import NotFound
-
         raise NotFound(_("We could not find that document."))
     form = forms.VersionForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "text", passes=()) as action:
             documents.save_draft(current_user, document, language=form.language.data, text=form.text.data,
                                  summary=form.summary.data or "")  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "text", form.text).errors = [error.message]
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("The draft is saved. Publish it when it is ready."), "success")
             return redirect(url_for("admin.consent_document", document_id=document.id), 303)
     return render_template(
@@ -69,13 +60,9 @@ def consent_publish(version_id: int) -> Response:
     version = documents.get_version(version_id)
     form = forms.PublishForm()
     if form.validate_on_submit():
-        try:
+        with form_action(passes=()) as action:
             documents.publish(current_user, version)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("Published. Members are asked to agree at their next visit."), "success")
     return redirect(url_for("admin.consent_document", document_id=version.document_id), 303)
 

@@ -64,6 +64,19 @@ def get(user: Any, name: str) -> Any:
     return stored[1].get(name, MISSING)
 
 
+def keep(user: Any, name: str, value: Any) -> None:
+    """A value read the slow way in this request, kept like a preload: later reads in the request find it, and
+    ``forget`` drops it when the value changes."""
+    if not has_request_context():
+        return
+    user_id = user if isinstance(user, int) else getattr(user, "id", None)
+    stored = g.get("kring_page_preloads")
+    if stored is None:
+        stored = g.kring_page_preloads = (user_id, {})
+    if stored[0] == user_id:
+        stored[1][name] = value
+
+
 def forget(user: Any, name: str) -> None:
     """The value changed in this request: later reads in it query again. ``user``: the member or their id."""
     stored = g.get("kring_page_preloads") if has_request_context() else None

@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
 from community.core.errors import DomainError
+from community.core.forms import form_action
 from community.core.security import member_key
 from community.extensions import db, limiter
 from community.forum import bp, coach, policy, reactions
@@ -125,19 +126,11 @@ def announcements_page(slug: str) -> Page:
     items = coach.announcements_for_moderators(current_user, access)  # refuses anyone but the moderators
     form, form_error = AnnouncementForm(), None
     if form.validate_on_submit():
-        try:
+        # Refused or not found: an error page, not a form to correct. A reason about no field: at the top.
+        with form_action(form, flash_unplaced=False) as action:
             coach.create_announcement(current_user, access, title=form.title.data, body=form.body.data)
-        except DomainError as error:
-            if error.status_code != 400:
-                raise  # refused or not found: an error page, not a form to correct
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is None:
-                form_error = error.message
-            else:
-                field.errors = [*field.errors, error.message]
-        else:
-            db.session.commit()
+        form_error = action.message
+        if action.ok:
             flash(_("Your announcement is shown at the top of the group page."), "success")
             return redirect(url_for("forum.announcements_page", slug=slug), 303)
     elif request.method == "POST":

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from community.core.errors import DomainError
+from community.core.errors import DomainError, NotFound
+from community.core.forms import FormAction, form_action
 from community.core.security import member_key
-from community.extensions import db, limiter
+from community.extensions import limiter
 from community.forum import bp, editing, images, policy, reading_state, services, writing
 from community.forum.forms import EditForm, ReplyForm, TopicForm
 from community.forum.image_forms import image_inputs
@@ -100,20 +101,15 @@ def _confirmed() -> bool:
     return request.form.get("confirm_personal_details") == "1"
 
 
-def _show_error(form: FlaskForm, error: DomainError, default_field: str) -> str | None:
-    """Put the service's reason next to its field; a reason about no field comes back for the top of the form.
-    A personal-details warning is no error: the template shows it with "Edit" and "Publish anyway"."""
-    if isinstance(error, PersonalDetailsWarning):
-        return None
-    if error.field is None:
-        return error.message
-    field = getattr(form, error.field, None) or getattr(form, default_field)
-    field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-    return None
+def _writing(form: FlaskForm, passes: tuple[type[DomainError], ...] = ()) -> FormAction:
+    """The service's reason goes next to its field; a reason about no field comes back (``action.message``) for
+    the top of the form. A personal-details warning is no error: the template shows it with "Edit" and
+    "Publish anyway"."""
+    return form_action(form, passes=passes, unplaced=(PersonalDetailsWarning,), flash_unplaced=False)
 
 
-def _warning_of(error: DomainError) -> str | None:
-    return error.message if isinstance(error, PersonalDetailsWarning) else None
+def _warning_of(action: FormAction) -> str | None:
+    return action.error.message if isinstance(action.error, PersonalDetailsWarning) else None
 
 
 def _id_arg(values: Any, name: str) -> int:
@@ -152,7 +148,7 @@ def new_topic(slug: str) -> Page:
     access = open_group(current_user, slug)
     form, form_error, warning = TopicForm(), None, None
     if form.validate_on_submit():
-        try:
+        with _writing(form) as action:
             result = writing.create_topic(
                 current_user,
                 access,
@@ -163,11 +159,8 @@ def new_topic(slug: str) -> Page:
                 confirm_personal_details=_confirmed(),
             )
             images.attach_images(current_user, access, result.post, *image_inputs(form))
-        except DomainError as error:
-            db.session.rollback()
-            form_error, warning = _show_error(form, error, "body"), _warning_of(error)
-        else:
-            db.session.commit()
+        form_error, warning = action.message, _warning_of(action)
+        if action.ok:
             return _written(access, result, _("Your topic is published."), draft_key(slug, "new"))
     html = render_template(
         "forum/new_topic.html",
@@ -190,7 +183,7 @@ def reply(slug: str, topic_id: int) -> Page:
     access = open_group(current_user, slug)
     form, form_error, warning = ReplyForm(), None, None
     if form.validate_on_submit():
-        try:
+        with _writing(form, passes=(NotFound,)) as action:
             result = writing.reply(
                 current_user,
                 access,
@@ -201,13 +194,8 @@ def reply(slug: str, topic_id: int) -> Page:
                 confirm_personal_details=_confirmed(),
             )
             images.attach_images(current_user, access, result.post, *image_inputs(form))
-        except DomainError as error:
-            if error.status_code == 404:
-                raise
-            db.session.rollback()
-            form_error, warning = _show_error(form, error, "body"), _warning_of(error)
-        else:
-            db.session.commit()
+        form_error, warning = action.message, _warning_of(action)
+        if action.ok:
             return _written(access, result, _("Your reply is published."), draft_key(slug, "t", topic_id))
     topic = services.open_topic(access, topic_id)
     html = render_template(
@@ -241,7 +229,7 @@ def edit_post(slug: str, post_id: int) -> Page:
     else:
         form, form_error, warning = EditForm(), None, None
         if form.validate_on_submit():
-            try:
+            with _writing(form) as action:
                 result = editing.edit_post(
                     current_user,
                     access,
@@ -251,11 +239,8 @@ def edit_post(slug: str, post_id: int) -> Page:
                     title=form.title.data if view.is_opening_post else None,
                     confirm_personal_details=_confirmed(),
                 )
-            except DomainError as error:
-                db.session.rollback()
-                form_error, warning = _show_error(form, error, "body"), _warning_of(error)
-            else:
-                db.session.commit()
+            form_error, warning = action.message, _warning_of(action)
+            if action.ok:
                 message = _("Your changes are saved.") if result.changed else _("Nothing was changed.")
                 return _written(access, result, message, draft_key(slug, "e", post_id))
     html = render_template(
@@ -285,17 +270,11 @@ def mark_read(slug: str, topic_id: int) -> Page:
     """From forum.js (``format=beacon``: answered 204) or the "Mark as read" button (back to the page)."""
     access = open_group(current_user, slug)
     beacon = request.form.get("format") == "beacon"
-    try:
+    with form_action(passes=(NotFound,), flash_unplaced=not beacon) as action:
         reading_state.record_read(current_user, access, topic_id, request.form.get("last_post_id", 0, type=int) or 0)
-    except DomainError as error:
-        if error.status_code == 404:
-            raise
-        db.session.rollback()
-        if beacon:
-            return "", 400
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if action.refused and beacon:
+        return "", 400
+    if action.ok:
         if beacon:
             return "", 204
         flash(_("Marked as read."), "info")

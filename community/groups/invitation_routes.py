@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from community.auth.routes import begin_session
 from community.core.errors import DomainError, NotFound
+from community.core.forms import form_action
 from community.core.security import member_limit, no_store, public, token_page
 from community.extensions import db, limiter
 from community.groups import bp, invitations, policy
@@ -23,11 +24,6 @@ Page = str | Response | tuple[str, int]
 def can_invite(user: object, group: object, membership: object) -> bool:
     """For templates: show "Invite people" only to those the policy lets invite."""
     return policy.can_invite(user, group, membership)  # type: ignore[arg-type]
-
-
-def _show_error(form: FlaskForm, error: DomainError, default_field: str) -> None:
-    field = getattr(form, error.field or "", None) or getattr(form, default_field)
-    field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
 
 
 # --- staff: list, invite, resend, revoke --------------------------------------------------------------------
@@ -60,16 +56,11 @@ def _staff_page(slug: str, submitted: str | None) -> Page:
     forms = staff_forms(policy.can_invite_as(current_user, group, membership, "moderator"), submitted)
     outcome = None
     if submitted and forms[submitted].validate_on_submit():
-        try:
+        with form_action(forms[submitted], "role", passes=()) as action:
             outcome = _invite(submitted, forms[submitted], group)
-        except DomainError as error:
-            db.session.rollback()
-            _show_error(forms[submitted], error, "role")
-        else:
-            db.session.commit()
-            if submitted == "email":
-                flash(_("The invitation is on its way."), "success")
-                return redirect(url_for("groups.invitations_page", slug=slug), 303)
+        if action.ok and submitted == "email":
+            flash(_("The invitation is on its way."), "success")
+            return redirect(url_for("groups.invitations_page", slug=slug), 303)
     return render_template(
         "groups/invitations.html",
         group=group,
@@ -98,18 +89,12 @@ def invitations_page(slug: str) -> Page:
 def invitation_action(slug: str, invitation_id: int, action: str) -> Response:
     group, _membership = staff.open_for_inviting(current_user, slug)
     invitation = staff.get_invitation(group, invitation_id)
-    try:
+    with form_action(passes=(NotFound,)) as done:
         if action == "resend":
             staff.resend(current_user, invitation)
         else:
             staff.revoke(current_user, invitation)
-    except DomainError as error:
-        db.session.rollback()
-        if error.status_code == 404:
-            raise
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
+    if done.ok:
         flash(_("The invitation was sent again.") if action == "resend" else _("The invitation was withdrawn."), "info")
     return redirect(url_for("groups.invitations_page", slug=slug), 303)
 
@@ -137,7 +122,7 @@ def accept_invitation(token: str) -> Page:
     if not form.is_submitted():
         form.language.data = get_locale().language  # the browser's language (or the picker's) as the default
     if form.validate_on_submit():
-        try:
+        with form_action(form, passes=(), unplaced=(invitations.InvitationGone,), flash_unplaced=False) as action:
             user, group = invitations.accept_with_new_account(
                 token,
                 username=form.username.data,
@@ -151,16 +136,10 @@ def accept_invitation(token: str) -> Page:
                     "versions": request.form.getlist("consent_version"),
                 },
             )
-        except invitations.InvitationGone as error:
-            return _invalid_page(error)
-        except DomainError as error:
-            db.session.rollback()
-            if error.field and hasattr(form, error.field):
-                _show_error(form, error, error.field)
-            else:
-                form_error = error.message
-        else:
-            db.session.commit()
+        if isinstance(action.error, invitations.InvitationGone):
+            return _invalid_page(action.error)
+        form_error = action.message
+        if action.ok:
             begin_session(user)
             flash(_("Welcome to %(group)s.", group=group.name), "success")
             return redirect(url_for("groups.group_page", slug=group.slug), 303)
@@ -172,15 +151,12 @@ def accept_invitation(token: str) -> Page:
 def _join_as_member(token: str, invitation: object) -> Page:
     form, form_error = JoinForm(), None
     if form.validate_on_submit():
-        try:
+        with form_action(passes=(), unplaced=(invitations.InvitationGone,), flash_unplaced=False) as action:
             group = invitations.accept_as_member(current_user, token)
-        except invitations.InvitationGone as error:
-            return _invalid_page(error)
-        except DomainError as error:
-            db.session.rollback()
-            form_error = error.message
-        else:
-            db.session.commit()
+        if isinstance(action.error, invitations.InvitationGone):
+            return _invalid_page(action.error)
+        form_error = action.message
+        if action.ok:
             flash(_("You joined %(group)s.", group=group.name), "success")
             return redirect(url_for("groups.group_page", slug=group.slug), 303)
     html = render_template("groups/accept_join.html", form=form, invitation=invitation, form_error=form_error)

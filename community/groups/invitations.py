@@ -16,12 +16,10 @@ import hashlib
 import logging
 import re
 import secrets
-from contextlib import nullcontext
 from functools import partial
 from typing import Any
 
-from flask import current_app, has_request_context
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
@@ -139,11 +137,10 @@ def _invitation_mail_body(token: str, expires_days: int) -> str:
 
 
 def _send_invitation_mail(email: str, token: str, days: int) -> None:
-    # Outside a request (the CLI) there is no browser language to follow: write in the default language.
-    language = None if has_request_context() else current_app.config["BABEL_DEFAULT_LOCALE"]
+    # In the language in force: the inviter's page's, or outside a request (the CLI) the default language
+    # (core.i18n.select_locale chooses no other there).
     try:
-        with force_locale(language) if language else nullcontext():
-            send_mail(email, _("You are invited to Kring"), _invitation_mail_body(token, days))
+        send_mail(email, _("You are invited to Kring"), _invitation_mail_body(token, days))
     except OSError as error:  # SMTP down: the invitation stays listed and can be resent
         log.warning("invitation mail not sent: %s", type(error).__name__)
 

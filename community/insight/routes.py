@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.core.errors import DomainError
+from community.core.forms import form_action
 from community.core.time import utcnow
 from community.extensions import db
 from community.insight import bp, charts, handover, pilot, policy, services
@@ -71,15 +72,11 @@ def handover_board(slug: str):
 @bp.route("/insight/<slug>/handover", methods=["POST"])
 def add_handover_note(slug: str):
     body = request.form.get("body", "")
-    try:
+    with form_action(flash_unplaced=False) as action:  # not found / forbidden: the error page, not the form
         handover.add_note(current_user, slug, body)
-    except DomainError as error:
-        db.session.rollback()
-        if error.status_code != 400:  # not found / forbidden: the error page, not the form
-            raise
-        return render_template("insight/handover.html", page=handover.board(current_user, slug), error=error,
+    if action.error:
+        return render_template("insight/handover.html", page=handover.board(current_user, slug), error=action.error,
                                body=body), 400  # fmt: skip
-    db.session.commit()
     flash(_("Your note is on the board."), "success")
     return redirect(url_for("insight.handover_board", slug=slug), 303)
 
@@ -93,16 +90,12 @@ def pilot_page(slug: str):
 
 @bp.route("/insight/<slug>/pilot/goals", methods=["POST"])
 def add_goal(slug: str):
-    try:
+    with form_action(flash_unplaced=False) as action:  # not found / forbidden: the error page, not the form
         pilot.add_goal(current_user, slug, request.form.get("metric", ""), request.form.get("threshold", ""))
-    except DomainError as error:
-        db.session.rollback()
-        if error.status_code != 400:  # not found / forbidden: the error page, not the form
-            raise
+    if action.error:
         view = pilot.pilot_view(current_user, slug, utcnow())
-        return render_template("insight/pilot.html", view=view, metrics=pilot.METRICS, error=error,
+        return render_template("insight/pilot.html", view=view, metrics=pilot.METRICS, error=action.error,
                                form=request.form, can_edit=True), 400  # fmt: skip
-    db.session.commit()
     flash(_("The goal is added."), "success")
     return redirect(url_for("insight.pilot_page", slug=slug), 303)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,23 +20,22 @@ log = logging.getLogger(__name__)
 @bp.app_context_processor
 def notification_count() -> dict[str, Callable[[], int | None]]:
     """``unread_notifications()`` for the navigation: read with the session lookup on pages, else one indexed
-    count, at most once per request."""
+    count, at most once per request (kept with the preloads: a change in this request forgets it)."""
 
     def unread_notifications() -> int | None:
         if not current_user.is_authenticated:
             return None
-        if "unread_notifications" not in g:
-            preloaded = page_preloads.get(current_user, services.UNREAD_PRELOAD)
-            if preloaded is not page_preloads.MISSING:
-                g.unread_notifications = preloaded
-                return preloaded
-            try:
-                g.unread_notifications = services.unread_count(current_user.id)
-            except SQLAlchemyError as error:  # the navigation must never turn a page (or an error page) into a 500
-                log.warning("unread count unavailable: %s", type(error).__name__)
-                db.session.rollback()  # PostgreSQL refuses every later query of an aborted transaction
-                g.unread_notifications = None
-        return g.unread_notifications
+        preloaded = page_preloads.get(current_user, services.UNREAD_PRELOAD)
+        if preloaded is not page_preloads.MISSING:
+            return preloaded
+        try:
+            count = services.unread_count(current_user.id)
+        except SQLAlchemyError as error:  # the navigation must never turn a page (or an error page) into a 500
+            log.warning("unread count unavailable: %s", type(error).__name__)
+            db.session.rollback()  # PostgreSQL refuses every later query of an aborted transaction
+            count = None
+        page_preloads.keep(current_user, services.UNREAD_PRELOAD, count)
+        return count
 
     return {"unread_notifications": unread_notifications}
 

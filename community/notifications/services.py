@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from flask import g, has_request_context
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
@@ -27,7 +27,7 @@ from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
 from community.notifications import outbox, preferences
 from community.notifications.kinds import get_kind, target_link
-from community.notifications.models import Notification
+from community.notifications.models import DigestRun, EmailOutbox, Notification
 
 PER_PAGE = 25
 NEW_EVENT, COUNT_EVENT = "notification:new", "notification:count"
@@ -255,19 +255,13 @@ def mark_all_read(user: User) -> int:
 def _tell_count(user_id: int) -> None:
     """Other open pages of the member update their navigation count after the commit; this request's own
     page (if it renders one) counts again instead of showing the preloaded badge."""
-    if has_request_context():
-        page_preloads.forget(user_id, UNREAD_PRELOAD)  # by id: no lookup of the member
-        g.pop("unread_notifications", None)
+    page_preloads.forget(user_id, UNREAD_PRELOAD)  # by id: no lookup of the member
     queue_event(COUNT_EVENT, {"count": unread_count(user_id)}, room=user_room(user_id))
 
 
 def prune(*, now: datetime | None = None, batch: int = 5000) -> dict[str, int]:
     """Delete what is older than NOTIFICATIONS_KEEP_DAYS, in batches (short transactions; cron-safe: a second
     run at the same time deletes nothing twice, it only finds less)."""
-    from flask import current_app
-
-    from community.notifications.models import DigestRun, EmailOutbox
-
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["NOTIFICATIONS_KEEP_DAYS"])
     removed = {"notifications": 0, "emails": 0, "digest_runs": 0}
     targets = (

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.core.errors import DomainError
+from community.core.forms import form_action
 from community.extensions import db
 from community.groups.services import memberships_of
 from community.notifications import bp, mail_admin, preferences
@@ -33,7 +34,7 @@ def settings_page():
 @bp.route("/notifications/settings", methods=["POST"])
 def save_settings():
     form = request.form
-    try:
+    with form_action(flash_unplaced=False) as action:  # not found / forbidden: the error page, not the form
         preferences.save_kind_preferences(
             current_user,
             # A kind the form did not send keeps its setting (the page always sends them all).
@@ -50,12 +51,8 @@ def save_settings():
                 current_user, access.group, muted=form.get(f"group_muted_{access.group.id}") == "1",
                 email=email or None,
             )  # fmt: skip
-    except DomainError as error:
-        db.session.rollback()
-        if error.status_code != 400:  # not found / forbidden: the error page, not the form
-            raise
-        return _settings_page(error, 400)
-    db.session.commit()
+    if action.error:
+        return _settings_page(action.error, 400)
     flash(_("Your notification settings are saved."), "success")
     return redirect(url_for("notifications.settings_page"), 303)
 

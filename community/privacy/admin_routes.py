@@ -12,8 +12,7 @@ from flask_login import current_user
 
 from community.admin import bp
 from community.admin import queries as admin_queries
-from community.core.errors import DomainError
-from community.extensions import db
+from community.core.forms import form_action
 from community.groups.models import Group
 from community.privacy import erasure, forms, register, retention
 
@@ -25,13 +24,9 @@ def account_erase(user_id: int) -> Page:
     person = admin_queries.user_or_404(user_id)
     form = forms.AdminEraseForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "reason", passes=()) as action:
             erasure.erase_by_admin(current_user, person, mode=form.mode.data or "", reason=form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "reason", form.reason).errors = [error.message]
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("The account is erased."), "success")
             return redirect(url_for("admin.account_list"), 303)
     held = erasure.held_for_open_matters(current_user, person)
@@ -45,14 +40,10 @@ def group_retention(group_id: int) -> Page:
     group = admin_queries.group_or_404(group_id)
     form = forms.RetentionForm(obj=None if request.method == "POST" else _RetentionValues(group))
     if form.validate_on_submit():
-        try:
+        with form_action(form, "chat_days", passes=()) as action:
             retention.set_group_retention(current_user, group, chat_days=form.chat_days.data,
                                           posts_days=form.posts_days.data)  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "chat_days", form.chat_days).errors = [error.message]
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("The retention periods are saved."), "success")
             return redirect(url_for("admin.group_detail", group_id=group_id), 303)
     group = admin_queries.group_or_404(group_id)  # reloaded after a rollback

@@ -6,14 +6,15 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.core.errors import DomainError, NotFound
-from community.core.forms import language_choices, select_choices
+from community.core.errors import NotFound
+from community.core.forms import form_action, language_choices, select_choices
 from community.extensions import db
 from community.professionals import bp, policy, profiles, questions, review
 from community.professionals import requests as professional_requests
-from community.professionals._adapters import int_or_none, refused
+from community.professionals._adapters import int_or_none
 from community.professionals.common import groups_by_id, local_now, moderator_group_ids, writable_group_ids
 from community.professionals.forms import WEEKDAY_LABELS, AvailabilityForm, ProfileForm, RequestForm
+from community.professionals.models import ProfileLanguage
 
 Page = str | Response | tuple[str, int]
 
@@ -69,17 +70,12 @@ def send_request(profile_id: int) -> Page:
     view = profiles.open_profile(current_user, profile_id)
     form = _request_form(view)
     if form.validate_on_submit():
-        try:
+        with form_action(form, "message", passes=(NotFound,)) as action:
             sent = professional_requests.send_request(
                 current_user, profile_id, group_id=int_or_none(form.group_id.data), message=form.message.data or "",
                 email_me=form.email_me.data,
             )  # fmt: skip
-        except DomainError as error:
-            if isinstance(error, NotFound):
-                raise
-            refused(form, error, "message")
-        else:
-            db.session.commit()
+        if action.ok:
             for notice in sent.notices:
                 flash(notice, "notice")
             flash(_("Your request has been sent."), "success")
@@ -119,8 +115,6 @@ def _own_forms(profile) -> tuple[ProfileForm, AvailabilityForm]:
 
 
 def profile_languages(profile):
-    from community.professionals.models import ProfileLanguage
-
     return db.session.scalars(db.select(ProfileLanguage).where(ProfileLanguage.profile_id == profile.id)).all()
 
 
@@ -147,7 +141,7 @@ def own_profile_save() -> Page:
     profile = profiles.own_profile(current_user)
     form, availability_form = _own_forms(profile)
     if form.validate_on_submit():
-        try:
+        with form_action(form, "public_name", passes=(NotFound,)) as action:
             profiles.save_profile(
                 current_user, public_name=form.public_name.data or "", role_title=form.role_title.data or "",
                 organisation=form.organisation.data or "", intro=form.intro.data or "",
@@ -155,12 +149,7 @@ def own_profile_save() -> Page:
                 specialty_ids=[int_or_none(value) or 0 for value in form.specialties.data or []],
                 photo=form.photo.data, remove_photo=form.remove_photo.data,
             )  # fmt: skip
-        except DomainError as error:
-            if isinstance(error, NotFound):
-                raise
-            refused(form, error, "public_name")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("Your profile is saved. Members will see it once an admin has approved it."), "success")
             return redirect(url_for("professionals.own_profile_page"), 303)
     return _own_page(form, availability_form, 400)
@@ -182,17 +171,14 @@ def own_availability_save() -> Page:
             )
             for day in range(7)
         ]
-        try:
+        # With no profile yet, its not-found refusal is shown on the form ("save your profile first").
+        passes = (NotFound,) if profile is not None else ()
+        with form_action(availability_form, "away_until", passes=passes) as action:
             profiles.save_availability(
                 current_user, windows=rows, away_until=availability_form.away_until.data,
                 paused=availability_form.paused.data,
             )  # fmt: skip
-        except DomainError as error:
-            if isinstance(error, NotFound) and profile is not None:
-                raise
-            refused(availability_form, error, "away_until")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("Your availability is saved."), "success")
             return redirect(url_for("professionals.own_profile_page", _anchor="availability"), 303)
     return _own_page(form, availability_form, 400)

@@ -9,12 +9,11 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.core.errors import DomainError, NotFound
+from community.core.errors import NotFound
+from community.core.forms import form_action
 from community.core.time import utcnow
-from community.extensions import db
 from community.groups.services import GroupAccess, open_group
 from community.professionals import bp, questions
-from community.professionals._adapters import refused
 from community.professionals.common import moderator_group_ids
 from community.professionals.forms import ActionForm, AnswerForm, QuestionForm
 
@@ -39,15 +38,12 @@ def ask(slug: str) -> Page:
     access = open_group(current_user, slug)
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "body", passes=()) as action:
             asked = questions.ask(
                 current_user, access, body=form.body.data or "", email_me=form.email_me.data,
                 client_token=form.client_token.data or "",
             )  # fmt: skip
-        except DomainError as error:
-            refused(form, error, "body")
-        else:
-            db.session.commit()
+        if action.ok:
             for notice in asked.notices:
                 flash(notice, "notice")
             flash(_("Your question has been sent to the group's professionals."), "success")
@@ -72,15 +68,9 @@ def _action(slug: str, question_id: int, do, done: str) -> Page:
     access = open_group(current_user, slug)
     if not ActionForm().validate_on_submit():
         return _question_page(access, question_id, AnswerForm(formdata=None), 400)
-    try:
+    with form_action(passes=(NotFound,)) as action:
         do(current_user, access, question_id)
-    except DomainError as error:
-        if isinstance(error, NotFound):
-            raise
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if action.ok:
         flash(done, "success")
     return redirect(url_for("professionals.question_page", slug=slug, question_id=question_id), 303)
 
@@ -100,14 +90,9 @@ def answer_question(slug: str, question_id: int) -> Page:
     access = open_group(current_user, slug)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "body", passes=(NotFound,)) as action:
             questions.answer(current_user, access, question_id, body=form.body.data or "")
-        except DomainError as error:
-            if isinstance(error, NotFound):
-                raise
-            refused(form, error, "body")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("Your answer has been sent. The member has been told."), "success")
             return redirect(url_for("professionals.question_page", slug=slug, question_id=question_id), 303)
     return _question_page(access, question_id, form, 400)

@@ -7,12 +7,11 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.core.errors import DomainError, Forbidden, NotFound
-from community.core.forms import select_choices
+from community.core.forms import form_action, select_choices
 from community.extensions import db
 from community.professionals import bp, policy, questions
 from community.professionals import requests as service
-from community.professionals._adapters import int_or_none, refused
+from community.professionals._adapters import int_or_none
 from community.professionals.common import local_now, moderator_group_ids
 from community.professionals.forms import ActionForm, DeclineForm
 
@@ -71,17 +70,12 @@ def decline_request(request_id: int) -> Page:
     view = service.open_request(current_user, request_id)
     form = _decline_form(view)
     if form.validate_on_submit():
-        try:
+        with form_action(form, "note") as action:
             service.decline_request(
                 current_user, request_id, note=form.note.data or "",
                 suggested_profile_id=int_or_none(form.suggested_profile_id.data),
             )  # fmt: skip
-        except DomainError as error:
-            if isinstance(error, NotFound | Forbidden):
-                raise
-            refused(form, error, "note")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("You declined the request. The member has been told."), "success")
             return redirect(url_for("professionals.requests_page"), 303)
     return _page(service.open_request(current_user, request_id), form, 400)

@@ -6,10 +6,10 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.core.errors import DomainError, NotFound
+from community.core.errors import NotFound
+from community.core.forms import form_action
 from community.extensions import db
 from community.professionals import bp, policy, review
-from community.professionals._adapters import refused
 from community.professionals.forms import ActionForm, RejectForm, SpecialtyForm
 
 Page = str | Response | tuple[str, int]
@@ -51,14 +51,9 @@ def reject_profile(profile_id: int) -> Page:
     _admin()
     form = RejectForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "reason", passes=(NotFound,)) as action:
             review.reject_profile(current_user, profile_id, form.reason.data or "")
-        except DomainError as error:
-            if isinstance(error, NotFound):
-                raise
-            refused(form, error, "reason")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("The profile was sent back to the professional."), "success")
             return redirect(url_for("professionals.review_page"), 303)
     return _page(reject_form=form, status=400)
@@ -69,12 +64,9 @@ def add_specialty() -> Page:
     _admin()
     form = SpecialtyForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "name", passes=()) as action:
             review.add_specialty(current_user, form.name.data or "")
-        except DomainError as error:
-            refused(form, error, "name")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("The specialty was added."), "success")
             return redirect(url_for("professionals.review_page", _anchor="specialties"), 303)
     return _page(specialty_form=form, status=400)
@@ -85,15 +77,9 @@ def update_specialty(specialty_id: int) -> Page:
     _admin()
     form = SpecialtyForm()
     if form.validate_on_submit():
-        try:
+        with form_action(passes=(NotFound,)) as action:  # the list has no form per specialty: flashed
             review.update_specialty(current_user, specialty_id, name=form.name.data or "", active=form.active.data)
-        except DomainError as error:
-            if isinstance(error, NotFound):
-                raise
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("The specialty was saved."), "success")
         return redirect(url_for("professionals.review_page", _anchor="specialties"), 303)
     return _page(specialty_form=form, status=400)
