@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+import community.models  # noqa: F401  (every table mapped, for tests that build model objects without an app)
 from community import create_app
 from community.extensions import db
 from config import TestingConfig
