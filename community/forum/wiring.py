@@ -7,7 +7,9 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from community.forum import bp, extra_routes, image_routes, routes, search_routes, write_routes  # noqa: F401  (their views register on bp)
+from community.groups import page_sections
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
+    page_sections.register("forum", order=10, template="forum/_group_topics.html", data=routes.group_page_topics)

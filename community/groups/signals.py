@@ -9,3 +9,13 @@ from __future__ import annotations
 from blinker import Namespace
 
 _signals = Namespace()
+
+group_created = _signals.signal("group-created")
+"""A group was created (``groups.services.create_group``), flushed and audited. Sender: the group. Keyword:
+``actor``. Connected: chat makes the group's room, so opening the chat page never has to write."""
+
+joining_with_new_account = _signals.signal("joining-with-new-account")
+"""A person is creating their account through an invitation (``groups.invitations.accept_with_new_account``),
+after the account row and before the membership. Sender: the new member. Keyword: ``form_data``, the posted
+form. A receiver refuses by raising ``DomainError``: the accepting transaction then stores nothing (no account,
+no record, no mail). Connected: consent records the new member's consent (``consent.signup.on_signup``)."""
