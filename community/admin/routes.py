@@ -19,10 +19,11 @@ from wtforms.fields.choices import SelectChoice
 from community.admin import bp, forms, policy, queries
 from community.admin.audit_export import audit_csv_response
 from community.auth import admin_actions
-from community.core import audit
+from community.core import admin_pages, audit
 from community.core.errors import DomainError, NotFound
 from community.extensions import db
 from community.groups import services as groups
+from community.groups.access_log import record_access
 from community.groups.models import Group
 
 Page = str | Response | tuple[str, int]
@@ -36,8 +37,9 @@ def admins_only() -> None:
 
 @bp.app_context_processor
 def admin_template_helpers() -> dict[str, Any]:
-    # Templates decide what to show with the same predicates the services use.
-    return {"can_use_admin_area": policy.can_use_admin_area}
+    # Templates decide what to show with the same predicates the services use. ``admin_pages``: the other
+    # features' admin pages for the area's navigation, registered from their wiring (core.admin_pages).
+    return {"can_use_admin_area": policy.can_use_admin_area, "admin_pages": admin_pages.pages}
 
 
 def _refused(form: FlaskForm, error: DomainError, default_field: str) -> None:
@@ -222,9 +224,7 @@ def _account_page(person: Any, form: FlaskForm | None = None) -> Page:
 @bp.route("/accounts/<int:user_id>")
 def account_detail(user_id: int) -> Page:
     person = queries.user_or_404(user_id)
-    from community.groups.access_log import record_access  # issue #7: staff opened personal data (NEN 7513)
-
-    record_access(current_user, person, "profile", "admin")
+    record_access(current_user, person, "profile", "admin")  # staff opened personal data (NEN 7513)
     db.session.commit()
     return _account_page(person)
 

@@ -17,7 +17,6 @@ from community.auth.sessions import session_id_for_token
 from community.core.realtime import group_room, session_room, user_room
 from community.core.sessions import SESSION_TOKEN_KEY
 from community.core.socket_registry import registry_of
-from community.groups import entry_checks
 from community.groups.services import memberships_of
 
 
@@ -37,11 +36,7 @@ def register(socketio: SocketIO) -> None:
             join_room(session_room(session_id))
         # Every group the member can read: live forum updates, unread counts and presence go to group rooms.
         # Removal from a group must also take the member out of its room (groups.services does that).
-        group_ids = [
-            access.group.id
-            for access in memberships_of(current_user)
-            if entry_checks.may_enter(current_user, access.group, access.membership)  # the group's rules
-        ]
+        group_ids = [access.group.id for access in memberships_of(current_user, entering=True)]  # rules accepted
         for group_id in group_ids:
             join_room(group_room(group_id))
         # Known to every server process, so sign-out or removal can close or move it wherever it is held.

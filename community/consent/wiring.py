@@ -4,10 +4,12 @@ blueprints; ``init_app`` registers them (and this feature's gates, checks, recei
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
 from community.auth import access_checks
-from community.consent import admin_routes, bp, gate, routes, signup  # noqa: F401  (their views register on bp)
+from community.consent import admin_bp, admin_routes, bp, gate, routes, signup  # noqa: F401  (their views register on bp)
+from community.core import admin_pages
 from community.groups import entry_checks
 from community.groups.signals import joining_with_new_account
 
@@ -20,3 +22,5 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     entry_checks.register(entry_checks.RULES_CHECK, gate.require_group_rules)
     joining_with_new_account.connect(signup.on_signup)
     app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    admin_pages.register("consent_admin.consent_documents", _l("Consent and privacy"), order=10)

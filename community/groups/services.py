@@ -35,8 +35,9 @@ class GroupAccess:
         return self.membership is not None and self.membership.role == "moderator"
 
 
-def memberships_of(user: User) -> list[GroupAccess]:
-    """The groups a member can open, by name."""
+def memberships_of(user: User, *, entering: bool = False) -> list[GroupAccess]:
+    """The groups a member can open, by name. ``entering``: only those the entry checks let them into now (the
+    socket's group rooms)."""
     rows = db.session.execute(
         select(Group, Membership)
         .join(Membership, Membership.group_id == Group.id)
@@ -44,7 +45,10 @@ def memberships_of(user: User) -> list[GroupAccess]:
         .order_by(Group.name)
     ).all()
     return [
-        GroupAccess(group, membership) for group, membership in rows if policy.can_view_group(user, group, membership)
+        GroupAccess(group, membership)
+        for group, membership in rows
+        if policy.can_view_group(user, group, membership)
+        and (not entering or entry_checks.may_enter(user, group, membership))
     ]
 
 

@@ -24,12 +24,12 @@ from community.core.realtime import conversation_room, group_room, queue_event
 from community.core.time import utcnow
 from community.extensions import db
 from community.forum import mentions
+from community.forum import notices as forum_events
 from community.forum.models import Post, Topic
 from community.groups.models import Group, Membership
 from community.moderation import policy
 from community.moderation.models import Appeal, ModerationAction, QueueItem
 from community.moderation.safeguarding import queries as safeguarding_queries
-from community.notifications import forum_events
 
 NOT_FOUND = _l("We could not find that post or message. It may have been deleted.")
 GONE = ("removed", "deleted")

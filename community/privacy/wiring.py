@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.privacy import admin_routes, bp, cli, routes  # noqa: F401  (their views register on bp)
+from community.privacy import admin_bp, admin_routes, bp, cli, routes  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)  # reached from the account page, the group page and the consent page
     cli.register(app)
