@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from community.admin import bp, forms, policy, queries
 from community.admin.audit_export import audit_csv_response
 from community.auth import admin_actions
-from community.core import audit
+from community.core import admin_pages, audit
 from community.core.errors import DomainError, NotFound
 from community.core.forms import form_action, put_error_on_field
 from community.extensions import db
@@ -38,8 +38,9 @@ def admins_only() -> None:
 
 @bp.app_context_processor
 def admin_template_helpers() -> dict[str, Any]:
-    # Templates decide what to show with the same predicates the services use.
-    return {"can_use_admin_area": policy.can_use_admin_area}
+    # Templates decide what to show with the same predicates the services use. ``admin_pages``: the other
+    # features' admin pages for the area's navigation, registered from their wiring (core.admin_pages).
+    return {"can_use_admin_area": policy.can_use_admin_area, "admin_pages": admin_pages.pages}
 
 
 def _invitations_url(group: Group) -> str:

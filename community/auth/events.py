@@ -12,7 +12,7 @@ from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room
 
-from community.auth import two_factor
+from community.auth import access_checks, two_factor
 from community.auth.sessions import session_id_for_token
 from community.core.realtime import group_room, session_room, user_room
 from community.core.sessions import SESSION_TOKEN_KEY
@@ -27,9 +27,7 @@ def register(socketio: SocketIO) -> None:
             return False  # refused: the client gets a connect_error
         if two_factor.must_enrol(current_user, current_app.config["STAFF_TWO_FACTOR_REQUIRED"]):
             return False  # staff who must set up two-step sign-in first get no live access either
-        from community.consent import gate  # issue #7: no live access while consent is missing or withdrawn
-
-        if not gate.platform_open_for(current_user):
+        if not access_checks.account_open(current_user):  # consent: none while missing or withdrawn
             return False
         join_room(user_room(current_user.id))
         # Per browser session too: sign-out or "end this session" closes exactly this browser's sockets.
@@ -38,11 +36,7 @@ def register(socketio: SocketIO) -> None:
             join_room(session_room(session_id))
         # Every group the member can read: live forum updates, unread counts and presence go to group rooms.
         # Removal from a group must also take the member out of its room (groups.services does that).
-        group_ids = [
-            access.group.id
-            for access in memberships_of(current_user)
-            if gate.may_enter_group(current_user, access.group, access.membership)  # issue #7: group rules
-        ]
+        group_ids = [access.group.id for access in memberships_of(current_user, entering=True)]  # rules accepted
         for group_id in group_ids:
             join_room(group_room(group_id))
         # Known to every server process, so sign-out or removal can close or move it wherever it is held.

@@ -7,7 +7,7 @@ page without JavaScript and the live page show one shape.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,12 +20,13 @@ from community.auth.models import User
 from community.chat import policy
 from community.chat.models import Conversation, Message
 from community.chat.payloads import message_payloads
-from community.chat.reading import latest
-from community.chat.services import ConversationAccess
+from community.chat.reading import history, latest
+from community.chat.services import ConversationAccess, find_group_room
 from community.core.time import utcnow
 from community.extensions import db
 from community.forum.models import Reaction
 from community.groups.models import Group
+from community.groups.services import GroupAccess
 
 
 @dataclass(frozen=True)
@@ -136,3 +137,8 @@ def rooms_of(groups: Sequence[Group], unread: dict[int, int]) -> list[dict[str, 
         {"slug": group.slug, "title": group.name, "unread": unread.get(room_ids.get(group.id, 0), 0)}
         for group in groups
     ]
+
+
+def group_page_preview(access: GroupAccess, _args: Mapping[str, str]) -> dict[str, Any]:
+    """The chat section of a group's page (``groups.page_sections``): the room's latest few messages."""
+    return {"recent_messages": history(find_group_room(access.group.id), limit=5)}

@@ -18,6 +18,7 @@ from community.chat.models import Conversation, ConversationParticipant, Message
 from community.core.errors import NotFound
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups import entry_checks
 from community.groups import policy as groups_policy
 from community.groups.access_log import record_private_conversation_reading
 from community.groups.models import Group, Membership
@@ -121,9 +122,7 @@ def open_conversation(actor: User, conversation_id: int) -> ConversationAccess:
         actor, group, membership, conversation, participant, case_open=case_open
     ):
         raise NotFound(NOT_FOUND)
-    from community.consent.gate import may_enter_group  # issue #7: required consents and the group's rules
-
-    if not may_enter_group(actor, group, membership):
+    if not entry_checks.may_enter(actor, group, membership):  # required consents, the group's rules
         raise NotFound(NOT_FOUND)
     partners: tuple[tuple[User, Membership | None], ...] = ()
     if conversation.kind == "private":
@@ -180,7 +179,8 @@ def _partners(conversation: Conversation, actor_id: int) -> tuple[tuple[User, Me
 
 
 def group_room_conversation(group_id: int) -> Conversation:
-    """The group's chat room, created on first use (groups.services.create_group makes it with the group)."""
+    """The group's chat room, created on first use; ``chat.wiring`` makes it with the group
+    (``groups.signals.group_created``)."""
     conversation = find_group_room(group_id)
     if conversation is None:
         conversation = Conversation(group_id=group_id, kind="group")

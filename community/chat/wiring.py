@@ -3,11 +3,21 @@ blueprint; ``init_app`` registers it (and this feature's socket events, CLI and 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.chat import bp, events, member_data, moderated, page_routes, retention, routes  # noqa: F401  (their views register on bp)
+from community.chat import bp, events, member_data, moderated, page_data, page_routes, retention, routes, services  # noqa: F401  (their views register on bp)
+from community.groups import page_sections
+from community.groups.models import Group
+from community.groups.signals import group_created
 from community.moderation import targets
+
+
+def make_group_room(group: Group, **_extra: Any) -> None:
+    """A new group's chat room comes with the group, so opening the chat page never has to write."""
+    services.group_room_conversation(group.id)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
@@ -17,3 +27,5 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     targets.register_kind(moderated.MESSAGE)  # moderation hides and publishes messages through it
     targets.register_place(moderated.CONVERSATION)
     events.register(socketio)
+    group_created.connect(make_group_room)
+    page_sections.register("chat", order=20, template="chat/_group_preview.html", data=page_data.group_page_preview)

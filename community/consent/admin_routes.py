@@ -1,6 +1,7 @@
 """Admin pages for consent documents (/admin/consent) and the consent ledger CSV.
 
-Registered on the admin blueprint, so its "admins only, everyone else gets 404" rule applies.
+On consent's own admin blueprint (``consent_admin``, under ``/admin``), with the admin area's rule: admins only,
+everyone else gets 404. ``consent.wiring`` lists the pages in the admin area's navigation (``core.admin_pages``).
 """
 
 from __future__ import annotations
@@ -13,14 +14,21 @@ from flask import Response, flash, redirect, render_template, stream_with_contex
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.admin import bp
+from community.consent import admin_bp as bp
 from community.consent import documents, forms, ledger
 from community.core import audit
 from community.core.errors import NotFound
 from community.core.forms import form_action
 from community.extensions import db
+from community.groups.policy import can_manage_groups
 
 Page = str | Response | tuple[str, int]
+
+
+@bp.before_request
+def admins_only() -> None:
+    if not can_manage_groups(current_user):  # the admin area's rule (admin.policy.can_use_admin_area)
+        raise NotFound(_("We could not find that page."))
 
 
 @bp.route("/consent", methods=["GET", "POST"])
@@ -31,7 +39,7 @@ def consent_documents() -> Page:
             document = documents.create_document(current_user, kind=form.kind.data, title=form.title.data,
                                                  required=bool(form.required.data))  # fmt: skip
         if action.ok:
-            return redirect(url_for("admin.consent_document", document_id=document.id), 303)
+            return redirect(url_for("consent_admin.consent_document", document_id=document.id), 303)
     listed = [(d, documents.current_number(d.id)) for d in documents.list_documents()]
     return render_template("consent/admin_documents.html", form=form, documents=listed), (400 if form.errors else 200)
 
@@ -48,7 +56,7 @@ def consent_document(document_id: int) -> Page:
                                  summary=form.summary.data or "")  # fmt: skip
         if action.ok:
             flash(_("The draft is saved. Publish it when it is ready."), "success")
-            return redirect(url_for("admin.consent_document", document_id=document.id), 303)
+            return redirect(url_for("consent_admin.consent_document", document_id=document.id), 303)
     return render_template(
         "consent/admin_document.html", document=document, versions=documents.versions_of(document), form=form,
         publish_form=forms.PublishForm(),
@@ -64,7 +72,7 @@ def consent_publish(version_id: int) -> Response:
             documents.publish(current_user, version)
         if action.ok:
             flash(_("Published. Members are asked to agree at their next visit."), "success")
-    return redirect(url_for("admin.consent_document", document_id=version.document_id), 303)
+    return redirect(url_for("consent_admin.consent_document", document_id=version.document_id), 303)
 
 
 LEDGER_COLUMNS = ("record_id", "member_ref", "document", "kind", "version", "language", "text_hash",

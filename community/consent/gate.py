@@ -3,9 +3,10 @@
 * HTTP: a ``before_app_request`` hook sends a signed-in member who still has to decide to the consent page.
   Only signing out, the consent and privacy pages (read, export, erase), the health check and static files
   stay open. Until a required document is published nobody is stopped (a fresh install; plain tests).
-* Groups: ``groups.services.open_group`` calls ``check_group_entry``; the error it raises is turned into a
-  redirect to the group's rules page. Chat socket events call ``may_enter_group`` through
-  ``chat.services.open_conversation``, so a member who has not accepted cannot join a room either.
+* Checks registered from ``consent.wiring``: ``require_platform_consent`` with auth's account checks (the
+  socket's connect refuses, ``open_group`` raises ``ConsentRequired``) and ``require_group_rules`` with groups'
+  entry checks (``open_group``, the topic page and chat's ``open_conversation`` refuse until the group's current
+  rules are accepted). The errors they raise become redirects to the consent page or the group's rules page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_login import current_user
 from community.auth.models import User
 from community.consent import guardian, rules, services
 from community.core.errors import Forbidden
+from community.extensions import db
 from community.groups.models import Group, Membership
 
 OPEN_BLUEPRINTS = ("consent", "privacy", "health")
@@ -49,21 +51,16 @@ def platform_open_for(user: User) -> bool:
     return cache[user.id]
 
 
-def check_group_entry(user: User, group: Group, membership: Membership | None) -> None:
-    """For ``open_group``: raise unless the member may enter the group as far as consent goes."""
+def require_platform_consent(user: User) -> None:
+    """An account check (``auth.access_checks``): the required documents are agreed to, no guardian awaited."""
     if not platform_open_for(user):
         raise ConsentRequired()
+
+
+def require_group_rules(user: User, group: Group, membership: Membership | None) -> None:
+    """A group entry check (``groups.entry_checks``): the group's current rules are accepted."""
     if rules.needs_rules(user, group, membership) is not None:
         raise RulesRequired(group.slug)
-
-
-def may_enter_group(user: User, group: Group, membership: Membership | None) -> bool:
-    """For socket events: the same check as a boolean."""
-    try:
-        check_group_entry(user, group, membership)
-    except Forbidden:
-        return False
-    return True
 
 
 def register(app: Flask) -> None:
@@ -81,14 +78,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(RulesRequired)
     def to_rules(error: RulesRequired) -> Response:
-        from community.extensions import db
-
         db.session.rollback()
         return redirect(url_for("consent.group_rules", slug=error.slug), 303)
 
     @app.errorhandler(ConsentRequired)
     def to_consent(error: ConsentRequired) -> Response:
-        from community.extensions import db
-
         db.session.rollback()
         return redirect(url_for("consent.required"), 303)

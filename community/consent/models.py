@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
+from community.core import sanitize
 from community.core.time import utcnow
 from community.extensions import db
 
@@ -46,8 +47,6 @@ class ConsentVersion(db.Model):
     @property
     def text_html(self) -> str:
         """The text as HTML, made by the one sanitizer (frozen text, so the same every time)."""
-        from community.core import sanitize
-
         return sanitize.clean_html(sanitize.render_markdown(self.text))
 
 
@@ -79,8 +78,6 @@ def _refuse_changes(mapper: Any, connection: Any, target: ConsentRecord) -> None
 @event.listens_for(ConsentVersion, "before_update")
 def _freeze_published(mapper: Any, connection: Any, target: ConsentVersion) -> None:
     """A published version's text is frozen: a change is a new version (its hash identifies the text)."""
-    from sqlalchemy import inspect
-
     state = inspect(target)
     published = state.attrs.published_at.history
     was_published = (published.deleted and published.deleted[0] is not None) or (

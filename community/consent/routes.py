@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.consent import bp, documents, forms, guardian, rules, services
-from community.core.errors import DomainError
+from community.consent import bp, documents, forms, guardian, policy, rules, services
+from community.core.errors import DomainError, NotFound
 from community.core.security import public, safe_next, token_page
 from community.extensions import db, limiter
-from community.groups.models import Group, Membership
+from community.groups.entry_checks import RULES_CHECK
+from community.groups.services import GroupAccess, open_group
 
 Page = str | Response | tuple[str, int]
 
@@ -18,8 +20,6 @@ Page = str | Response | tuple[str, int]
 @bp.app_template_global("consent_signup_versions")
 def consent_signup_versions() -> list:
     """For the invitation page: the current required documents (in the page's language where possible)."""
-    from flask_babel import get_locale
-
     language = str(get_locale() or documents.default_language())
     result = []
     for document in services.required_documents():
@@ -132,26 +132,16 @@ def guardian_link(token: str) -> Page:
 # --- a group's rules -------------------------------------------------------------------------------------------
 
 
-def _group_and_membership(slug: str) -> tuple[Group, Membership]:
-    """Like groups.services.open_group, without the rules check (this is where the rules are accepted)."""
-    from sqlalchemy import select
-
-    from community.core.errors import NotFound
-    from community.groups import policy as groups_policy
-
-    row = db.session.execute(
-        select(Group, Membership)
-        .outerjoin(Membership, (Membership.group_id == Group.id) & (Membership.user_id == current_user.id))
-        .where(Group.slug == slug)
-    ).first()
-    if row is None or not groups_policy.can_view_group(current_user, row[0], row[1]):
-        raise NotFound(_("We could not find that group."))
-    return row[0], row[1]
+def _open_for_rules(slug: str) -> GroupAccess:
+    """``open_group`` without the rules check: this page is where the rules are read and accepted. The other
+    entry checks still apply (a member who owes the platform's required consents is sent there first)."""
+    return open_group(current_user, slug, skip_checks=(RULES_CHECK,))
 
 
 @bp.route("/g/<slug>/rules", methods=["GET", "POST"])
 def group_rules(slug: str) -> Page:
-    group, membership = _group_and_membership(slug)
+    access = _open_for_rules(slug)
+    group, membership = access.group, access.membership
     form, error = forms.AcceptRulesForm(), None
     if form.validate_on_submit():
         try:
@@ -165,8 +155,6 @@ def group_rules(slug: str) -> Page:
             return redirect(url_for("groups.group_page", slug=slug), 303)
     item = rules.rules_standing(current_user, group)
     pending_item = rules.needs_rules(current_user, group, membership)
-    from community.consent import policy
-
     html = render_template(
         "consent/group_rules.html", group=group, item=item, pending=pending_item, form=form, error=error,
         changes=services.changes(pending_item) if pending_item else [],
@@ -177,10 +165,8 @@ def group_rules(slug: str) -> Page:
 
 @bp.route("/g/<slug>/rules/edit", methods=["GET", "POST"])
 def group_rules_edit(slug: str) -> Page:
-    from community.consent import policy
-    from community.core.errors import NotFound
-
-    group, membership = _group_and_membership(slug)
+    access = _open_for_rules(slug)
+    group, membership = access.group, access.membership
     if not policy.can_write_group_rules(current_user, group, membership):
         raise NotFound(_("We could not find that page."))
     item = rules.rules_standing(current_user, group)

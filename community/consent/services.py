@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from community.auth.admin_actions import disconnect_after_commit
 from community.auth.models import User
-from community.consent import policy
+from community.consent import in_force, policy
 from community.consent.documents import current_number, instance_document, version_in
 from community.consent.models import DOCUMENT_KINDS, ConsentDocument, ConsentRecord, ConsentVersion
 from community.core.errors import DomainError, NotFound
@@ -95,8 +95,6 @@ def required_documents() -> list[ConsentDocument]:
 
 def consent_in_force() -> bool:
     """Whether any required document is published. Until then nobody is asked (a fresh install, the tests)."""
-    from community.consent import in_force
-
     return bool(in_force.required())
 
 
@@ -110,8 +108,6 @@ def missing(user: User) -> list[Standing]:
 
 def has_required_consents(user: User) -> bool:
     """The gates' question, answered in one statement (``consent.in_force``) when the member is up to date."""
-    from community.consent import in_force
-
     return in_force.decisions_current(user, in_force.required()) or not missing(user)
 
 

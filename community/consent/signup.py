@@ -1,4 +1,4 @@
-"""The consent step of accepting an invitation (called by groups.invitations.consent_hook).
+"""The consent step of accepting an invitation (connected to ``groups.signals.joining_with_new_account``).
 
 Runs inside the accepting transaction, so a refusal stores nothing: no account, no record, no mail.
 """
@@ -23,7 +23,7 @@ def _version_ids(raw: Any) -> list[int]:
         return []
 
 
-def on_signup(user: User, form_data: dict[str, Any]) -> None:
+def on_signup(user: User, *, form_data: dict[str, Any], **_extra: Any) -> None:
     """Record the new member's consent, and for a minor start the guardian's confirmation.
 
     Until an admin publishes the required documents, only the tick box is checked (a fresh install, tests).

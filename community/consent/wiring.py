@@ -1,15 +1,27 @@
 """Wiring for consent, called by ``create_app`` only: importing the route modules puts their views on the
-blueprint; ``init_app`` registers it (and this feature's socket events, CLI and receivers)."""
+blueprints; ``init_app`` registers them (and this feature's gates, checks, receivers and admin pages)."""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
-from community.consent import admin_routes, bp, gate, member_data, routes  # noqa: F401  (their views register on bp)
+from community.auth import access_checks
+from community.consent import admin_bp, admin_routes, bp, gate, member_data, routes, signup  # noqa: F401  (their views register on bp)
+from community.core import admin_pages
+from community.groups import entry_checks
+from community.groups.signals import joining_with_new_account
+
+CONSENT_CHECK = "consent"  # the account check: required documents, a guardian's confirmation
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     member_data.connect()  # its part of a member's export and erasure
     gate.register(app)
+    access_checks.register(CONSENT_CHECK, gate.require_platform_consent)
+    entry_checks.register(entry_checks.RULES_CHECK, gate.require_group_rules)
+    joining_with_new_account.connect(signup.on_signup)
     app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    admin_pages.register("consent_admin.consent_documents", _l("Consent and privacy"), order=10)

@@ -20,11 +20,11 @@ from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
+from community.forum import notices as forum_notifications
 from community.forum import policy
 from community.forum.models import Announcement, AnnouncementDismissal, Topic
 from community.groups.services import GroupAccess
 from community.moderation import services as moderation
-from community.notifications import forum_events as forum_notifications
 
 ANNOUNCEMENT_TITLE_MAX, ANNOUNCEMENT_BODY_MAX = 120, 5_000
 SHOWN_AT_ONCE = 3  # announcements at the top of the group page; more would push the group itself away

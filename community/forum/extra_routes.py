@@ -19,7 +19,7 @@ from community.core.errors import DomainError
 from community.core.forms import form_action
 from community.core.security import member_key
 from community.extensions import db, limiter
-from community.forum import bp, coach, policy, reactions
+from community.forum import bp, coach, notices, policy, reactions
 from community.forum.models import Announcement
 from community.groups.services import GroupAccess, open_group
 
@@ -162,3 +162,14 @@ def announcement_dismiss(slug: str, announcement_id: int) -> Response:
     db.session.commit()
     flash(_("The announcement is put away. You will not see it again."), "success")
     return redirect(url_for("groups.group_page", slug=slug), 303)
+
+
+@bp.route("/notifications/topics/<int:topic_id>/mute", methods=["POST"])
+def mute_topic(topic_id: int) -> Response:
+    """From the inbox: stop (or start again) hearing about a topic. The address stays under /notifications."""
+    muted = request.form.get("muted") == "1"
+    slug = notices.mute_topic_for(current_user, topic_id, muted=muted)  # NotFound for a topic one cannot read
+    db.session.commit()
+    flash(_("You will not hear about this topic any more.") if muted else _("You will hear about this topic again."),
+          "success")  # fmt: skip
+    return redirect(url_for("forum.topic_page", slug=slug, topic_id=topic_id), 303)

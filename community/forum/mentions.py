@@ -173,5 +173,6 @@ def _notify(post: Post, mentioned: Iterable[int]) -> list[int]:
         group_id=post.group_id,
         target_type="post",
         target_id=post.id,
+        topic_id=post.topic_id,
     )
     return recipients

@@ -15,12 +15,12 @@ from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
 from community.forum import mentions, writing
+from community.forum import notices as forum_events
 from community.forum import policy as forum_policy
 from community.forum.models import Post, PostRevision, Topic
 from community.groups.models import Group, Membership
 from community.moderation.filter_models import TopicSlowMode
 from community.moderation.targets import PlaceKind, SlowedPlace, Target, TargetKind
-from community.notifications import forum_events
 
 SLOWED_SHOWN = 50  # topics listed as slowed on the settings page, newest first
 

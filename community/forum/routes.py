@@ -6,6 +6,7 @@ reader's own bits on top. See ``docs/performance.md`` ("Forum") for why.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template, request
@@ -22,6 +23,12 @@ from community.forum.page_cache import page_cache
 from community.forum.write_routes import _id_arg, _topic_url
 from community.groups.services import GroupAccess, open_group
 from community.moderation.safety import muted_author_ids
+
+
+def group_page_topics(access: GroupAccess, args: Mapping[str, str]) -> dict[str, Any]:
+    """The topics section of a group's page (``groups.page_sections``): a page of topics, keyset-paginated."""
+    listing = services.list_topics(access, older=args.get("older"), newer=args.get("newer"))
+    return {"topics": listing.topics, "listing": listing}
 
 
 @bp.route("/g/<slug>/t/<int:topic_id>")

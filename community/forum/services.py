@@ -15,6 +15,7 @@ from community.core.errors import NotFound
 from community.extensions import db
 from community.forum import reactions, reading_state
 from community.forum.models import Post, Topic
+from community.groups import entry_checks
 from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess, open_group
@@ -121,9 +122,7 @@ def open_topic_for_reading(user: User, slug: str, topic_id: int, *, after: int =
         topic = open_topic(access, topic_id)
         return TopicForReading(access, topic, reading_state.reading_position(user, topic), None)
     group, membership, topic, last_read, first_unread, own = found
-    from community.consent.gate import check_group_entry  # as in open_group
-
-    check_group_entry(user, group, membership)
+    entry_checks.check_entry(user, group, membership)  # as in open_group
     access = GroupAccess(group, membership)
     return TopicForReading(
         access,

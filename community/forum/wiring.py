@@ -12,12 +12,15 @@ from community.forum import (  # noqa: F401  (their views register on bp)
     image_routes,
     member_data,
     moderated,
+    notices,
     retention,
     routes,
     search_routes,
     write_routes,
 )
+from community.groups import page_sections
 from community.moderation import targets
+from community.notifications.kinds import register_target_topics
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
@@ -26,3 +29,5 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     targets.register_kind(moderated.POST)  # moderation hides and publishes posts through it
     targets.register_place(moderated.TOPIC)
+    page_sections.register("forum", order=10, template="forum/_group_topics.html", data=routes.group_page_topics)
+    register_target_topics("post", notices.post_topics)  # the inbox shows a reply's or mention's topic

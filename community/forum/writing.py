@@ -22,12 +22,12 @@ from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
 from community.forum import mentions, policy
+from community.forum import notices as forum_notifications
 from community.forum.models import Post, Topic
 from community.forum.services import BODY_MAX, POSTS_PER_PAGE, TITLE_MAX
 from community.groups.services import GroupAccess
 from community.moderation import conflict
 from community.moderation import services as moderation
-from community.notifications import forum_events as forum_notifications
 
 TITLE_MIN = 3
 # The fixed set a writer chooses from; stored as these words (the demo and older posts use them too).

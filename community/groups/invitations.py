@@ -34,6 +34,7 @@ from community.core.transaction import on_commit
 from community.extensions import db
 from community.groups import policy
 from community.groups.models import Group, Invitation, Membership
+from community.groups.signals import joining_with_new_account
 
 log = logging.getLogger(__name__)
 
@@ -152,15 +153,6 @@ def membership_of(user: User, group: Group) -> Membership | None:
 # --- accepting ----------------------------------------------------------------------------------------------
 
 
-def consent_hook(user: User, form_data: dict[str, Any]) -> None:
-    """The consent step of accepting an invitation: consent.signup records the consent for the current
-    documents and, for a minor, starts the guardian's confirmation (issue #7). Runs inside the accepting
-    transaction, so a refusal stores nothing."""
-    from community.consent.signup import on_signup
-
-    on_signup(user, form_data)
-
-
 def parse_year_of_birth(raw: str | int | None) -> int | None:
     value = str(raw or "").strip()
     if not value:
@@ -252,7 +244,7 @@ def accept_with_new_account(
         year_of_birth=year,
         staff=invitation.role == "moderator",
     )
-    consent_hook(user, form_data)
+    joining_with_new_account.send(user, form_data=form_data)  # consent: a refusal raises, nothing is stored
     return user, _join(user, invitation, new_account=True)
 
 

@@ -1,14 +1,12 @@
-"""HTTP adapters: the member's home (their groups) and a group's page."""
+"""HTTP adapters: the member's home (their groups) and a group's page (its sections come from other features:
+``page_sections``)."""
 
 from __future__ import annotations
 
 from flask import render_template, request
 from flask_login import current_user
 
-from community.chat import reading as chat_reading
-from community.chat import services as chat
-from community.forum import services as forum
-from community.groups import bp, services
+from community.groups import bp, page_sections, services
 
 
 @bp.route("/")
@@ -19,12 +17,9 @@ def home() -> str:
 @bp.route("/g/<slug>")
 def group_page(slug: str) -> str:
     access = services.open_group(current_user, slug)
-    listing = forum.list_topics(access, older=request.args.get("older"), newer=request.args.get("newer"))
     return render_template(
         "groups/group.html",
         access=access,
-        topics=listing.topics,
-        listing=listing,
+        sections=page_sections.sections_for(access, request.args),
         members=services.member_list(access.group, limit=50),
-        recent_messages=chat_reading.history(chat.find_group_room(access.group.id), limit=5),
     )

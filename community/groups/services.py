@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from community.auth.admin_actions import disconnect_after_commit
 from community.auth.models import User
+from community.auth.sessions import end_all_sessions
 from community.core import audit
 from community.core.errors import DomainError, Forbidden, NotFound
+from community.core.realtime import leave_group_rooms_after_commit
 from community.core.time import utcnow
 from community.extensions import db
-from community.groups import invitation_staff, policy
+from community.groups import entry_checks, invitation_staff, policy
 from community.groups.models import GROUP_KINDS, PREMODERATION_MODES, ROLES, Group, Invitation, Membership
+from community.groups.signals import group_created
 
 
 @dataclass(frozen=True)
@@ -23,15 +28,16 @@ class GroupAccess:
     """A group together with the actor's membership in it, resolved once per request."""
 
     group: Group
-    membership: Membership
+    membership: Membership | None  # None only for an admin outside the group (``open_group_settings``)
 
     @property
     def is_moderator(self) -> bool:
-        return self.membership.role == "moderator"
+        return self.membership is not None and self.membership.role == "moderator"
 
 
-def memberships_of(user: User) -> list[GroupAccess]:
-    """The groups a member can open, by name."""
+def memberships_of(user: User, *, entering: bool = False) -> list[GroupAccess]:
+    """The groups a member can open, by name. ``entering``: only those the entry checks let them into now (the
+    socket's group rooms)."""
     rows = db.session.execute(
         select(Group, Membership)
         .join(Membership, Membership.group_id == Group.id)
@@ -39,23 +45,45 @@ def memberships_of(user: User) -> list[GroupAccess]:
         .order_by(Group.name)
     ).all()
     return [
-        GroupAccess(group, membership) for group, membership in rows if policy.can_view_group(user, group, membership)
+        GroupAccess(group, membership)
+        for group, membership in rows
+        if policy.can_view_group(user, group, membership)
+        and (not entering or entry_checks.may_enter(user, group, membership))
     ]
 
 
-def open_group(user: User, slug: str) -> GroupAccess:
-    """The group if the actor may read it. A group they are not in is "not found", never "forbidden"."""
+def _group_and_membership(user: User, slug: str) -> tuple[Group, Membership | None] | None:
     row = db.session.execute(
         select(Group, Membership)
         .outerjoin(Membership, (Membership.group_id == Group.id) & (Membership.user_id == user.id))
         .where(Group.slug == slug)
     ).first()
-    if row is None or not policy.can_view_group(user, row[0], row[1]):
-        raise NotFound(_("We could not find that group."))
-    from community.consent.gate import check_group_entry  # issue #7: required consents and the group's rules
+    return (row[0], row[1]) if row is not None else None
 
-    check_group_entry(user, row[0], row[1])
-    return GroupAccess(row[0], row[1])
+
+def open_group(user: User, slug: str, *, skip_checks: Collection[str] = ()) -> GroupAccess:
+    """The group if the actor may read it. A group they are not in is "not found", never "forbidden".
+
+    Then the entry checks (``entry_checks``: consent's required documents, the group's rules) refuse with what
+    to do first. ``skip_checks`` names the checks the calling page itself satisfies: only the rules page uses it
+    (``entry_checks.RULES_CHECK``), since that is where the rules are accepted.
+    """
+    found = _group_and_membership(user, slug)
+    if found is None or not policy.can_view_group(user, *found):
+        raise NotFound(_("We could not find that group."))
+    entry_checks.check_entry(user, *found, skip=skip_checks)
+    return GroupAccess(*found)
+
+
+def open_group_settings(user: User, slug: str) -> GroupAccess:
+    """For pages about a group's settings and rules, never its content: an admin reaches every group, also one
+    they are not in (membership None) and without the entry checks; anyone else goes through ``open_group``."""
+    if not policy.can_manage_groups(user):
+        return open_group(user, slug)
+    found = _group_and_membership(user, slug)
+    if found is None:
+        raise NotFound(_("We could not find that group."))
+    return GroupAccess(*found)
 
 
 def slugify(name: str) -> str:
@@ -78,11 +106,8 @@ def create_group(actor: User, *, name: str, description: str = "", kind: str = "
     group = Group(name=name, slug=slug, description=description.strip(), kind=kind)
     db.session.add(group)
     db.session.flush()
-    # The group's chat room comes with the group, so opening the chat page never has to write.
-    from community.chat.services import group_room_conversation
-
-    group_room_conversation(group.id)
     audit.record("group.created", actor_id=actor.id, target_type="group", target_id=group.id, group_id=group.id)
+    group_created.send(group, actor=actor)  # chat makes the group's room in this transaction
     return group
 
 
@@ -235,9 +260,6 @@ def set_role(actor: User, group: Group, user: User, role: str) -> Membership:
     membership.role = role
     # A role change rotates the person's sessions: they sign in again under the new role, so rules that
     # depend on it (two-factor for staff, what their pages and sockets may show) apply from the next request.
-    from community.auth.admin_actions import disconnect_after_commit
-    from community.auth.sessions import end_all_sessions
-
     ended = end_all_sessions(user.id)
     disconnect_after_commit(user.id)
     audit.record(
@@ -264,9 +286,6 @@ def remove_member(actor: User, group: Group, user: User, reason: str, *, revoke_
     before now lets them back in (``policy.may_rejoin_through``); with ``revoke_codes`` the invitation they
     joined through is also withdrawn for everyone (audited as ``invitation.revoked``).
     """
-    from community.auth.admin_actions import disconnect_after_commit
-    from community.core.realtime import leave_group_rooms_after_commit
-
     membership = _membership_of(group, user)
     if not policy.can_manage_groups(actor):
         raise Forbidden(_("Only an admin can remove someone from a group."))

@@ -17,3 +17,13 @@ Each feature whose content a period covers deletes what of it in this group is o
 rows at a time, committing each batch on its own (safe to stop and re-run), or with ``dry_run`` only counts;
 it answers the counts (``{"messages": n}``, ``{"posts": n, "topics": n}``) for the outcome and the audit entry.
 Unlike the other signals, receivers commit: the run is a batch job, not one transaction."""
+
+group_created = _signals.signal("group-created")
+"""A group was created (``groups.services.create_group``), flushed and audited. Sender: the group. Keyword:
+``actor``. Connected: chat makes the group's room, so opening the chat page never has to write."""
+
+joining_with_new_account = _signals.signal("joining-with-new-account")
+"""A person is creating their account through an invitation (``groups.invitations.accept_with_new_account``),
+after the account row and before the membership. Sender: the new member. Keyword: ``form_data``, the posted
+form. A receiver refuses by raising ``DomainError``: the accepting transaction then stores nothing (no account,
+no record, no mail). Connected: consent records the new member's consent (``consent.signup.on_signup``)."""

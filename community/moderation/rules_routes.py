@@ -10,13 +10,11 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
-from community.core.errors import DomainError, NotFound
+from community.core.errors import DomainError
 from community.extensions import db
-from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
-from community.groups.services import open_group
+from community.groups.services import open_group_settings
 from community.moderation import bp, conflict, filters, group_settings
 from community.moderation.filters_forms import FilterForm, SettingsForm
 
@@ -25,15 +23,7 @@ Page = str | Response | tuple[str, int]
 
 def _group(slug: str) -> tuple[Group, Membership | None]:
     """The group and the actor's membership. Admins reach any group (its rules, not its content)."""
-    if groups_policy.can_manage_groups(current_user):
-        group = db.session.scalar(select(Group).where(Group.slug == slug))
-        if group is None:
-            raise NotFound(_("We could not find that group."))
-        membership = db.session.scalar(
-            select(Membership).where(Membership.group_id == group.id, Membership.user_id == current_user.id)
-        )
-        return group, membership
-    access = open_group(current_user, slug)
+    access = open_group_settings(current_user, slug)
     return access.group, access.membership
 
 

@@ -93,6 +93,22 @@ def target_link(target_type: str, target_id: int | None, group_slug: str | None)
     return build(target_id, group_slug) if build else None
 
 
+# What an inbox line shows of a target that lives in a topic (the forum registers "post"): for one page's targets
+# of that type, {target_id: (topic_id, topic_title)} for those still shown. A target left out, or of a type with
+# no lookup, shows as no longer available; for a post, "Open" then leads nowhere and no topic can be muted.
+TopicLookup = Callable[[list[int]], dict[int, tuple[int, str]]]
+_TARGET_TOPICS: dict[str, TopicLookup] = {}
+
+
+def register_target_topics(target_type: str, lookup: TopicLookup) -> None:
+    _TARGET_TOPICS[target_type] = lookup
+
+
+def target_topics(target_type: str, target_ids: list[int]) -> dict[int, tuple[int, str]]:
+    lookup = _TARGET_TOPICS.get(target_type)
+    return lookup(sorted(set(target_ids))) if lookup and target_ids else {}
+
+
 register_target_link("announcement", lambda _id, slug: f"/g/{slug}" if slug else None)
 register_target_link("professional_request", lambda target_id, _slug: f"/professionals/requests/{target_id}")
 register_target_link(

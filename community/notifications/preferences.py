@@ -15,7 +15,6 @@ from sqlalchemy import delete, select
 from community.auth.models import User
 from community.core.errors import DomainError
 from community.extensions import db
-from community.forum.models import Post
 from community.groups.models import Group
 from community.notifications.kinds import EMAIL_MODES, KINDS, get_kind
 from community.notifications.models import (
@@ -88,16 +87,6 @@ def deliveries(
             email = group_email[user_id]
         result[user_id] = Delivery(in_app, email)
     return result
-
-
-def topic_of(target_type: str, target_id: int | None) -> int | None:
-    if target_id is None:
-        return None
-    if target_type == "topic":
-        return target_id
-    if target_type == "post":
-        return db.session.scalar(select(Post.topic_id).where(Post.id == target_id))
-    return None
 
 
 def save_kind_preferences(user: User, choices: Iterable[tuple[str, bool, str]]) -> None:
@@ -194,7 +183,7 @@ def is_topic_muted(user_id: int, topic_id: int) -> bool:
 
 
 def mute_topic(user: User, topic_id: int, *, muted: bool) -> None:
-    """Precondition: the caller checked that the member can read the topic."""
+    """Precondition: the caller (``forum.notices.mute_topic_for``) checked that the member can read the topic."""
     if not muted:
         db.session.execute(delete(TopicMute).where(TopicMute.user_id == user.id, TopicMute.topic_id == topic_id))
         return
@@ -222,18 +211,3 @@ def set_group_sensitive(group: Group, sensitive: bool) -> None:
     row.sensitive = sensitive
     db.session.add(row)
     db.session.flush()
-
-
-def mute_topic_for(user: User, topic_id: int, *, muted: bool) -> str:
-    """Mute or unmute a topic the member can read; returns the group's slug. Anything else is "not found"."""
-    from community.core.errors import NotFound
-    from community.forum.models import Topic
-    from community.groups.services import open_group
-
-    topic = db.session.get(Topic, topic_id) if 0 < topic_id < 2**31 else None
-    if topic is None or topic.state != "published":
-        raise NotFound(_l("We could not find that topic. It may have been removed."))
-    group = db.session.get(Group, topic.group_id)
-    open_group(user, group.slug)  # NotFound for a group the member cannot read
-    mute_topic(user, topic_id, muted=muted)
-    return group.slug

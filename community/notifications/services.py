@@ -22,11 +22,10 @@ from community.core.errors import NotFound
 from community.core.realtime import queue_event, user_room
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import Post, Topic
 from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
 from community.notifications import outbox, preferences
-from community.notifications.kinds import get_kind, target_link
+from community.notifications.kinds import get_kind, target_link, target_topics
 from community.notifications.models import DigestRun, EmailOutbox, Notification
 
 PER_PAGE = 25
@@ -41,10 +40,13 @@ def notify(
     group_id: int | None,
     target_type: str,
     target_id: int | None,
+    topic_id: int | None = None,
     own_email: bool = False,
 ) -> list[Notification]:
     """Store one notification per recipient (never for the actor) and, after the commit, tell each recipient's
     open pages their new unread count. The caller has already decided who may hear about the target.
+
+    ``topic_id``: the topic the target belongs to (a forum post's), so members who muted that topic hear nothing.
 
     ``own_email``: the member chose on the item itself whether to get an email about it (a question to the
     professionals, a request to talk), and the caller sends that email, with its link, itself. Their general
@@ -58,7 +60,6 @@ def notify(
     recipients = sorted({int(user_id) for user_id in recipient_ids} - {actor_id})
     if not recipients:
         return []
-    topic_id = preferences.topic_of(target_type, target_id)
     wanted = preferences.deliveries(recipients, kind=kind, group_id=group_id, topic_id=topic_id)
     now = utcnow()
     rows = []
@@ -178,25 +179,30 @@ class NotificationView:
 
 
 def _views(user: User, *conditions, limit: int) -> list[NotificationView]:
-    """The member's notifications as inbox lines, newest first, in one query: the actor's name, the group and
-    the post's topic come in by outer joins. Notifications about a group the member can no longer read are left
-    out; a post that is no longer published shows without its topic's title."""
+    """The member's notifications as inbox lines, newest first: the actor's name and the group come in by outer
+    joins, the topic of each target that lives in a topic (a forum post) from the lookup its feature registered
+    (``kinds.register_target_topics``: one query per target type on the page). Notifications about a group the
+    member can no longer read are left out; a post that is no longer shown comes without its topic's title."""
     viewer, join, readable = _readable()
     actor = aliased(User)
     rows = db.session.execute(
-        select(Notification, actor.display_name, actor.state, Group.name, Group.slug, Post.state, Topic)
+        select(Notification, actor.display_name, actor.state, Group.name, Group.slug)
         .outerjoin(viewer, join)
         .outerjoin(actor, actor.id == Notification.actor_id)
         .outerjoin(Group, Group.id == Notification.group_id)
-        .outerjoin(Post, and_(Notification.target_type == "post", Post.id == Notification.target_id))
-        .outerjoin(Topic, Topic.id == Post.topic_id)
         .where(Notification.user_id == user.id, Notification.in_app.is_(True), readable, *conditions)
         .order_by(Notification.id.desc())
         .limit(limit)
     ).all()
+    wanted: dict[str, list[int]] = {}
+    for note, *_rest in rows:
+        if note.target_id is not None:
+            wanted.setdefault(note.target_type, []).append(note.target_id)
+    topics = {target_type: target_topics(target_type, ids) for target_type, ids in wanted.items()}
     items = []
-    for note, actor_name, actor_state, group_name, group_slug, post_state, topic in rows:
-        shown = topic is not None and post_state == "published" and topic.state == "published"
+    for note, actor_name, actor_state, group_name, group_slug in rows:
+        topic = topics.get(note.target_type, {}).get(note.target_id)  # (topic id, title) while shown
+        shown = topic is not None
         items.append(
             NotificationView(
                 id=note.id,
@@ -206,8 +212,8 @@ def _views(user: User, *conditions, limit: int) -> list[NotificationView]:
                 actor_name=actor_name if actor_state not in (None, "deleted") else None,
                 group_name=group_name,
                 group_slug=group_slug,
-                topic_id=topic.id if shown else None,
-                topic_title=topic.title if shown else None,
+                topic_id=topic[0] if shown else None,
+                topic_title=topic[1] if shown else None,
                 post_id=note.target_id if shown else None,
                 target_type=note.target_type,
                 target_id=note.target_id,

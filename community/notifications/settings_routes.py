@@ -1,4 +1,5 @@
-"""HTTP adapters: the member's notification settings, muting a topic, and the admin's list of refused addresses."""
+"""HTTP adapters: the member's notification settings and the admin's list of refused addresses (muting a topic is
+the forum's: ``forum.extra_routes.mute_topic``)."""
 
 from __future__ import annotations
 
@@ -55,16 +56,6 @@ def save_settings():
         return _settings_page(action.error, 400)
     flash(_("Your notification settings are saved."), "success")
     return redirect(url_for("notifications.settings_page"), 303)
-
-
-@bp.route("/notifications/topics/<int:topic_id>/mute", methods=["POST"])
-def mute_topic(topic_id: int) -> Response:
-    muted = request.form.get("muted") == "1"
-    slug = preferences.mute_topic_for(current_user, topic_id, muted=muted)  # NotFound for a topic one cannot read
-    db.session.commit()
-    flash(_("You will not hear about this topic any more.") if muted else _("You will hear about this topic again."),
-          "success")  # fmt: skip
-    return redirect(url_for("forum.topic_page", slug=slug, topic_id=topic_id), 303)
 
 
 @bp.route("/admin/mail-problems")

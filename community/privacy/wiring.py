@@ -7,11 +7,19 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from community.moderation.signals import matter_closed
-from community.privacy import admin_routes, bp, cli, erasure, routes  # noqa: F401  (their views register on bp)
+from community.privacy import (  # noqa: F401  (their views register on bp)
+    admin_bp,
+    admin_routes,
+    bp,
+    cli,
+    erasure,
+    routes,
+)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)  # reached from the account page, the group page and the consent page
     cli.register(app)
     # A report resolved or a case closed may end an erasure's evidence hold. Connecting again is a no-op.
     matter_closed.connect(erasure.on_matter_closed, weak=False)

@@ -1,19 +1,24 @@
-"""Notifications the forum raises: replies to a member's topics and posts, and new announcements.
+"""What the forum tells the notifications feature: replies to a member's topics and posts, new announcements,
+the topics behind the posts an inbox lists, and muting a topic.
 
 Called from the forum's write path (``forum/writing.py``, ``forum/coach.py``) once a post or announcement is
-published; a held reply notifies when a moderator approves it (the moderation feature calls
-:func:`post_published`). Who hears: only people who can read the group now.
+published; a held reply notifies when a moderator approves it (:func:`post_published`). Who hears: only people
+who can read the group now. The forum calls ``notifications.services``; notifications never reads the forum.
 """
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from community.auth.models import User
+from community.core.errors import NotFound
 from community.extensions import db
 from community.forum.models import Announcement, Post, Topic
-from community.groups.models import Membership
+from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
-from community.notifications import services
+from community.groups.services import open_group
+from community.notifications import preferences, services
 
 EARLIER_WRITERS_MAX = 50  # people told about a reply to a topic they wrote in (the most recent writers)
 ANNOUNCEMENT_READERS_MAX = 5000  # a group larger than this is told in the centre through the group page only
@@ -44,7 +49,7 @@ def post_published(post: Post) -> list[int]:
     recipients = sorted(readers - told)
     services.notify(
         recipients, kind="reply", actor_id=post.author_id, group_id=post.group_id, target_type="post",
-        target_id=post.id,
+        target_id=post.id, topic_id=post.topic_id,
     )  # fmt: skip
     return recipients
 
@@ -76,3 +81,27 @@ def _readers(group_id: int, user_ids: set) -> set[int]:
             )
         )
     )
+
+
+def post_topics(post_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """For the inbox (registered with ``notifications.kinds`` for "post"): each post still shown, with its
+    topic's id and title. A removed post, or one in a removed topic, is left out (the line says so)."""
+    if not post_ids:
+        return {}
+    rows = db.session.execute(
+        select(Post.id, Topic.id, Topic.title)
+        .join(Topic, Topic.id == Post.topic_id)
+        .where(Post.id.in_(post_ids), Post.state == "published", Topic.state == "published")
+    ).all()
+    return {post_id: (topic_id, title) for post_id, topic_id, title in rows}
+
+
+def mute_topic_for(user: User, topic_id: int, *, muted: bool) -> str:
+    """Mute or unmute a topic the member can read; returns the group's slug. Anything else is "not found"."""
+    topic = db.session.get(Topic, topic_id) if 0 < topic_id < 2**31 else None
+    if topic is None or topic.state != "published":
+        raise NotFound(_l("We could not find that topic. It may have been removed."))
+    group = db.session.get(Group, topic.group_id)
+    open_group(user, group.slug)  # NotFound for a group the member cannot read
+    preferences.mute_topic(user, topic_id, muted=muted)
+    return group.slug
