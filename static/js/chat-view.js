@@ -139,7 +139,9 @@ export function chatView(root, strings, options) {
     heading.appendChild(el("span", null, dayLabel(date)));
     group.appendChild(heading);
     var list = group.appendChild(el("ol", "chat-list"));
-    var after = Array.from(days.children).find(function (other) { return (other.getAttribute("data-day") || "") > key; });
+    var after = Array.from(days.children).find(function (other) {
+      return (other.getAttribute("data-day") || "") > key;
+    });
     days.insertBefore(group, after || null);
     return list;
   }

@@ -106,10 +106,13 @@ function start(root, socket) {
    * @param {(ack: Ack) => void} done
    */
   function call(event, payload, done) {
-    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, function (/** @type {Error | null} */ error, /** @type {unknown} */ ack) {
+    /** @param {Error | null} error @param {unknown} ack */
+    function answered(error, ack) {
       if (error) done({ ok: false, code: "timeout", error: strings.not_sent });
-      else done(ack && typeof ack === "object" ? /** @type {Ack} */ (ack) : { ok: false, code: "invalid", error: strings.error });
-    });
+      else if (ack && typeof ack === "object") done(/** @type {Ack} */ (ack));
+      else done({ ok: false, code: "invalid", error: strings.error });
+    }
+    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, answered);
   }
 
   /** @param {string | undefined} text @param {number} [clearAfterMs] */
@@ -160,7 +163,9 @@ function start(root, socket) {
       if (!ack.ok) return;
       var near = view.isNearBottom();
       if (ack.changes) {
-        (ack.changes.updated || []).forEach(function (/** @type {Message} */ message) { if (view.has(message.id)) view.upsert(message); });
+        (ack.changes.updated || []).forEach(function (/** @type {Message} */ message) {
+          if (view.has(message.id)) view.upsert(message);
+        });
         (ack.changes.removed || []).forEach(view.remove);
       }
       (ack.messages || []).forEach(view.upsert);
@@ -393,7 +398,8 @@ function start(root, socket) {
         var fresh = view.get(message.id);
         if (fresh) view.upsert(fresh); // the message as it is now, without the editor
         var again = view.element(message.id);
-        var target = again && (/** @type {HTMLElement | null} */ (again.querySelector('[data-action="edit"]')) || again);
+        var button = again && /** @type {HTMLElement | null} */ (again.querySelector('[data-action="edit"]'));
+        var target = button || again;
         if (target) target.focus();
       },
     });

@@ -48,7 +48,8 @@ function start() {
           var focused = active && list.contains(active) ? active.getAttribute("href") : null;
           list.innerHTML = html;
           if (focused) {
-            var again = /** @type {HTMLElement | null} */ (list.querySelector('a[href="' + focused.replace(/"/g, "") + '"]'));
+            var selector = 'a[href="' + focused.replace(/"/g, "") + '"]';
+            var again = /** @type {HTMLElement | null} */ (list.querySelector(selector));
             if (again) again.focus();
           }
         })
