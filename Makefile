@@ -8,7 +8,7 @@ PORT ?= 5000
 # Socket.IO accepts only this origin, so it must match where the server listens.
 export BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test demo lint format serve-check clean translations compile-translations
+.PHONY: run test demo lint js-check format serve-check clean translations compile-translations
 
 # Reinstall only when a requirements file changes (the stamp files record the last install).
 $(VENV)/.installed-runtime: requirements.txt
@@ -19,6 +19,15 @@ $(VENV)/.installed-runtime: requirements.txt
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-runtime
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
+
+# The browser's scripts (static/js) are ES modules served as they are; TypeScript only checks them (tsconfig.json).
+# npm ci reinstalls node_modules only when package-lock.json changes (the stamp records the last install).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+js-check: node_modules/.installed
+	node_modules/.bin/tsc --noEmit -p .
 
 run: $(VENV)/.installed-runtime compile-translations
 	$(FLASK) db upgrade
@@ -41,12 +50,14 @@ test: $(VENV)/.installed-dev compile-translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory js-check
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory js-check
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
@@ -63,4 +74,4 @@ compile-translations: $(VENV)/.installed-runtime
 	$(BIN)/pybabel compile -d translations
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-artifacts

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * The chat's message list: renders protocol Messages into day groups, in seq order, without duplicates.
  * body_html is the server's sanitised HTML and is the ONLY field inserted as HTML (through an inert
@@ -6,350 +7,439 @@
  * Keyboard: the list is one tab stop ("roving tabindex"). Up/Down/Home/End move between messages; Tab
  * goes on into the focused message's buttons, then out of the list. No traps.
  */
-(function () {
-  "use strict";
-  var Kring = (window.Kring = window.Kring || {});
-  var REACTION_KINDS = ["hug", "me_too", "thank_you", "strength"]; // protocol values; labels come from strings
 
-  function format(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (whole, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+/**
+ * The protocol's Message (docs/realtime.md).
+ * @typedef {object} Message
+ * @property {number} id
+ * @property {number} conversation_id
+ * @property {number} seq
+ * @property {string} [client_id]
+ * @property {{id: number, display_name: string, is_moderator?: boolean} | null} author  null: a former member
+ * @property {string} body_html  the server's sanitised HTML
+ * @property {"published" | "held" | "deleted" | "removed"} state
+ * @property {{id: number, author_name: string | null, excerpt: string} | null} [reply_to]
+ * @property {string} created_at
+ * @property {string | null} [edited_at]
+ * @property {Record<string, number>} [reactions]
+ */
+
+/**
+ * The words the chat shows, from the page's #chat-strings (templates/chat/_chat.html).
+ * @typedef {Record<
+ *   "sending" | "not_sent" | "error" | "retry" | "discard" | "personal_details_title" | "publish_anyway" |
+ *   "reconnecting" | "connected_again" | "today" | "yesterday" | "edited" | "held" | "former_member" |
+ *   "moderator" | "tools_label" | "reply" | "reply_to" | "replying_to" | "edit" | "edit_label" | "save" |
+ *   "cancel" | "empty" | "delete" | "confirm_delete" | "remove" | "confirm_remove" | "typing_one" |
+ *   "typing_two" | "typing_many" | "new_message" | "loading_older" | "older_loaded" | "no_older" |
+ *   "nobody_online" | "report" | "moderate" | "muted_summary" | "report_url" | "moderate_url" | "worried" |
+ *   "worried_title" | "worried_note" | "worried_hint" | "worried_danger" | "worried_send" | "notice_title" |
+ *   "close"
+ * , string> & {reactions: Record<string, string>}} ChatStrings
+ */
+
+/**
+ * @typedef {object} ViewOptions
+ * @property {string | null} userId
+ * @property {boolean} isModerator
+ * @property {number[]} [mutedIds]
+ * @property {boolean} canWrite
+ * @property {number} editWindowMs
+ * @property {string} lang
+ * @property {(action: string, message: Message | undefined, button: HTMLButtonElement) => void} onAction
+ */
+
+var REACTION_KINDS = ["hug", "me_too", "thank_you", "strength"]; // protocol values; labels come from strings
+
+/**
+ * "{name} wrote" with values {name: "Sam"}: the placeholders the page's strings use.
+ * @param {string} template
+ * @param {Record<string, string | number>} values
+ */
+export function format(template, values) {
+  return String(template).replace(/\{(\w+)\}/g, function (whole, key) {
+    return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+  });
+}
+
+/** The text of sanitised HTML, on one line. @param {string | null | undefined} html */
+export function textOf(html) {
+  var template = document.createElement("template");
+  template.innerHTML = html || "";
+  return (template.content.textContent || "").replace(/\s+/g, " ").trim();
+}
+
+/** @param {number} number */
+function pad(number) { return (number < 10 ? "0" : "") + number; }
+
+/** @param {Date} date */
+function dayKey(date) { return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()); }
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string | null} [className]
+ * @param {string | null} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+function el(tag, className, text) {
+  var node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+/**
+ * root: the #chat element. options: userId, isModerator, canWrite, editWindowMs, lang,
+ * onAction(action, message, button) for the message buttons.
+ * @param {HTMLElement} root
+ * @param {ChatStrings} strings
+ * @param {ViewOptions} options
+ */
+export function chatView(root, strings, options) {
+  var scroller = /** @type {HTMLElement} */ (root.querySelector("#chat-scroller"));
+  var days = /** @type {HTMLElement} */ (root.querySelector("#chat-days"));
+  var empty = /** @type {HTMLElement} */ (root.querySelector("#chat-empty"));
+  /** @type {Record<string, Message>} */
+  var messages = {}; // id -> the latest Message seen
+  /** @type {Record<string, Record<string, boolean>>} */
+  var mine = {}; // id -> {kind: true} for the reactions this member gave
+  /** @type {HTMLElement | null} */
+  var current = null; // the message <li> that is the list's tab stop
+  var reduceMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: true };
+  var dateFormat = new Intl.DateTimeFormat(options.lang || undefined, { dateStyle: "long" });
+  var timeFormat = new Intl.DateTimeFormat(options.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+  var fullFormat = new Intl.DateTimeFormat(options.lang || undefined, { dateStyle: "long", timeStyle: "short" });
+
+  // Reactions given by this member on the server-rendered page, kept across the rebuild after chat:join.
+  days.querySelectorAll("li[data-my-reactions]").forEach(function (li) {
+    /** @type {Record<string, boolean>} */
+    var given = {};
+    (li.getAttribute("data-my-reactions") || "").split(" ").forEach(function (kind) { if (kind) given[kind] = true; });
+    mine[li.getAttribute("data-id") || ""] = given;
+  });
+
+  /** @param {Date} date */
+  function dayLabel(date) {
+    var today = new Date();
+    var yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+    if (dayKey(date) === dayKey(today)) return strings.today;
+    if (dayKey(date) === dayKey(yesterday)) return strings.yesterday;
+    return dateFormat.format(date);
+  }
+
+  /** @param {Date} date @returns {HTMLOListElement} */
+  function dayList(date) {
+    var key = dayKey(date);
+    var existing = days.querySelector('.chat-day[data-day="' + key + '"]');
+    if (existing) return /** @type {HTMLOListElement} */ (existing.querySelector(".chat-list"));
+    var group = el("div", "chat-day");
+    group.setAttribute("data-day", key);
+    var heading = el("h3", "chat-day__heading");
+    heading.appendChild(el("span", null, dayLabel(date)));
+    group.appendChild(heading);
+    var list = group.appendChild(el("ol", "chat-list"));
+    var after = Array.from(days.children).find(function (other) {
+      return (other.getAttribute("data-day") || "") > key;
     });
+    days.insertBefore(group, after || null);
+    return list;
   }
 
-  function textOf(html) {
-    var template = document.createElement("template");
-    template.innerHTML = html || "";
-    return (template.content.textContent || "").replace(/\s+/g, " ").trim();
+  /** @param {Message} message */
+  function isOwn(message) { return Boolean(message.author) && String(message.author?.id) === String(options.userId); }
+
+  /** @param {Message} message */
+  function withinEditWindow(message) {
+    return Date.now() - Date.parse(message.created_at) < options.editWindowMs;
   }
 
-  function pad(number) { return (number < 10 ? "0" : "") + number; }
-
-  function dayKey(date) { return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()); }
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
+  /** @param {string} action @param {string} label @param {Message} message @param {string} [extraClass] */
+  function button(action, label, message, extraClass) {
+    var node = el("button", "chat-tool" + (extraClass ? " " + extraClass : ""), label);
+    node.type = "button";
+    node.setAttribute("data-action", action);
+    node.addEventListener("click", function () { options.onAction(action, messages[message.id], node); });
     return node;
   }
 
-  Kring.chatFormat = format;
-  Kring.chatTextOf = textOf;
+  /** @param {Message} message @param {string} kind */
+  function reactionButton(message, kind) {
+    var node = button("react", "", message);
+    var count = (message.reactions || {})[kind] || 0;
+    node.setAttribute("data-kind", kind);
+    node.setAttribute("aria-pressed", mine[message.id] && mine[message.id][kind] ? "true" : "false");
+    node.appendChild(el("span", null, strings.reactions[kind]));
+    if (count) node.appendChild(document.createTextNode(" " + count));
+    return node;
+  }
+
+  /** @param {Message} message */
+  function tools(message) {
+    var box = el("div", "chat-msg__tools");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", strings.tools_label);
+    var published = message.state === "published";
+    if (published) {
+      REACTION_KINDS.forEach(function (kind) { box.appendChild(reactionButton(message, kind)); });
+      if (options.canWrite) box.appendChild(button("reply", strings.reply, message));
+      if (!isOwn(message) && message.author && strings.worried) box.appendChild(button("worried", strings.worried, message));
+    }
+    if (isOwn(message) && options.canWrite && withinEditWindow(message)) {
+      if (published) box.appendChild(button("edit", strings.edit, message));
+      box.appendChild(button("delete", strings["delete"], message, "chat-tool--danger"));
+    } else if (options.isModerator) {
+      box.appendChild(button("remove", strings.remove, message, "chat-tool--danger"));
+    }
+    // Moderation (issue #6): moderators get every action on a page of its own; members may report.
+    if (strings.report_url && !isOwn(message) && message.author && message.state !== "removed") {
+      var more = el("a", "chat-tool", options.isModerator ? strings.moderate : strings.report);
+      more.href = (options.isModerator ? strings.moderate_url : strings.report_url) + message.id;
+      if (options.isModerator || published) box.appendChild(more);
+    }
+    return box.children.length ? box : null;
+  }
+
+  /** @param {Message} message */
+  function render(message) {
+    var li = el("li", "chat-msg");
+    var created = new Date(message.created_at);
+    var author = message.author ? message.author.display_name : strings.former_member;
+    li.id = "message-" + message.id;
+    li.setAttribute("data-id", String(message.id));
+    li.setAttribute("data-seq", String(message.seq));
+    if (isOwn(message)) li.classList.add("chat-msg--mine");
+    if (message.state !== "published") li.classList.add("chat-msg--held");
+    li.setAttribute("data-read-aloud", ".chat-msg__body"); // read-aloud.js adds the button
+
+    var header = el("div", "chat-msg__header");
+    header.appendChild(el("span", "chat-msg__author", author));
+    if (message.author && message.author.is_moderator) header.appendChild(el("span", "badge", strings.moderator));
+    var time = el("time", null, timeFormat.format(created));
+    time.setAttribute("datetime", message.created_at);
+    time.setAttribute("title", fullFormat.format(created));
+    header.appendChild(time);
+    if (message.edited_at) header.appendChild(el("span", "chat-msg__edited", strings.edited));
+    li.appendChild(header);
+
+    if (message.reply_to) {
+      var quote = el("p", "chat-msg__reply");
+      var link = el("a", null, format(strings.reply_to, {
+        name: message.reply_to.author_name || strings.former_member,
+        excerpt: message.reply_to.excerpt || "",
+      }));
+      link.href = "#message-" + message.reply_to.id;
+      quote.appendChild(link);
+      li.appendChild(quote);
+    }
+    var body = el("div", "chat-msg__body");
+    var template = document.createElement("template");
+    template.innerHTML = message.body_html || ""; // the server's sanitised HTML, and nothing else
+    body.appendChild(template.content);
+    var mutedIds = options.mutedIds || [];
+    if (message.author && !isOwn(message) && mutedIds.indexOf(message.author.id) !== -1) {
+      // Someone the reader muted (issue #6): collapsed, one click away.
+      var details = el("details", "chat-msg__muted");
+      details.appendChild(el("summary", null, format(strings.muted_summary, { name: author })));
+      details.appendChild(body);
+      li.appendChild(details);
+    } else {
+      li.appendChild(body);
+    }
+    if (message.state === "held") li.appendChild(el("p", "chat-msg__state", strings.held));
+    var box = tools(message);
+    if (box) li.appendChild(box);
+    makeRoving(li, false);
+    return li;
+  }
+
+  // --- roving tabindex ------------------------------------------------------------------------------------
+
+  /** @param {HTMLElement} li @param {boolean} active */
+  function makeRoving(li, active) {
+    li.tabIndex = active ? 0 : -1;
+    li.querySelectorAll("button, a, textarea").forEach(function (control) {
+      if (!(control instanceof HTMLElement)) return;
+      control.tabIndex = active ? 0 : -1;
+    });
+  }
+
+  /** @param {HTMLElement | null} li */
+  function setCurrent(li) {
+    if (current === li) return;
+    if (current && current.isConnected) makeRoving(current, false);
+    current = li;
+    if (li) makeRoving(li, true);
+  }
+
+  // A function, not an inline check: setCurrent() changes `current` behind the type checker's back.
+  function focusCurrent() { if (current) current.focus(); }
+
+  /** @returns {HTMLElement[]} */
+  function allItems() { return Array.from(days.querySelectorAll("li.chat-msg")); }
+
+  function ensureCurrent() {
+    if (current && current.isConnected) return;
+    var items = allItems();
+    current = null;
+    setCurrent(items.length ? items[items.length - 1] : null);
+  }
+
+  days.addEventListener("focusin", function (event) {
+    var li = event.target instanceof Element ? event.target.closest("li.chat-msg") : null;
+    if (li instanceof HTMLElement) setCurrent(li);
+  });
+
+  days.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (!(target instanceof HTMLElement) || !target.matches("li.chat-msg")) return;
+    var items = allItems();
+    var index = items.indexOf(target);
+    var next = null;
+    if (event.key === "ArrowUp") next = items[Math.max(0, index - 1)];
+    else if (event.key === "ArrowDown") next = items[Math.min(items.length - 1, index + 1)];
+    else if (event.key === "Home") next = items[0];
+    else if (event.key === "End") next = items[items.length - 1];
+    if (!next) return;
+    event.preventDefault();
+    setCurrent(next);
+    next.focus();
+  });
+
+  // --- the store ------------------------------------------------------------------------------------------
+
+  /** @param {number} id */
+  function find(id) { return document.getElementById("message-" + id); }
 
   /**
-   * root: the #chat element. options: userId, isModerator, canWrite, editWindowMs, lang,
-   * onAction(action, message, button) for the message buttons.
+   * Where focus is inside a message, to put it back on the same control after a re-render.
+   * @param {HTMLElement} li
+   * @returns {{self: true} | {action: string | null, kind: string | null} | null}
    */
-  Kring.chatView = function (root, strings, options) {
-    var scroller = root.querySelector("#chat-scroller");
-    var days = root.querySelector("#chat-days");
-    var empty = root.querySelector("#chat-empty");
-    var messages = {}; // id -> the latest Message seen
-    var mine = {}; // id -> {kind: true} for the reactions this member gave
-    var current = null; // the message <li> that is the list's tab stop
-    var reduceMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: true };
-    var dateFormat = new Intl.DateTimeFormat(options.lang || undefined, { dateStyle: "long" });
-    var timeFormat = new Intl.DateTimeFormat(options.lang || undefined, { hour: "2-digit", minute: "2-digit" });
-    var fullFormat = new Intl.DateTimeFormat(options.lang || undefined, { dateStyle: "long", timeStyle: "short" });
+  function focusKey(li) {
+    var active = document.activeElement;
+    if (!active || !li.contains(active)) return null;
+    if (active === li) return { self: true };
+    return { action: active.getAttribute("data-action"), kind: active.getAttribute("data-kind") };
+  }
 
-    // Reactions given by this member on the server-rendered page, kept across the rebuild after chat:join.
-    Array.prototype.forEach.call(days.querySelectorAll("li[data-my-reactions]"), function (li) {
-      var given = {};
-      li.getAttribute("data-my-reactions").split(" ").forEach(function (kind) { if (kind) given[kind] = true; });
-      mine[li.getAttribute("data-id")] = given;
+  /** @param {HTMLElement} li @param {ReturnType<typeof focusKey>} key */
+  function restoreFocus(li, key) {
+    if (!key) return;
+    if ("self" in key) { li.focus(); return; }
+    var selector = '[data-action="' + key.action + '"]' + (key.kind ? '[data-kind="' + key.kind + '"]' : "");
+    var target = /** @type {HTMLElement | null} */ (li.querySelector(selector)) || li;
+    target.focus();
+  }
+
+  /** Add a message, or replace the one with the same id; keeps seq order. Returns true when it was new. */
+  /** @param {Message} message */
+  function upsert(message) {
+    var existing = find(message.id);
+    messages[message.id] = message;
+    var li = render(message);
+    if (existing) {
+      var key = focusKey(existing);
+      var wasCurrent = existing === current;
+      existing.replaceWith(li);
+      if (wasCurrent) { current = null; setCurrent(li); }
+      restoreFocus(li, key);
+      return false;
+    }
+    var list = dayList(new Date(message.created_at));
+    var before = Array.from(list.children).find(function (other) {
+      return Number(other.getAttribute("data-seq")) > message.seq;
     });
+    list.insertBefore(li, before || null);
+    empty.hidden = true;
+    ensureCurrent();
+    return true;
+  }
 
-    function dayLabel(date) {
-      var today = new Date();
-      var yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
-      if (dayKey(date) === dayKey(today)) return strings.today;
-      if (dayKey(date) === dayKey(yesterday)) return strings.yesterday;
-      return dateFormat.format(date);
-    }
-
-    function dayList(date) {
-      var key = dayKey(date);
-      var group = days.querySelector('.chat-day[data-day="' + key + '"]');
-      if (group) return group.querySelector(".chat-list");
-      group = el("div", "chat-day");
-      group.setAttribute("data-day", key);
-      var heading = el("h3", "chat-day__heading");
-      heading.appendChild(el("span", null, dayLabel(date)));
-      group.appendChild(heading);
-      group.appendChild(el("ol", "chat-list"));
-      var after = null;
-      Array.prototype.some.call(days.children, function (other) {
-        if (other.getAttribute("data-day") > key) { after = other; return true; }
-        return false;
-      });
-      days.insertBefore(group, after);
-      return group.querySelector(".chat-list");
-    }
-
-    function isOwn(message) { return message.author && String(message.author.id) === String(options.userId); }
-
-    function withinEditWindow(message) {
-      return Date.now() - Date.parse(message.created_at) < options.editWindowMs;
-    }
-
-    function button(action, label, message, extraClass) {
-      var node = el("button", "chat-tool" + (extraClass ? " " + extraClass : ""), label);
-      node.type = "button";
-      node.setAttribute("data-action", action);
-      node.addEventListener("click", function () { options.onAction(action, messages[message.id], node); });
-      return node;
-    }
-
-    function reactionButton(message, kind) {
-      var node = button("react", "", message);
-      var count = (message.reactions || {})[kind] || 0;
-      node.setAttribute("data-kind", kind);
-      node.setAttribute("aria-pressed", mine[message.id] && mine[message.id][kind] ? "true" : "false");
-      node.appendChild(el("span", null, strings.reactions[kind]));
-      if (count) node.appendChild(document.createTextNode(" " + count));
-      return node;
-    }
-
-    function tools(message) {
-      var box = el("div", "chat-msg__tools");
-      box.setAttribute("role", "group");
-      box.setAttribute("aria-label", strings.tools_label);
-      var published = message.state === "published";
-      if (published) {
-        REACTION_KINDS.forEach(function (kind) { box.appendChild(reactionButton(message, kind)); });
-        if (options.canWrite) box.appendChild(button("reply", strings.reply, message));
-        if (!isOwn(message) && message.author && strings.worried) box.appendChild(button("worried", strings.worried, message));
-      }
-      if (isOwn(message) && options.canWrite && withinEditWindow(message)) {
-        if (published) box.appendChild(button("edit", strings.edit, message));
-        box.appendChild(button("delete", strings["delete"], message, "chat-tool--danger"));
-      } else if (options.isModerator) {
-        box.appendChild(button("remove", strings.remove, message, "chat-tool--danger"));
-      }
-      // Moderation (issue #6): moderators get every action on a page of its own; members may report.
-      if (strings.report_url && !isOwn(message) && message.author && message.state !== "removed") {
-        var more = el("a", "chat-tool", options.isModerator ? strings.moderate : strings.report);
-        more.href = (options.isModerator ? strings.moderate_url : strings.report_url) + message.id;
-        if (options.isModerator || published) box.appendChild(more);
-      }
-      return box.children.length ? box : null;
-    }
-
-    function render(message) {
-      var li = el("li", "chat-msg");
-      var created = new Date(message.created_at);
-      var author = message.author ? message.author.display_name : strings.former_member;
-      li.id = "message-" + message.id;
-      li.setAttribute("data-id", message.id);
-      li.setAttribute("data-seq", message.seq);
-      if (isOwn(message)) li.classList.add("chat-msg--mine");
-      if (message.state !== "published") li.classList.add("chat-msg--held");
-      li.setAttribute("data-read-aloud", ".chat-msg__body"); // read-aloud.js adds the button
-
-      var header = el("div", "chat-msg__header");
-      header.appendChild(el("span", "chat-msg__author", author));
-      if (message.author && message.author.is_moderator) header.appendChild(el("span", "badge", strings.moderator));
-      var time = el("time", null, timeFormat.format(created));
-      time.setAttribute("datetime", message.created_at);
-      time.setAttribute("title", fullFormat.format(created));
-      header.appendChild(time);
-      if (message.edited_at) header.appendChild(el("span", "chat-msg__edited", strings.edited));
-      li.appendChild(header);
-
-      if (message.reply_to) {
-        var quote = el("p", "chat-msg__reply");
-        var link = el("a", null, format(strings.reply_to, {
-          name: message.reply_to.author_name || strings.former_member,
-          excerpt: message.reply_to.excerpt || "",
-        }));
-        link.href = "#message-" + message.reply_to.id;
-        quote.appendChild(link);
-        li.appendChild(quote);
-      }
-      var body = el("div", "chat-msg__body");
-      var template = document.createElement("template");
-      template.innerHTML = message.body_html || ""; // the server's sanitised HTML, and nothing else
-      body.appendChild(template.content);
-      var mutedIds = options.mutedIds || [];
-      if (message.author && !isOwn(message) && mutedIds.indexOf(message.author.id) !== -1) {
-        // Someone the reader muted (issue #6): collapsed, one click away.
-        var details = el("details", "chat-msg__muted");
-        details.appendChild(el("summary", null, format(strings.muted_summary, { name: author })));
-        details.appendChild(body);
-        li.appendChild(details);
-      } else {
-        li.appendChild(body);
-      }
-      if (message.state === "held") li.appendChild(el("p", "chat-msg__state", strings.held));
-      var box = tools(message);
-      if (box) li.appendChild(box);
-      makeRoving(li, false);
-      return li;
-    }
-
-    // --- roving tabindex ------------------------------------------------------------------------------------
-
-    function makeRoving(li, active) {
-      li.tabIndex = active ? 0 : -1;
-      Array.prototype.forEach.call(li.querySelectorAll("button, a, textarea"), function (control) {
-        control.tabIndex = active ? 0 : -1;
-      });
-    }
-
-    function setCurrent(li) {
-      if (current === li) return;
-      if (current && current.isConnected) makeRoving(current, false);
-      current = li;
-      if (li) makeRoving(li, true);
-    }
-
-    function allItems() { return Array.prototype.slice.call(days.querySelectorAll("li.chat-msg")); }
-
-    function ensureCurrent() {
-      if (current && current.isConnected) return;
-      var items = allItems();
+  /** @param {number} id */
+  function remove(id) {
+    var li = find(id);
+    delete messages[id];
+    if (!li) return;
+    var items = allItems();
+    var index = items.indexOf(li);
+    var hadFocus = li.contains(document.activeElement);
+    var list = /** @type {HTMLElement} */ (li.parentNode);
+    li.remove();
+    if (!list.children.length && list.parentElement) list.parentElement.remove(); // the day's group
+    if (current === li) {
       current = null;
-      setCurrent(items.length ? items[items.length - 1] : null);
+      var neighbour = items[index + 1] || items[index - 1] || null;
+      setCurrent(neighbour && neighbour !== li ? neighbour : null);
+      if (hadFocus) focusCurrent();
     }
+    empty.hidden = allItems().length > 0;
+  }
 
-    days.addEventListener("focusin", function (event) {
-      var li = event.target.closest && event.target.closest("li.chat-msg");
-      if (li) setCurrent(li);
-    });
+  /** @param {Message[]} list */
+  function replaceAll(list) {
+    var hadFocus = days.contains(document.activeElement);
+    days.textContent = "";
+    current = null;
+    messages = {};
+    list.forEach(upsert);
+    empty.hidden = list.length > 0;
+    ensureCurrent();
+    if (hadFocus) focusCurrent();
+  }
 
-    days.addEventListener("keydown", function (event) {
-      if (!event.target.matches || !event.target.matches("li.chat-msg")) return;
-      var items = allItems();
-      var index = items.indexOf(event.target);
-      var next = null;
-      if (event.key === "ArrowUp") next = items[Math.max(0, index - 1)];
-      else if (event.key === "ArrowDown") next = items[Math.min(items.length - 1, index + 1)];
-      else if (event.key === "Home") next = items[0];
-      else if (event.key === "End") next = items[items.length - 1];
-      if (!next) return;
-      event.preventDefault();
-      setCurrent(next);
-      next.focus();
-    });
+  function seqs() { return allItems().map(function (li) { return Number(li.getAttribute("data-seq")); }); }
 
-    // --- the store ------------------------------------------------------------------------------------------
+  function isNearBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  }
 
-    function find(id) { return document.getElementById("message-" + id); }
+  /** @param {boolean} [instant] */
+  function scrollToBottom(instant) {
+    /** @type {ScrollBehavior} */
+    var behavior = instant || reduceMotion.matches ? "auto" : "smooth";
+    if (scroller.scrollTo) scroller.scrollTo({ top: scroller.scrollHeight, behavior: behavior });
+    else scroller.scrollTop = scroller.scrollHeight;
+  }
 
-    function focusKey(li) {
-      var active = document.activeElement;
-      if (!li.contains(active)) return null;
-      if (active === li) return { self: true };
-      return { action: active.getAttribute("data-action"), kind: active.getAttribute("data-kind") };
-    }
+  /** Insert older messages above, keeping what the reader looks at where it is. @param {Message[]} list */
+  function prepend(list) {
+    var before = scroller.scrollHeight;
+    list.forEach(upsert);
+    scroller.scrollTop += scroller.scrollHeight - before;
+  }
 
-    function restoreFocus(li, key) {
-      if (!key) return;
-      if (key.self) { li.focus(); return; }
-      var selector = '[data-action="' + key.action + '"]' + (key.kind ? '[data-kind="' + key.kind + '"]' : "");
-      var target = li.querySelector(selector) || li;
-      target.focus();
-    }
+  /**
+   * Who is here: names as text; "nobody else" when the list is empty.
+   * @param {HTMLElement} list
+   * @param {Array<{display_name: string}>} people
+   */
+  function renderPresence(list, people) {
+    list.textContent = "";
+    people.forEach(function (person) { list.appendChild(el("li", null, person.display_name)); });
+    if (!people.length) list.appendChild(el("li", "muted", strings.nobody_online));
+  }
 
-    /** Add a message, or replace the one with the same id; keeps seq order. Returns true when it was new. */
-    function upsert(message) {
-      var existing = find(message.id);
-      messages[message.id] = message;
-      var li = render(message);
-      if (existing) {
-        var key = focusKey(existing);
-        var wasCurrent = existing === current;
-        existing.parentNode.replaceChild(li, existing);
-        if (wasCurrent) { current = null; setCurrent(li); }
-        restoreFocus(li, key);
-        return false;
-      }
-      var list = dayList(new Date(message.created_at));
-      var before = null;
-      Array.prototype.some.call(list.children, function (other) {
-        if (Number(other.getAttribute("data-seq")) > message.seq) { before = other; return true; }
-        return false;
-      });
-      list.insertBefore(li, before);
-      empty.hidden = true;
-      ensureCurrent();
-      return true;
-    }
-
-    function remove(id) {
-      var li = find(id);
-      delete messages[id];
-      if (!li) return;
-      var items = allItems();
-      var index = items.indexOf(li);
-      var hadFocus = li.contains(document.activeElement);
-      var list = li.parentNode;
-      list.removeChild(li);
-      if (!list.children.length) days.removeChild(list.parentNode);
-      if (current === li) {
-        current = null;
-        var neighbour = items[index + 1] || items[index - 1] || null;
-        setCurrent(neighbour && neighbour !== li ? neighbour : null);
-        if (hadFocus && current) current.focus();
-      }
-      empty.hidden = allItems().length > 0;
-    }
-
-    function replaceAll(list) {
-      var hadFocus = days.contains(document.activeElement);
-      days.textContent = "";
-      current = null;
-      messages = {};
-      list.forEach(upsert);
-      empty.hidden = list.length > 0;
-      ensureCurrent();
-      if (hadFocus && current) current.focus();
-    }
-
-    function seqs() { return allItems().map(function (li) { return Number(li.getAttribute("data-seq")); }); }
-
-    function isNearBottom() {
-      return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
-    }
-
-    function scrollToBottom(instant) {
-      var behavior = instant || reduceMotion.matches ? "auto" : "smooth";
-      if (scroller.scrollTo) scroller.scrollTo({ top: scroller.scrollHeight, behavior: behavior });
-      else scroller.scrollTop = scroller.scrollHeight;
-    }
-
-    /** Insert older messages above, keeping what the reader looks at where it is. */
-    function prepend(list) {
-      var before = scroller.scrollHeight;
-      list.forEach(upsert);
-      scroller.scrollTop += scroller.scrollHeight - before;
-    }
-
-    /** Who is here: names as text; "nobody else" when the list is empty. */
-    function renderPresence(list, people) {
-      list.textContent = "";
-      people.forEach(function (person) { list.appendChild(el("li", null, person.display_name)); });
-      if (!people.length) list.appendChild(el("li", "muted", strings.nobody_online));
-    }
-
-    return {
-      renderPresence: renderPresence,
-      upsert: upsert,
-      remove: remove,
-      replaceAll: replaceAll,
-      prepend: prepend,
-      has: function (id) { return Boolean(find(id)); },
-      get: function (id) { return messages[id]; },
-      remember: function (message) { messages[message.id] = message; },
-      element: find,
-      isOwn: isOwn,
-      setMine: function (id, kind, on) { (mine[id] = mine[id] || {})[kind] = on; },
-      minSeq: function () { var all = seqs(); return all.length ? Math.min.apply(null, all) : 0; },
-      maxSeq: function () { var all = seqs(); return all.length ? Math.max.apply(null, all) : 0; },
-      isNearBottom: isNearBottom,
-      scrollToBottom: scrollToBottom,
-      textOf: textOf,
-    };
+  return {
+    renderPresence: renderPresence,
+    upsert: upsert,
+    remove: remove,
+    replaceAll: replaceAll,
+    prepend: prepend,
+    /** @param {number} id */
+    has: function (id) { return Boolean(find(id)); },
+    /** @param {number} id @returns {Message | undefined} */
+    get: function (id) { return messages[id]; },
+    /** @param {Message} message */
+    remember: function (message) { messages[message.id] = message; },
+    element: find,
+    isOwn: isOwn,
+    /** @param {number} id @param {string} kind @param {boolean} on */
+    setMine: function (id, kind, on) { (mine[id] = mine[id] || {})[kind] = on; },
+    minSeq: function () { var all = seqs(); return all.length ? Math.min.apply(null, all) : 0; },
+    maxSeq: function () { var all = seqs(); return all.length ? Math.max.apply(null, all) : 0; },
+    isNearBottom: isNearBottom,
+    scrollToBottom: scrollToBottom,
+    textOf: textOf,
   };
-})();
+}

@@ -1,54 +1,79 @@
+// @ts-check
 /*
- * A chat room, live: joins over the page's one shared Socket.IO connection (Kring.realtime), sends through
+ * A chat room, live: joins over the page's one shared Socket.IO connection (realtime.js), sends through
  * the outbox (chat-outbox.js), renders with chat-view.js, and catches up by seq after a reconnect.
  * Progressive enhancement: without JavaScript the page still reads and sends through plain forms.
  * Every word shown comes from the page's JSON island (#chat-strings).
  */
-(function () {
-  "use strict";
-  var root = document.getElementById("chat");
-  var Kring = window.Kring;
-  if (!root || root.getAttribute("data-live") !== "true" || !Kring || !Kring.realtime) return;
-  var socket = Kring.realtime.socket();
-  if (!socket) return; // the Socket.IO client did not load: the plain forms keep working
 
+import { chatEditor } from "./chat-edit.js";
+import { chatOutbox } from "./chat-outbox.js";
+import { chatView, format } from "./chat-view.js";
+import * as realtime from "./realtime.js";
+
+/** @typedef {import("./chat-view.js").Message} Message */
+/** @typedef {import("./chat-outbox.js").OutboxItem} OutboxItem */
+/** @typedef {{ok: boolean, code?: string, error?: string, [field: string]: any}} Ack  the server's answer */
+
+var root = document.getElementById("chat");
+var socket = root && root.getAttribute("data-live") === "true" ? realtime.socket() : null;
+// Without the Socket.IO client the plain forms keep working.
+if (root && socket) start(root, socket);
+
+/**
+ * An element the chat's page always has (templates/chat/_chat.html).
+ * @param {string} id
+ */
+function part(id) {
+  return /** @type {HTMLElement} */ (document.getElementById(id));
+}
+
+/** @param {HTMLElement} root @param {realtime.Socket} socket */
+function start(root, socket) {
   var ACK_TIMEOUT_MS = 10000;
   var TYPING_SEND_MS = 3000; // the server relays at most one typing event per 3 s per person
   var TYPING_SHOW_MS = 6000;
   var READ_THROTTLE_MS = 2000;
 
-  var strings = JSON.parse(document.getElementById("chat-strings").textContent);
-  var format = Kring.chatFormat;
-  var conversationId = Number(root.getAttribute("data-conversation-id"));
-  var groupId = Number(root.getAttribute("data-group-id") || 0);
-  var userId = root.getAttribute("data-user-id");
-  var canWrite = root.getAttribute("data-can-write") === "true";
+  /** @type {import("./chat-view.js").ChatStrings} */
+  const strings = JSON.parse(part("chat-strings").textContent || "{}");
+  const conversationId = Number(root.getAttribute("data-conversation-id"));
+  const groupId = Number(root.getAttribute("data-group-id") || 0);
+  const userId = root.getAttribute("data-user-id");
+  const canWrite = root.getAttribute("data-can-write") === "true";
   var hasMore = root.getAttribute("data-has-more") === "true";
 
-  var form = document.getElementById("chat-form");
-  var box = document.getElementById("chat-body");
-  var replyInput = document.getElementById("chat-reply-to");
-  var replying = document.getElementById("chat-replying");
-  var replyingText = document.getElementById("chat-replying-text");
-  var status = document.getElementById("chat-status");
-  var announcer = document.getElementById("chat-announcer");
-  var typingLine = document.getElementById("chat-typing");
+  // The composer's parts are there only for those who may write.
+  const form = /** @type {HTMLFormElement | null} */ (document.getElementById("chat-form"));
+  const box = /** @type {HTMLTextAreaElement | null} */ (document.getElementById("chat-body"));
+  const replyInput = /** @type {HTMLInputElement | null} */ (document.getElementById("chat-reply-to"));
+  const replying = document.getElementById("chat-replying");
+  const replyingText = document.getElementById("chat-replying-text");
+  const status = part("chat-status");
+  const announcer = part("chat-announcer");
+  const typingLine = part("chat-typing");
   var older = document.getElementById("chat-older");
-  var scroller = document.getElementById("chat-scroller");
-  var presenceList = document.getElementById("chat-presence-list");
+  const scroller = part("chat-scroller");
+  const presenceList = document.getElementById("chat-presence-list");
 
   var joined = false;
   var everJoined = false;
   var wasDisconnected = false;
-  var inFlight = null; // {clientId, attempt}
+  /** @type {{clientId: string, number: number} | null} */
+  var inFlight = null;
   var attempts = 0;
-  var retryTimer = null;
+  /** @type {number | undefined} */
+  var retryTimer;
   var loadingOlder = false;
   var lastTypingSent = 0;
+  /** @type {Record<string, {name: string, until: number}>} */
   var typers = {};
   var lastReadSent = 0;
+  /** @type {number | null} */
   var readTimer = null;
+  /** @type {Record<number, string>} */
   var ownBodies = {}; // message id -> the text this member wrote (for editing, the source beats the HTML)
+  /** @type {{id: number} | null} */
   var replyTo = null;
 
   root.classList.add("chat--live");
@@ -56,7 +81,7 @@
   if (keysHint) keysHint.hidden = false; // the arrow keys work only with this script
   scroller.tabIndex = -1; // messages are the tab stops; the box itself only takes focus from a script
 
-  var view = Kring.chatView(root, strings, {
+  const view = chatView(root, strings, {
     userId: userId,
     isModerator: root.getAttribute("data-moderator") === "true",
     mutedIds: JSON.parse(root.getAttribute("data-muted-authors") || "[]"),
@@ -65,8 +90,8 @@
     lang: document.documentElement.lang,
     onAction: onAction,
   });
-  var outbox = Kring.chatOutbox(
-    document.getElementById("chat-outbox"),
+  const outbox = chatOutbox(
+    part("chat-outbox"),
     strings,
     "kring-chat-outbox-" + conversationId,
     { retry: retry, discard: discard, focusComposer: focusComposer }
@@ -74,14 +99,23 @@
 
   // --- talking to the server --------------------------------------------------------------------------------
 
-  /** Emit with an acknowledgement; a missing answer within the time-out counts as "not sent yet". */
+  /**
+   * Emit with an acknowledgement; a missing answer within the time-out counts as "not sent yet".
+   * @param {string} event
+   * @param {Record<string, unknown>} payload
+   * @param {(ack: Ack) => void} done
+   */
   function call(event, payload, done) {
-    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, function (error, ack) {
+    /** @param {Error | null} error @param {unknown} ack */
+    function answered(error, ack) {
       if (error) done({ ok: false, code: "timeout", error: strings.not_sent });
-      else done(ack && typeof ack === "object" ? ack : { ok: false, code: "invalid", error: strings.error });
-    });
+      else if (ack && typeof ack === "object") done(/** @type {Ack} */ (ack));
+      else done({ ok: false, code: "invalid", error: strings.error });
+    }
+    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, answered);
   }
 
+  /** @param {string | undefined} text @param {number} [clearAfterMs] */
   function setStatus(text, clearAfterMs) {
     status.textContent = text || "";
     if (clearAfterMs) {
@@ -89,6 +123,7 @@
     }
   }
 
+  /** @type {string | null} */
   var syncedAt = null; // the server's time of our last full view: changes after it are asked for on a rejoin
 
   function join() {
@@ -115,15 +150,22 @@
     });
   }
 
-  /** Everything after seq N, in order, page by page (the server sends at most 500 at a time). */
+  /**
+   * Everything after seq N, in order, page by page (the server sends at most 500 at a time).
+   * @param {number} afterSeq
+   * @param {string | null} [changedSince]
+   */
   function catchUp(afterSeq, changedSince) {
+    /** @type {Record<string, unknown>} */
     var payload = { conversation_id: conversationId, after_seq: afterSeq };
     if (changedSince) payload.changed_since = changedSince; // edits and removals made while we were away
     call("chat:catch_up", payload, function (ack) {
       if (!ack.ok) return;
       var near = view.isNearBottom();
       if (ack.changes) {
-        (ack.changes.updated || []).forEach(function (message) { if (view.has(message.id)) view.upsert(message); });
+        (ack.changes.updated || []).forEach(function (/** @type {Message} */ message) {
+          if (view.has(message.id)) view.upsert(message);
+        });
         (ack.changes.removed || []).forEach(view.remove);
       }
       (ack.messages || []).forEach(view.upsert);
@@ -134,7 +176,7 @@
     });
   }
 
-  Kring.realtime.onStatus(function (next) {
+  realtime.onStatus(function (next) {
     if (next === "connected") {
       if (wasDisconnected) setStatus(strings.connected_again, 4000);
       wasDisconnected = false;
@@ -153,12 +195,13 @@
 
   function pump() {
     if (inFlight || !joined || !socket.connected) return;
-    var item = outbox.next();
+    const item = outbox.next();
     if (!item) return;
     attempts += 1;
     var attempt = { clientId: item.client_id, number: attempts };
     inFlight = attempt;
     outbox.set(item.client_id, "sending");
+    /** @type {Record<string, unknown>} */
     var payload = { conversation_id: conversationId, client_id: item.client_id, body: item.body };
     if (item.reply_to_id) payload.reply_to_id = item.reply_to_id;
     if (item.confirm_personal_details) payload.confirm_personal_details = true;
@@ -188,17 +231,20 @@
     });
   }
 
+  /** @param {number} delay */
   function scheduleRetry(delay) {
     window.clearTimeout(retryTimer);
     retryTimer = window.setTimeout(pump, delay);
   }
 
+  /** @param {string} clientId */
   function retry(clientId) {
     outbox.set(clientId, "waiting");
     pump();
     focusComposer();
   }
 
+  /** @param {string} clientId */
   function discard(clientId) {
     outbox.remove(clientId);
     focusComposer();
@@ -206,6 +252,7 @@
 
   function focusComposer() { if (box) box.focus(); }
 
+  /** @type {HTMLElement | null} */
   var warningBox = null;
 
   function clearPersonalDetailsWarning() {
@@ -213,6 +260,7 @@
     warningBox = null;
   }
 
+  /** @param {OutboxItem} item @param {{message: string}} warning */
   function showPersonalDetailsWarning(item, warning) {
     clearPersonalDetailsWarning();
     if (!form || !box) return;
@@ -257,6 +305,7 @@
   }
 
   function send() {
+    if (!box) return;
     var body = box.value.trim();
     if (!body) return;
     clearPersonalDetailsWarning();
@@ -284,7 +333,7 @@
       lastTypingSent = now;
       call("chat:typing", { conversation_id: conversationId }, function () {});
     });
-    document.getElementById("chat-reply-cancel").addEventListener("click", function () {
+    part("chat-reply-cancel").addEventListener("click", function () {
       clearReply();
       focusComposer();
     });
@@ -298,17 +347,19 @@
     if (replying) replying.hidden = true;
   }
 
+  /** @param {Message} message */
   function startReply(message) {
     var name = message.author ? message.author.display_name : strings.former_member;
     replyTo = { id: message.id };
-    replyInput.value = String(message.id);
-    replyingText.textContent = format(strings.replying_to, { name: name });
-    replying.hidden = false;
+    if (replyInput) replyInput.value = String(message.id);
+    if (replyingText) replyingText.textContent = format(strings.replying_to, { name: name });
+    if (replying) replying.hidden = false;
     focusComposer();
   }
 
+  /** @param {Message} message @param {HTMLButtonElement} button */
   function react(message, button) {
-    var kind = button.getAttribute("data-kind");
+    var kind = button.getAttribute("data-kind") || "";
     var on = button.getAttribute("aria-pressed") !== "true";
     button.disabled = true;
     call("chat:react", { message_id: message.id, kind: kind, on: on }, function (ack) {
@@ -321,6 +372,7 @@
     });
   }
 
+  /** @param {Message} message @param {string} question */
   function removeMessage(message, question) {
     if (!window.confirm(question)) return;
     call("chat:delete", { message_id: message.id }, function (ack) {
@@ -330,12 +382,13 @@
     });
   }
 
+  /** @param {Message} message */
   function startEdit(message) {
     var initial = ownBodies[message.id] || view.textOf(message.body_html);
-    Kring.chatEditor(view.element(message.id), message.id, initial, strings, {
+    chatEditor(view.element(message.id), message.id, initial, strings, {
       save: function (text, done) {
         call("chat:edit", { message_id: message.id, body: text }, function (ack) {
-          if (!ack.ok) { done(ack.error); return; }
+          if (!ack.ok) { done(ack.error || strings.error); return; }
           ownBodies[message.id] = text;
           view.remember(ack.message);
           done("");
@@ -345,12 +398,14 @@
         var fresh = view.get(message.id);
         if (fresh) view.upsert(fresh); // the message as it is now, without the editor
         var again = view.element(message.id);
-        var target = again && (again.querySelector('[data-action="edit"]') || again);
+        var button = again && /** @type {HTMLElement | null} */ (again.querySelector('[data-action="edit"]'));
+        var target = button || again;
         if (target) target.focus();
       },
     });
   }
 
+  /** @param {string} action @param {Message | undefined} message @param {HTMLButtonElement} button */
   function onAction(action, message, button) {
     if (!message) return;
     if (action === "react") react(message, button);
@@ -363,7 +418,11 @@
 
   // --- safeguarding (issue #6): the helplines after a held message, and "I'm worried about this person" -----
 
-  /** A native dialog (focus kept inside, Escape closes) with the notices read out as an alert. */
+  /**
+   * A native dialog (focus kept inside, Escape closes) with the notices read out as an alert.
+   * @param {string} titleText
+   * @param {HTMLElement | null} returnFocus
+   */
   function safeguardingDialog(titleText, returnFocus) {
     var dialog = document.createElement("dialog");
     dialog.className = "chat-safeguarding";
@@ -380,6 +439,7 @@
     return dialog;
   }
 
+  /** @param {HTMLDialogElement} dialog */
   function closeButton(dialog) {
     var close = document.createElement("button");
     close.type = "button";
@@ -389,6 +449,12 @@
     return close;
   }
 
+  /**
+   * @param {unknown[]} notices
+   * @param {{url?: unknown, label?: unknown} | undefined} help  a link to the help page, on this site only
+   * @param {HTMLElement | null} returnFocus
+   * @param {HTMLDialogElement} [dialog]
+   */
   function showNotices(notices, help, returnFocus, dialog) {
     dialog = dialog || safeguardingDialog(strings.notice_title, returnFocus);
     var box = document.createElement("div");
@@ -411,6 +477,7 @@
     if (!dialog.open) dialog.showModal();
   }
 
+  /** @param {Message} message @param {HTMLButtonElement} button */
   function raiseWorry(message, button) {
     var name = message.author ? message.author.display_name : strings.former_member;
     var dialog = safeguardingDialog(format(strings.worried_title, { name: name }), button);
@@ -423,41 +490,42 @@
       '<div class="field"><input type="checkbox" id="' + id + '-danger"> <label for="' + id + '-danger"></label></div>' +
       '<p class="field__error" role="alert"></p>' +
       '<p class="inline-form"><button type="submit" class="button"></button></p>';
-    form.querySelector('label[for="' + id + '-note"]').textContent = strings.worried_note;
-    form.querySelector(".field__hint").textContent = strings.worried_hint;
-    form.querySelector('label[for="' + id + '-danger"]').textContent = strings.worried_danger;
-    form.querySelector('button[type="submit"]').textContent = strings.worried_send;
-    form.querySelector(".inline-form").appendChild(closeButton(dialog));
+    /** One of the parts written just above. @param {string} selector */
+    function field(selector) { return /** @type {HTMLElement} */ (form.querySelector(selector)); }
+    var note = /** @type {HTMLTextAreaElement} */ (field("textarea"));
+    var danger = /** @type {HTMLInputElement} */ (field('input[type="checkbox"]'));
+    var submit = /** @type {HTMLButtonElement} */ (field('button[type="submit"]'));
+    field('label[for="' + id + '-note"]').textContent = strings.worried_note;
+    field(".field__hint").textContent = strings.worried_hint;
+    field('label[for="' + id + '-danger"]').textContent = strings.worried_danger;
+    submit.textContent = strings.worried_send;
+    field(".inline-form").appendChild(closeButton(dialog));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var send = form.querySelector('button[type="submit"]');
-      send.disabled = true;
-      var payload = {
-        message_id: message.id,
-        note: form.querySelector("textarea").value,
-        danger_now: form.querySelector('input[type="checkbox"]').checked,
-      };
+      submit.disabled = true;
+      var payload = { message_id: message.id, note: note.value, danger_now: danger.checked };
       call("safeguarding:raise", payload, function (ack) {
-        send.disabled = false;
-        if (!ack.ok) { form.querySelector(".field__error").textContent = ack.error || strings.error; return; }
+        submit.disabled = false;
+        if (!ack.ok) { field(".field__error").textContent = ack.error || strings.error; return; }
         form.remove();
         showNotices([ack.message].concat(ack.notices || []), ack.help, button, dialog);
-        dialog.querySelector("button").focus();
+        dialog.querySelector("button")?.focus();
       });
     });
     dialog.appendChild(form);
     dialog.showModal();
-    form.querySelector("textarea").focus();
+    note.focus();
   }
 
   // --- what the server tells us ----------------------------------------------------------------------------
 
+  /** @param {Message} message */
   function announce(message) {
     var name = message.author ? message.author.display_name : strings.former_member;
     var line = document.createElement("p");
     line.textContent = format(strings.new_message, { name: name, text: view.textOf(message.body_html).slice(0, 300) });
     announcer.appendChild(line);
-    while (announcer.children.length > 3) announcer.removeChild(announcer.firstChild);
+    while (announcer.children.length > 3) announcer.children[0].remove();
   }
 
   socket.on("chat:message", function (data) {
@@ -475,7 +543,7 @@
   socket.on("chat:message_updated", function (data) {
     var message = data && data.message;
     if (!message || message.conversation_id !== conversationId || !view.has(message.id)) return;
-    if (view.element(message.id).querySelector(".chat-edit")) view.remember(message); // not under the editor
+    if (view.element(message.id)?.querySelector(".chat-edit")) view.remember(message); // not under the editor
     else view.upsert(message);
   });
 
@@ -485,6 +553,7 @@
 
   function renderTyping() {
     var now = Date.now();
+    /** @type {string[]} */
     var names = [];
     Object.keys(typers).forEach(function (id) {
       if (typers[id].until > now) names.push(typers[id].name);
@@ -526,6 +595,7 @@
 
   document.addEventListener("visibilitychange", markRead);
 
+  /** @param {boolean} more */
   function setHasMore(more) {
     hasMore = more;
     if (!older) return;
@@ -534,7 +604,7 @@
       start.className = "chat-older muted";
       start.textContent = strings.no_older;
       var wasFocused = document.activeElement === older;
-      older.parentNode.replaceChild(start, older);
+      older.replaceWith(start);
       older = null;
       if (wasFocused) { start.tabIndex = -1; start.focus(); }
     }
@@ -565,4 +635,4 @@
   }, { passive: true });
 
   view.scrollToBottom(true);
-})();
+}

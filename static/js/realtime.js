@@ -1,39 +1,57 @@
+// @ts-check
 /*
- * One Socket.IO connection per page, shared by every feature script (chat, live forum updates, notifications).
- * Features call Kring.realtime.socket() to get it and Kring.realtime.onStatus(fn) to hear
- * "connected" / "reconnecting" / "offline". WebSocket only: a failed upgrade must show, not hide behind polling.
+ * One Socket.IO connection per page, shared by every feature module (chat, live forum updates, notifications):
+ * a module is evaluated once per page, so every importer gets the same connection. Features call socket() to
+ * get it and onStatus(fn) to hear "connected" / "reconnecting" / "offline". WebSocket only: a failed upgrade
+ * must show, not hide behind polling.
+ *
+ * The client is the vendored static/vendor/socket.io.min.js, a classic script that sets globalThis.io; base.html
+ * loads it (deferred) before any module, and it is read only when a feature first asks for the socket.
  */
-(function () {
-  "use strict";
-  var Kring = (window.Kring = window.Kring || {});
-  var socket = null;
-  var listeners = [];
-  var status = "offline";
 
-  function setStatus(next) {
-    if (next === status) return;
-    status = next;
-    listeners.forEach(function (fn) { fn(status); });
-  }
+/** @typedef {import("socket.io-client").Socket} Socket */
+/** @typedef {"connected" | "reconnecting" | "offline"} Status */
+/** @typedef {typeof import("socket.io-client").io} Connect */
 
-  function connect() {
-    if (socket || typeof window.io !== "function") return socket;
-    socket = window.io({ transports: ["websocket"], reconnection: true, reconnectionDelayMax: 10000 });
-    socket.on("connect", function () { setStatus("connected"); });
-    socket.on("disconnect", function () { setStatus("reconnecting"); });
-    socket.io.on("reconnect_attempt", function () { setStatus("reconnecting"); });
-    socket.on("connect_error", function () { setStatus("reconnecting"); });
-    // Back online (a train leaves the tunnel, a laptop wakes): try at once instead of waiting out the
-    // reconnection back-off, which grows to reconnectionDelayMax after a long time offline.
-    window.addEventListener("online", function () {
-      if (socket && !socket.connected) socket.disconnect().connect();
-    });
-    return socket;
-  }
+/** @type {Socket | null} */
+let connection = null;
+/** @type {Array<(status: Status) => void>} */
+const listeners = [];
+/** @type {Status} */
+let current = "offline";
 
-  Kring.realtime = {
-    socket: connect,
-    status: function () { return status; },
-    onStatus: function (fn) { listeners.push(fn); fn(status); },
-  };
-})();
+/** @param {Status} next */
+function setStatus(next) {
+  if (next === current) return;
+  current = next;
+  listeners.forEach((fn) => fn(current));
+}
+
+/** The page's connection, opened on the first call; null when the Socket.IO client did not load. */
+export function socket() {
+  const io = /** @type {{ io?: Connect }} */ (/** @type {unknown} */ (globalThis)).io;
+  if (connection || typeof io !== "function") return connection;
+  const opened = io({ transports: ["websocket"], reconnection: true, reconnectionDelayMax: 10000 });
+  connection = opened;
+  opened.on("connect", () => setStatus("connected"));
+  opened.on("disconnect", () => setStatus("reconnecting"));
+  opened.io.on("reconnect_attempt", () => setStatus("reconnecting"));
+  opened.on("connect_error", () => setStatus("reconnecting"));
+  // Back online (a train leaves the tunnel, a laptop wakes): try at once instead of waiting out the
+  // reconnection back-off, which grows to reconnectionDelayMax after a long time offline.
+  window.addEventListener("online", () => {
+    if (!opened.connected) opened.disconnect().connect();
+  });
+  return opened;
+}
+
+/** @returns {Status} */
+export function status() {
+  return current;
+}
+
+/** Calls fn with the status now and on every change. @param {(status: Status) => void} fn */
+export function onStatus(fn) {
+  listeners.push(fn);
+  fn(current);
+}

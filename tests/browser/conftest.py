@@ -267,6 +267,25 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
         pytest.fail(f"signing in as {username} failed:\n{page.locator('main').inner_text()}")
 
 
+# The page's scripts are ES modules: their state is reached by importing the same module the page imported (one
+# instance per address), never through a global.
+REALTIME_MODULE = "/static/js/realtime.js"
+
+
+def realtime_status(page: Page) -> str:
+    """'connected', 'reconnecting' or 'offline': the page's one Socket.IO connection (static/js/realtime.js)."""
+    return page.evaluate("async (module) => (await import(module)).status()", REALTIME_MODULE)
+
+
+def wait_until_live(page: Page, timeout: float = 10.0) -> None:
+    """The page's live connection is up. Polled from here: wait_for_function evaluates a string in the page, which
+    the CSP (rightly) forbids."""
+    deadline = time.monotonic() + timeout
+    while realtime_status(page) != "connected":
+        assert time.monotonic() < deadline, "the page did not connect to the live updates"
+        page.wait_for_timeout(100)
+
+
 @pytest.fixture(scope="session")
 def sam_storage_state(browser: Browser, browser_context_args: dict, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Sam's session cookie, signed in once per session (the login form is rate-limited to 10 a minute)."""

@@ -6,13 +6,12 @@ Runs against the demo community (see conftest.py): sam and noor are members of "
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import LiveServer, OriginLog, sign_in
+from tests.browser.conftest import LiveServer, OriginLog, sign_in, wait_until_live
 from tests.browser.test_pages import assert_no_wcag_violations
 
 pytestmark = pytest.mark.browser
@@ -30,17 +29,6 @@ def open_topic(page: Page, title: str) -> None:
     page.goto(GROUP)
     page.get_by_role("link", name=title).click()
     page.wait_for_load_state()  # forum.js (deferred) is listening from here on
-
-
-def wait_until_live(page: Page, timeout: float = 10.0) -> None:
-    # Polled from here: wait_for_function evaluates a string in the page, which the CSP (rightly) forbids.
-    deadline = time.monotonic() + timeout
-    while (
-        page.evaluate("() => Boolean(window.Kring && Kring.realtime && Kring.realtime.status() === 'connected')")
-        is not True
-    ):
-        assert time.monotonic() < deadline, "the page did not connect to the live updates"
-        page.wait_for_timeout(100)
 
 
 def test_the_new_topic_page_has_no_wcag_violations(sam_page: Page) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from tests.browser.conftest import LiveServer, OriginLog, sign_in, unique
+from tests.browser.conftest import REALTIME_MODULE, LiveServer, OriginLog, sign_in, unique, wait_until_live
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +46,10 @@ def test_a_heated_conversation_alert_shows_a_banner_with_the_queue_item(new_cont
     page = context.new_page()
     sign_in(page, "youthworker")
     page.goto("/")
-    page.wait_for_function(
-        "() => window.Kring && window.Kring.realtime && window.Kring.realtime.status() === 'connected'",
-        timeout=LIVE_TIMEOUT_MS,
-    )
+    wait_until_live(page)
     delivered = page.evaluate(
-        """() => {
-          const socket = window.Kring.realtime.socket();
+        """async (module) => {
+          const socket = (await import(module)).socket();
           const listeners = socket.listeners("moderation:conflict");
           const alert = {queue_item_id: 41, group_id: 1, place_type: "topic", place_id: 7, why: "back_and_forth",
                          slow_mode_seconds: 60, group: "Young people", url: "/moderation/items/41"};
@@ -60,7 +57,8 @@ def test_a_heated_conversation_alert_shows_a_banner_with_the_queue_item(new_cont
           listeners.forEach((listener) => listener(alert));
           listeners.forEach((listener) => listener(alert));
           return listeners.length;
-        }"""
+        }""",
+        REALTIME_MODULE,
     )
     assert delivered == 1
     banner = page.get_by_role("alert").filter(has_text="Young people")

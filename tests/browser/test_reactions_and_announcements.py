@@ -7,13 +7,12 @@ tables of issue 4 in the live server's migrations.
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import LiveServer, OriginLog, sign_in
+from tests.browser.conftest import LiveServer, OriginLog, sign_in, wait_until_live
 from tests.browser.test_pages import assert_no_wcag_violations
 
 pytestmark = pytest.mark.browser
@@ -26,16 +25,6 @@ def watch(context: BrowserContext, live_server: LiveServer) -> OriginLog:
     log = OriginLog(server_url=live_server.url)
     log.watch(context)
     return log
-
-
-def wait_until_live(page: Page, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while (
-        page.evaluate("() => Boolean(window.Kring && Kring.realtime && Kring.realtime.status() === 'connected')")
-        is not True
-    ):
-        assert time.monotonic() < deadline, "the page did not connect to the live updates"
-        page.wait_for_timeout(100)
 
 
 def test_sam_gives_a_hug_without_the_page_reloading(

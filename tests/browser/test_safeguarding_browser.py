@@ -6,23 +6,15 @@ helplines page, and nothing leaves the server."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
-from tests.browser.conftest import LiveServer, OriginLog, sign_in, unique
+from tests.browser.conftest import LiveServer, OriginLog, sign_in, unique, wait_until_live
 from tests.browser.test_pages import assert_no_wcag_violations
 
 pytestmark = pytest.mark.browser
 
 GROUP = "/g/young-people"
 LIVE_TIMEOUT_MS = 10_000
-
-
-def wait_until_live(page: Page) -> None:
-    """The page's one Socket.IO connection is up, so a live alert can reach it."""
-    page.wait_for_function(
-        "() => window.Kring && window.Kring.realtime && window.Kring.realtime.status() === 'connected'",
-        timeout=LIVE_TIMEOUT_MS,
-    )
 
 
 def moderator_page_live(new_context, log: OriginLog):
