@@ -28,6 +28,8 @@ from community.extensions import db
 from community.groups import policy as groups_policy
 from community.groups.services import GroupAccess, memberships_of, open_group
 from community.moderation.personal_details import PersonalDetailsWarning
+from community.moderation.safeguarding import member_bp as safeguarding_bp
+from community.moderation.safeguarding.raising import concern_page, raise_limit
 
 log = logging.getLogger(__name__)
 Page = str | Response | tuple[str, int]
@@ -256,3 +258,18 @@ def _chat_navigation() -> dict:
         return g.chat_unread
 
     return {"chat_unread": chat_unread}
+
+
+@safeguarding_bp.route("/messages/<int:message_id>/worried", methods=["GET", "POST"])
+@raise_limit
+def raise_message(message_id: int) -> Page:
+    """ "I'm worried about this person" on a chat message (the endpoint is ``safeguarding.raise_message``)."""
+    message, conversation = services.readable_message(current_user, message_id)  # chat's own access rules
+    access = open_group(current_user, conversation.group.slug)
+    if conversation.kind == "private":
+        cancel = url_for("chat.conversation_page", conversation_id=conversation.id)
+    else:
+        cancel = url_for("chat.room_page", slug=access.group.slug, _anchor=f"message-{message.id}")
+    action = url_for("safeguarding.raise_message", message_id=message.id)
+    context = {"access": access, "subject": message.author, "action": action}
+    return concern_page(services.concern_about(message, conversation), cancel, context)

@@ -208,7 +208,9 @@ def send(
     message.author, message.reply_to = actor, reply_to
     throttle.mark_slow_mode(actor.id, access.conversation.id, slow)
     if screening.verdict == moderation.HOLD:
-        moderation.enqueue_held(access.group, target_type="message", target_id=message.id, screening=screening)
+        moderation.enqueue_held(
+            access.group, target_type="message", target_id=message.id, screening=screening, writer=actor
+        )
         # broadcast to nobody: a moderator decides first
         return SendResult(message, duplicate=False, notices=screening.notices)
     payload = message_payload(message, author_is_moderator=access.membership.role == "moderator")

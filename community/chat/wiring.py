@@ -6,9 +6,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.chat import bp, events, page_routes, routes  # noqa: F401  (their views register on bp)
+from community.chat import bp, concern_events, events, page_routes, routes, screening  # noqa: F401  (their views register on bp)
+from community.moderation import signals as moderation_signals
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     events.register(socketio)
+    concern_events.register(socketio)
+    moderation_signals.published_count.connect(screening.published_messages)

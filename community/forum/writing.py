@@ -211,7 +211,9 @@ def _add_post(
     db.session.add(post)
     db.session.flush()
     if screening.verdict == moderation.HOLD:
-        moderation.enqueue_held(access.group, target_type="post", target_id=post.id, screening=screening)
+        moderation.enqueue_held(
+            access.group, target_type="post", target_id=post.id, screening=screening, writer=actor
+        )
     # Link "@Name" of group members and, when published, tell them (a held post: when a moderator approves).
     mentions.apply_mentions(access.group, post)
     return post

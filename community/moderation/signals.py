@@ -1,9 +1,15 @@
-"""Signals moderation sends so that higher features can react without moderation importing them.
+"""Signals moderation sends so that higher features can react, or answer, without moderation importing them.
 
 ``matter_closed``: a report's queue item was resolved, or a safeguarding case was closed, in the current
 transaction (not yet committed). Receivers work in the same transaction, so a rollback undoes them too.
 Sender: ``"report"`` (keyword ``item``, the ``QueueItem``) or ``"case"`` (keyword ``case``).
 Connected: ``privacy.erasure`` finishes the erasure of accounts whose evidence the matter was keeping.
+
+``published_count``: the screening asks how far along a member is in a group (the new-member limits and the
+pre-moderation of a new member's first posts). Sent with keywords ``user_id``, ``group_id``, ``limit`` and
+``kinds`` (the target types to count, e.g. ``("post",)``); each receiver counts its own kind's published items
+by that member in that group, at most ``limit``, and returns the number (0 when its kind is not asked).
+Connected: the forum (posts) and chat (messages). See ``limits.published_count``.
 """
 
 from __future__ import annotations
@@ -12,3 +18,4 @@ from blinker import Namespace
 
 _signals = Namespace()
 matter_closed = _signals.signal("matter-closed")
+published_count = _signals.signal("published-count")

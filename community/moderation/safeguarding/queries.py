@@ -9,11 +9,26 @@ from community.chat.models import Message
 from community.extensions import db
 from community.forum.models import Post
 from community.groups.models import Membership
-from community.moderation.safeguarding import services
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
 
 LIST_MAX = 100
 CONTEXT_POSTS = 5
+
+
+def open_case_about(target_type: str | None, target_id: int | None) -> SafeguardingCase | None:
+    """The case still open about a post or message, if there is one (a new signal or worry joins it)."""
+    if target_type is None or target_id is None:
+        return None
+    return db.session.scalar(
+        select(SafeguardingCase)
+        .where(
+            SafeguardingCase.target_type == target_type,
+            SafeguardingCase.target_id == target_id,
+            SafeguardingCase.status != "closed",
+        )
+        .order_by(SafeguardingCase.id)
+        .limit(1)
+    )
 
 
 def workable_group_ids(actor: User) -> list[int] | None:
@@ -70,19 +85,11 @@ def subject_recent_posts(case: SafeguardingCase, limit: int = CONTEXT_POSTS) -> 
     )
 
 
-def target_of(case: SafeguardingCase) -> Post | Message | None:
-    if case.target_type == "post" and case.target_id:
-        return db.session.get(Post, case.target_id)
-    if case.target_type == "message" and case.target_id:
-        return db.session.get(Message, case.target_id)
-    return None
-
-
 def held_case_for_author(viewer: User, post: Post) -> SafeguardingCase | None:
     """The open detected case about the viewer's own held post (the post shows the helplines)."""
     if post.state != "held" or post.author_id != viewer.id:
         return None
-    case = services.open_case_about("post", post.id)
+    case = open_case_about("post", post.id)
     return case if case is not None and case.subject_id == viewer.id else None
 
 
