@@ -20,13 +20,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import HiddenField, SubmitField, TextAreaField
 
-from community.chat import bp, page_data, presence, private, reads, sending, services
+from community.chat import bp, leaving, page_data, presence, private, reads, sending, services
 from community.chat.page_data import ChatView
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError
 from community.extensions import db
 from community.groups import policy as groups_policy
 from community.groups.services import GroupAccess, memberships_of, open_group
+from community.moderation import bp as moderation_bp
+from community.moderation.forms import PlainForm
 from community.moderation.personal_details import PersonalDetailsWarning
 from community.moderation.safeguarding import member_bp as safeguarding_bp
 from community.moderation.safeguarding.raising import concern_page, raise_limit
@@ -273,3 +275,20 @@ def raise_message(message_id: int) -> Page:
     action = url_for("safeguarding.raise_message", message_id=message.id)
     context = {"access": access, "subject": message.author, "action": action}
     return concern_page(services.concern_about(message, conversation), cancel, context)
+
+
+@moderation_bp.route("/conversations/<int:conversation_id>/leave", methods=["POST"])
+def conversation_leave(conversation_id: int) -> Response:
+    """Leave a private conversation (one of the member's own safety tools, so the endpoint keeps moderation's
+    name: ``moderation.conversation_leave``)."""
+    if not PlainForm().validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("chat.conversation_page", conversation_id=conversation_id), 303)
+    leaving.leave_conversation(current_user, conversation_id)
+    db.session.commit()
+    leaving.leave_conversation_room_now(current_user.id, conversation_id)
+    flash(
+        _("You left the conversation. It is deleted on your side; the other person can no longer write to you in it."),
+        "success",
+    )
+    return redirect(url_for("chat.conversations_page"), 303)

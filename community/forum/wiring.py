@@ -6,10 +6,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.forum import bp, extra_routes, image_routes, routes, screening, search_routes, write_routes  # noqa: F401  (their views register on bp)
+from community.forum import bp, extra_routes, image_routes, places, routes, screening, search_routes, write_routes  # noqa: F401  (their views register on bp)
+from community.moderation import conflict
 from community.moderation import signals as moderation_signals
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     moderation_signals.published_count.connect(screening.published_posts)
+    conflict.register_place("topic", places.TOPIC)

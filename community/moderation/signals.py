@@ -10,6 +10,11 @@ pre-moderation of a new member's first posts). Sent with keywords ``user_id``, `
 ``kinds`` (the target types to count, e.g. ``("post",)``); each receiver counts its own kind's published items
 by that member in that group, at most ``limit``, and returns the number (0 when its kind is not asked).
 Connected: the forum (posts) and chat (messages). See ``limits.published_count``.
+
+``shares_place``: building the SQL test "the actor meets this person on Kring" (``safety.shares_place_with``:
+who may be muted or blocked, or named in one's list). Sent with keywords ``actor_id`` and ``other`` (a SQL
+expression for the other person's user id); each receiver returns one more SQL condition, OR-ed with "both read
+a group". Connected: chat (a private conversation the actor reads with them).
 """
 
 from __future__ import annotations
@@ -19,3 +24,4 @@ from blinker import Namespace
 _signals = Namespace()
 matter_closed = _signals.signal("matter-closed")
 published_count = _signals.signal("published-count")
+shares_place = _signals.signal("shares-place")
