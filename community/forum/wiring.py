@@ -14,4 +14,5 @@ from community.moderation import signals as moderation_signals
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     moderation_signals.published_count.connect(screening.published_posts)
+    moderation_signals.recent_posts.connect(screening.recent_posts)
     conflict.register_place("topic", places.TOPIC)

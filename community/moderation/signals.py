@@ -15,6 +15,10 @@ Connected: the forum (posts) and chat (messages). See ``limits.published_count``
 who may be muted or blocked, or named in one's list). Sent with keywords ``actor_id`` and ``other`` (a SQL
 expression for the other person's user id); each receiver returns one more SQL condition, OR-ed with "both read
 a group". Connected: chat (a private conversation the actor reads with them).
+
+``recent_posts``: a safeguarding case page asks for its subject's latest posts in the case's group (published or
+held), for context. Sent with keywords ``group_id``, ``user_id`` and ``limit``; a receiver returns a list (newest
+first, at most ``limit``) of objects with ``created_at``, ``state`` and ``body_html``. Connected: the forum.
 """
 
 from __future__ import annotations
@@ -25,3 +29,4 @@ _signals = Namespace()
 matter_closed = _signals.signal("matter-closed")
 published_count = _signals.signal("published-count")
 shares_place = _signals.signal("shares-place")
+recent_posts = _signals.signal("recent-posts")

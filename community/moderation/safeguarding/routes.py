@@ -36,7 +36,7 @@ def safeguarding_post(post: Any) -> dict[str, Any]:
     held post with an open case shows the helplines (one query, for held posts only)."""
     held_case = None
     if post.state == "held" and current_user.is_authenticated and post.author_id == current_user.id:
-        held_case = queries.held_case_for_author(current_user, post)
+        held_case = queries.held_case_for_author(current_user, post.id)
     return {"may_raise": post.state == "published" and post.author_id is not None, "held_case": held_case}
 
 
