@@ -20,7 +20,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import HiddenField, SubmitField, TextAreaField
 
-from community.chat import bp, page_data, presence, private, reads, sending, services
+from community.chat import bp, leaving, page_data, presence, private, reads, sending, services
 from community.chat.page_data import ChatView
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError
@@ -28,7 +28,11 @@ from community.core.forms import FormAction, form_action
 from community.extensions import db
 from community.groups import policy as groups_policy
 from community.groups.services import GroupAccess, memberships_of, open_group
+from community.moderation import bp as moderation_bp
+from community.moderation.forms import PlainForm
 from community.moderation.personal_details import PersonalDetailsWarning
+from community.moderation.safeguarding import member_bp as safeguarding_bp
+from community.moderation.safeguarding.raising import concern_page, raise_limit
 
 log = logging.getLogger(__name__)
 Page = str | Response | tuple[str, int]
@@ -260,3 +264,35 @@ def _chat_navigation() -> dict:
         return g.chat_unread
 
     return {"chat_unread": chat_unread}
+
+
+@safeguarding_bp.route("/messages/<int:message_id>/worried", methods=["GET", "POST"])
+@raise_limit
+def raise_message(message_id: int) -> Page:
+    """ "I'm worried about this person" on a chat message (the endpoint is ``safeguarding.raise_message``)."""
+    message, conversation = services.readable_message(current_user, message_id)  # chat's own access rules
+    access = open_group(current_user, conversation.group.slug)
+    if conversation.kind == "private":
+        cancel = url_for("chat.conversation_page", conversation_id=conversation.id)
+    else:
+        cancel = url_for("chat.room_page", slug=access.group.slug, _anchor=f"message-{message.id}")
+    action = url_for("safeguarding.raise_message", message_id=message.id)
+    context = {"access": access, "subject": message.author, "action": action}
+    return concern_page(services.concern_about(message, conversation), cancel, context)
+
+
+@moderation_bp.route("/conversations/<int:conversation_id>/leave", methods=["POST"])
+def conversation_leave(conversation_id: int) -> Response:
+    """Leave a private conversation (one of the member's own safety tools, so the endpoint keeps moderation's
+    name: ``moderation.conversation_leave``)."""
+    if not PlainForm().validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("chat.conversation_page", conversation_id=conversation_id), 303)
+    leaving.leave_conversation(current_user, conversation_id)
+    db.session.commit()
+    leaving.leave_conversation_room_now(current_user.id, conversation_id)
+    flash(
+        _("You left the conversation. It is deleted on your side; the other person can no longer write to you in it."),
+        "success",
+    )
+    return redirect(url_for("chat.conversations_page"), 303)

@@ -24,6 +24,7 @@ from community.groups.access_log import record_private_conversation_reading
 from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess
 from community.moderation.safeguarding import queries as safeguarding_queries
+from community.moderation.safeguarding.services import TARGET_NOT_FOUND, ConcernTarget
 
 
 @functools.cache
@@ -211,3 +212,28 @@ def participant_history(conversation_id: int) -> list[tuple[int, datetime | None
         )
     ).all()
     return [(user_id, left_at) for user_id, left_at in rows]
+
+
+# --- "I'm worried about this person" on a message ------------------------------------------------------------
+
+
+def readable_message(actor: User, message_id: int, *, group_id: int | None = None) -> tuple[Message, Conversation]:
+    """A published chat message the actor can read (``open_conversation``), else "not found"."""
+    message = db.session.get(Message, message_id) if 0 < message_id < 2**31 else None
+    if message is None or message.state != "published":
+        raise NotFound(TARGET_NOT_FOUND)
+    conversation = db.session.get(Conversation, message.conversation_id)
+    if group_id is not None and conversation.group_id != group_id:
+        raise NotFound(TARGET_NOT_FOUND)
+    open_conversation(actor, conversation.id)
+    return message, conversation
+
+
+def concern_about(message: Message, conversation: Conversation) -> ConcernTarget:
+    """What ``safeguarding.services.raise_concern`` needs about a message found by ``readable_message``."""
+    return ConcernTarget("message", message.id, conversation.group, message.author)
+
+
+def concern_about_message(actor: User, message_id: int) -> ConcernTarget:
+    """The same for a message id: "not found" unless the actor can read the published message."""
+    return concern_about(*readable_message(actor, message_id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -22,6 +22,8 @@ from community.forum.models import Topic
 from community.forum.page_cache import page_cache
 from community.forum.write_routes import _id_arg, _topic_url
 from community.groups.services import GroupAccess, open_group
+from community.moderation.safeguarding import member_bp as safeguarding_bp
+from community.moderation.safeguarding.raising import Page, concern_page, raise_limit
 from community.moderation.safety import muted_author_ids
 
 
@@ -129,3 +131,15 @@ def _reply_form_html(access: GroupAccess, topic: Topic, quote: str, may_post_as_
         parts = tuple(render().split(token))
         cache.put(key, parts)
     return Markup(token.join(parts))  # noqa: S704 (rendered by Jinja with autoescape; the token is the session's)
+
+
+@safeguarding_bp.route("/g/<slug>/posts/<int:post_id>/worried", methods=["GET", "POST"])
+@raise_limit
+def raise_post(slug: str, post_id: int) -> Page:
+    """ "I'm worried about this person" on a post (the endpoint is ``safeguarding.raise_post``)."""
+    access = open_group(current_user, slug)
+    post = services.published_post(post_id, group_id=access.group.id)
+    about = services.concern_about_post(post.id)
+    cancel = url_for("forum.topic_page", slug=slug, topic_id=post.topic_id, _anchor=f"post-{post.id}")
+    action = url_for("safeguarding.raise_post", slug=slug, post_id=post.id)
+    return concern_page(about, cancel, {"access": access, "subject": about.subject, "action": action})

@@ -6,20 +6,23 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.forum import (  # noqa: F401  (their views register on bp)
+from community.forum import (  # noqa: F401  (their views register on bp)  # noqa: F401  (their views register on bp)
     bp,
     extra_routes,
     image_routes,
     member_data,
     moderated,
     notices,
+    places,
     retention,
     routes,
+    screening,
     search_routes,
     write_routes,
 )
 from community.groups import page_sections
-from community.moderation import targets
+from community.moderation import conflict, targets
+from community.moderation import signals as moderation_signals
 from community.notifications.kinds import register_target_topics
 
 
@@ -31,3 +34,6 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     targets.register_place(moderated.TOPIC)
     page_sections.register("forum", order=10, template="forum/_group_topics.html", data=routes.group_page_topics)
     register_target_topics("post", notices.post_topics)  # the inbox shows a reply's or mention's topic
+    moderation_signals.published_count.connect(screening.published_posts)
+    moderation_signals.recent_posts.connect(screening.recent_posts)
+    conflict.register_place("topic", places.TOPIC)

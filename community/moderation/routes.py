@@ -324,21 +324,6 @@ def safety_set(user_id: int) -> Response:
     return redirect(safe_next(request.form.get("next"), url_for("moderation.safety_page")), 303)
 
 
-@bp.route("/conversations/<int:conversation_id>/leave", methods=["POST"])
-def conversation_leave(conversation_id: int) -> Response:
-    if not forms.PlainForm().validate_on_submit():
-        flash(_("The form had expired. Please try again."), "error")
-        return redirect(url_for("chat.conversation_page", conversation_id=conversation_id), 303)
-    safety.leave_conversation(current_user, conversation_id)
-    db.session.commit()
-    safety.leave_conversation_room_now(current_user.id, conversation_id)
-    flash(
-        _("You left the conversation. It is deleted on your side; the other person can no longer write to you in it."),
-        "success",
-    )
-    return redirect(url_for("chat.conversations_page"), 303)
-
-
 SAFETY_MESSAGES = {
     ("mute", True): _l("Muted. What they write is collapsed for you; they are not told."),
     ("mute", False): _l("No longer muted."),

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from community.auth.models import User
+from community.chat import leaving
 from community.extensions import db
 from community.groups.models import Group
 from community.moderation import safety
@@ -162,6 +163,4 @@ def test_leaving_a_private_conversation_deletes_it_on_my_side_and_closes_it(worl
         assert again.created and again.conversation.id != conversation_id
         db.session.rollback()
         with pytest.raises(NotFound):
-            from community.moderation import safety
-
-            safety.leave_conversation(db.session.get(User, world.ids["mia"]), conversation_id)  # already left
+            leaving.leave_conversation(db.session.get(User, world.ids["mia"]), conversation_id)  # already left
