@@ -13,7 +13,7 @@ from community.consent.models import (
 )
 from community.core.audit import AuditEntry
 from community.forum.image_models import PostImage
-from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Reaction, Topic
+from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.read_models import TopicRead
 from community.groups.access_log import AccessLogEntry  # noqa: F401  (issue #7)
 from community.groups.models import Group, Invitation, Membership
@@ -31,6 +31,7 @@ from community.professionals.models import (  # noqa: F401  (issue #9)
     ProfileSpecialty,
     Specialty,
 )  # fmt: skip
+from community.reactions.models import Reaction
 
 __all__ = [
     "Announcement",

@@ -26,8 +26,8 @@ from community.core.realtime import conversation_room, queue_event
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import REACTION_KINDS, Reaction
 from community.moderation import services as moderation
+from community.reactions.models import REACTION_KINDS, Reaction
 
 REASON_MAX = 500
 GONE_STATES = ("removed", "deleted")

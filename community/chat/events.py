@@ -33,9 +33,9 @@ from community.core.realtime import conversation_room
 from community.core.socket_registry import registry_of
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import REACTION_KINDS
 from community.moderation.personal_details import PersonalDetailsWarning
 from community.moderation.safeguarding import helplines as safeguarding_helplines
+from community.reactions.models import REACTION_KINDS
 
 log = logging.getLogger(__name__)
 Payload = dict[str, Any]

@@ -165,9 +165,14 @@ def slowed_rooms(group_id: int) -> list[SlowedPlace]:
     return [SlowedPlace("conversation", room.id, "", room.slow_mode_seconds, False) for room in rooms]
 
 
+def case_open(target: Target) -> bool:
+    """An open safeguarding case about one of the conversation's messages: its group's moderators may read it."""
+    return target.conversation.id in services.conversations_with_open_case([target.conversation.id])
+
+
 MESSAGE = TargetKind(
     "message", load, state, set_state, sees=sees, reported=reported, clean_body=sending.clean_body,
     edit_words=edit_words, rephrase=rephrase, around=around, authored=authored, is_participant=is_participant,
-    conversation_reported=conversation_reported, participants=participants,
+    conversation_reported=conversation_reported, participants=participants, case_open=case_open,
 )  # fmt: skip
 CONVERSATION = PlaceKind("conversation", load_conversation, latest_messages, slowed_rooms)

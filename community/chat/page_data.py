@@ -24,9 +24,9 @@ from community.chat.reading import history, latest
 from community.chat.services import ConversationAccess, find_group_room
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import Reaction
 from community.groups.models import Group
 from community.groups.services import GroupAccess
+from community.reactions.models import Reaction
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from community.auth.models import User
 from community.chat import policy
+from community.chat import services as chat_services
 from community.chat.models import Conversation, ConversationParticipant, Message
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.time import utcnow
@@ -25,7 +26,6 @@ from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
 from community.groups.services import GroupAccess, member_list
 from community.moderation import safety
-from community.moderation.safeguarding import queries as safeguarding_queries
 
 LIST_PAGE = 25
 PARTNERS_MAX = 200
@@ -211,7 +211,7 @@ def group_private_conversations(
         else ()
     )
     names, times = _names(ids, except_user_id=None), _last_message_times(ids)
-    with_case = safeguarding_queries.conversations_with_open_case([c.id for c in page if not c.reported])
+    with_case = chat_services.conversations_with_open_case([c.id for c in page if not c.reported])
     rows = []
     for conversation in page:
         participant = ConversationParticipant(user_id=actor.id) if conversation.id in mine else None

@@ -23,7 +23,7 @@ from community.groups import policy as groups_policy
 from community.groups.access_log import record_private_conversation_reading
 from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess
-from community.moderation.safeguarding import queries as safeguarding_queries
+from community.moderation.safeguarding.models import SafeguardingCase
 from community.moderation.safeguarding.services import TARGET_NOT_FOUND, ConcernTarget
 
 
@@ -143,7 +143,7 @@ def _case_open(actor: User, conversation: Conversation, group: Group, membership
         return False
     if not groups_policy.is_group_moderator(actor, group, membership):
         return False
-    return conversation.id in safeguarding_queries.conversations_with_open_case([conversation.id])
+    return conversation.id in conversations_with_open_case([conversation.id])
 
 
 # The statements of every socket event and every message are built once per process with bound parameters:
@@ -237,3 +237,21 @@ def concern_about(message: Message, conversation: Conversation) -> ConcernTarget
 def concern_about_message(actor: User, message_id: int) -> ConcernTarget:
     """The same for a message id: "not found" unless the actor can read the published message."""
     return concern_about(*readable_message(actor, message_id))
+
+
+def conversations_with_open_case(conversation_ids: list[int]) -> set[int]:
+    """Which of these conversations have an open (not yet closed) case about one of their messages: while it is
+    open, the group's moderators may read the conversation (``chat.policy.can_read_conversation``)."""
+    if not conversation_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Message.conversation_id)
+            .join(
+                SafeguardingCase,
+                (SafeguardingCase.target_type == "message") & (SafeguardingCase.target_id == Message.id),
+            )
+            .where(Message.conversation_id.in_(conversation_ids), SafeguardingCase.status != "closed")
+            .distinct()
+        )
+    )

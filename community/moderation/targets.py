@@ -31,7 +31,6 @@ from community.groups.access_log import record_private_conversation_reading
 from community.groups.models import Group, Membership
 from community.moderation import policy
 from community.moderation.models import Appeal, ModerationAction, QueueItem
-from community.moderation.safeguarding import queries as safeguarding_queries
 
 NOT_FOUND = _l("We could not find that post or message. It may have been deleted.")
 GONE = ("removed", "deleted")
@@ -115,6 +114,7 @@ class TargetKind:
     is_participant: Callable[[User, Target], bool] | None = None
     conversation_reported: Callable[[Target], bool] | None = None
     participants: Callable[[Target], Sequence[tuple[int, datetime | None]]] | None = None
+    case_open: Callable[[Target], bool] | None = None  # an open safeguarding case about one of its messages
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,7 @@ def _private_grounds(actor: User, registered: TargetKind, target: Target, item: 
         return "participant"
     if registered.conversation_reported is not None and registered.conversation_reported(target):
         return "report"
-    if target.conversation.id in safeguarding_queries.conversations_with_open_case([target.conversation.id]):
+    if registered.case_open is not None and registered.case_open(target):
         return "case"
     if item is not None and item.resolved_at is None and _about(item, target):
         return "item"

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.chat.models import Message
 from community.extensions import db
 from community.groups.models import Membership
 from community.moderation import signals
@@ -85,21 +84,3 @@ def held_case_for_author(viewer: User, post_id: int) -> SafeguardingCase | None:
     knows the post is held and the viewer's."""
     case = open_case_about("post", post_id)
     return case if case is not None and case.subject_id == viewer.id else None
-
-
-def conversations_with_open_case(conversation_ids: list[int]) -> set[int]:
-    """Which of these conversations have an open (not yet closed) case about one of their messages: while it is
-    open, the group's moderators may read the conversation (``chat.policy.can_read_conversation``)."""
-    if not conversation_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Message.conversation_id)
-            .join(
-                SafeguardingCase,
-                (SafeguardingCase.target_type == "message") & (SafeguardingCase.target_id == Message.id),
-            )
-            .where(Message.conversation_id.in_(conversation_ids), SafeguardingCase.status != "closed")
-            .distinct()
-        )
-    )
