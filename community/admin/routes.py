@@ -221,11 +221,8 @@ def _account_page(person: Any, form: FlaskForm | None = None) -> Page:
 
 @bp.route("/accounts/<int:user_id>")
 def account_detail(user_id: int) -> Page:
-    person = queries.user_or_404(user_id)
-    from community.groups.access_log import record_access  # issue #7: staff opened personal data (NEN 7513)
-
-    record_access(current_user, person, "profile", "admin")
-    db.session.commit()
+    person = queries.open_account(current_user, user_id)
+    db.session.commit()  # the access-log line
     return _account_page(person)
 
 
