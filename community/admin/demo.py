@@ -16,13 +16,11 @@ from community.auth.models import User
 from community.auth.services import create_account
 from community.chat import sending as chat_sending
 from community.chat import services as chat
-from community.consent import demo as consent_demo
 from community.extensions import db
 from community.forum import writing as forum
 from community.forum.models import Topic
 from community.groups import services as groups
 from community.groups.models import Group, Membership
-from community.professionals import demo as professionals_demo
 
 DEFAULT_DEMO_PASSWORD = "kring-demo-password"  # noqa: S105 (documented demo default; DEMO_PASSWORD overrides)
 
@@ -170,13 +168,17 @@ def seed_demo() -> list[str]:
     admin = people["admin"]
     if not admin.is_admin:  # "admin" was taken by a non-admin account; act as any real admin instead
         admin = db.session.scalar(select(User).where(User.is_admin.is_(True)).limit(1)) or admin
-    consent_demo.seed(admin, list(people.values()))  # documents and agreement first, or sign-in stops
+    from community.consent import demo as consent_demo  # issue #7: documents and agreement, or sign-in stops
+
+    consent_demo.seed(admin, list(people.values()))
     young, _ = _group(admin, YOUNG, people)
     parents, _ = _group(admin, PARENTS, people)
     for group, seed in ((young, _seed_young_people), (parents, _seed_parents)):
         if not db.session.scalar(select(func.count()).select_from(Topic).where(Topic.group_id == group.id)):
             seed(group, people)
-    professionals_demo.seed(admin, people)  # approved professional profiles
+    from community.professionals import demo as professionals_demo  # issue #9: approved professional profiles
+
+    professionals_demo.seed(admin, people)
     db.session.commit()
     shown = "the DEMO_PASSWORD you set" if os.environ.get("DEMO_PASSWORD") else f"'{password}'"
     return [

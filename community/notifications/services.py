@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from flask import current_app, g, has_request_context
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
@@ -27,7 +27,7 @@ from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
 from community.notifications import outbox, preferences
 from community.notifications.kinds import get_kind, target_link
-from community.notifications.models import DigestRun, EmailOutbox, Notification
+from community.notifications.models import Notification
 
 PER_PAGE = 25
 NEW_EVENT, COUNT_EVENT = "notification:new", "notification:count"
@@ -264,6 +264,10 @@ def _tell_count(user_id: int) -> None:
 def prune(*, now: datetime | None = None, batch: int = 5000) -> dict[str, int]:
     """Delete what is older than NOTIFICATIONS_KEEP_DAYS, in batches (short transactions; cron-safe: a second
     run at the same time deletes nothing twice, it only finds less)."""
+    from flask import current_app
+
+    from community.notifications.models import DigestRun, EmailOutbox
+
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["NOTIFICATIONS_KEEP_DAYS"])
     removed = {"notifications": 0, "emails": 0, "digest_runs": 0}
     targets = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import flash
-from flask_babel import format_datetime
 from flask_wtf import FlaskForm
 
 from community.core.errors import DomainError
@@ -28,4 +27,6 @@ def int_or_none(value: object) -> int | None:
 
 def local_moment(value) -> str:
     """A local (already in the site's zone) moment, for "next available": never shifted again."""
+    from flask_babel import format_datetime
+
     return format_datetime(value, "EEEE d MMMM, HH:mm", rebase=False) if value else ""

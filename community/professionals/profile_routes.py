@@ -104,7 +104,7 @@ def _own_forms(profile) -> tuple[ProfileForm, AvailabilityForm]:
     profile_form = ProfileForm(obj=profile if request.method == "GET" else None)
     if request.method == "GET" and profile is not None:
         profile_form.intro.data = profile.intro_source
-        profile_form.languages.data = profiles.languages_of([profile.id]).get(profile.id, [])
+        profile_form.languages.data = [language.code for language in profile_languages(profile)]
         profile_form.specialties.data = [str(s.id) for s in profiles.specialties_of([profile.id]).get(profile.id, [])]
     if request.method == "GET" and profile is None:
         profile_form.public_name.data = current_user.display_name  # a start; they choose how to be known
@@ -116,6 +116,12 @@ def _own_forms(profile) -> tuple[ProfileForm, AvailabilityForm]:
         availability_form.away_until.data = profile.away_until
         availability_form.paused.data = profile.paused
     return profile_form, availability_form
+
+
+def profile_languages(profile):
+    from community.professionals.models import ProfileLanguage
+
+    return db.session.scalars(db.select(ProfileLanguage).where(ProfileLanguage.profile_id == profile.id)).all()
 
 
 def _own_page(profile_form: ProfileForm, availability_form, status: int = 200) -> tuple[str, int]:
