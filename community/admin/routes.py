@@ -24,7 +24,6 @@ from community.core.errors import DomainError, NotFound
 from community.core.forms import form_action, put_error_on_field
 from community.extensions import db
 from community.groups import services as groups
-from community.groups.access_log import record_access
 from community.groups.models import Group
 
 Page = str | Response | tuple[str, int]
@@ -206,9 +205,8 @@ def _account_page(person: Any, form: FlaskForm | None = None) -> Page:
 
 @bp.route("/accounts/<int:user_id>")
 def account_detail(user_id: int) -> Page:
-    person = queries.user_or_404(user_id)
-    record_access(current_user, person, "profile", "admin")  # staff opened personal data (NEN 7513)
-    db.session.commit()
+    person = queries.open_account(current_user, user_id)
+    db.session.commit()  # the access-log line
     return _account_page(person)
 
 

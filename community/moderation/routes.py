@@ -289,13 +289,10 @@ def member_notes(group_id: int, user_id: int) -> Page:
                 raise
             form.body.errors = [str(error.message)]
             page = notes.notes_on(current_user, group_id, user_id)
+            db.session.commit()  # the form comes back with the notes: a reading, logged like the GET
             return render_template("moderation/notes.html", page=page, form=form), 400
     page = notes.notes_on(current_user, group_id, user_id, before_id=_int("before"))
-    from community.groups.access_log import record_access, role_in_group  # issue #7: NEN 7513 access log
-
-    record_access(current_user, page.subject, "moderator_notes", role_in_group(current_user, page.group.id),
-                  detail=f"group {page.group.id}")  # fmt: skip
-    db.session.commit()
+    db.session.commit()  # the reading's access-log line
     history = queue_context.writer_history(page.group, page.subject)
     return render_template("moderation/notes.html", page=page, form=form, history=history)
 

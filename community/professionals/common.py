@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from community.auth.models import User
+from community.core import mail
 from community.core.transaction import on_commit
 from community.extensions import db
 from community.groups import policy as groups_policy
@@ -101,9 +102,7 @@ def mail_after_commit(user: User, subject: str, path: str) -> None:
 
 
 def _send_mail(to: str, subject: str, body: str) -> None:
-    from community.core.mail import send_mail
-
     try:
-        send_mail(to, subject, body)
+        mail.send_mail(to, subject, body)
     except (OSError, smtplib.SMTPException) as error:  # the change is stored; the in-app notice remains
         log.warning("professionals: a notification email could not be sent (%s)", type(error).__name__)

@@ -15,7 +15,6 @@ from flask_login import current_user
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
-from community.groups.access_log import record_access, role_in_group
 from community.moderation import bp, targets
 from community.moderation.queue import moderates_any
 from community.moderation.safeguarding import helplines, member_bp, queries, services
@@ -125,13 +124,11 @@ def _target_of(case: SafeguardingCase) -> Any:
 
 
 def _case_page(case_id: int, *, note_form: NoteForm | None = None, close_form: CloseForm | None = None) -> str:
-    access = services.open_case(current_user, case_id)
     if request.method == "GET":
-        services.record_admin_view(current_user, access)
-        if access.case.subject_id:  # the NEN 7513 access log, shown to the member
-            record_access(current_user, access.case.subject_id, "safeguarding_case",
-                          role_in_group(current_user, access.group.id), detail=f"case {access.case.id}")  # fmt: skip
+        access = services.read_case(current_user, case_id)
         db.session.commit()
+    else:
+        access = services.open_case(current_user, case_id)
     case: SafeguardingCase = access.case
     return render_template(
         "moderation/safeguarding/case.html",

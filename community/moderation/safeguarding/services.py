@@ -25,6 +25,7 @@ from community.core import audit
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.access_log import record_access, role_in_group
 from community.groups.models import Group, Membership
 from community.moderation import signals
 from community.moderation.models import PRIORITY_URGENT, QueueItem
@@ -268,6 +269,17 @@ def record_admin_view(actor: User, access: CaseAccess) -> None:
             group_id=access.group.id,
             reason="instance admin outside the group",
         )
+
+
+def read_case(actor: User, case_id: int) -> CaseAccess:
+    """Open the case page: the case if the actor may work it, the audit row for an instance admin reading in, and
+    the access-log line about its subject (NEN 7513, shown to the member). One call per page shown."""
+    access = open_case(actor, case_id)
+    record_admin_view(actor, access)
+    if access.case.subject_id:
+        record_access(actor, access.case.subject_id, "safeguarding_case", role_in_group(actor, access.group.id),
+                      detail=f"case {access.case.id}")  # fmt: skip
+    return access
 
 
 def take_case(actor: User, case_id: int) -> SafeguardingCase:
