@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from community.auth.models import User
 from community.core import fragments
@@ -52,6 +52,7 @@ KEPT_COLLAPSED = Markup(
 )
 MUTED = Markup('<details class="post-muted" data-keep-collapsed><summary>%s</summary>')
 DETAILS_END = Markup("</details>")
+NOTHING, OFF, PRESSED = Markup(""), Markup("0"), Markup("true")
 
 
 @dataclass(frozen=True)
@@ -200,23 +201,24 @@ def collapsed_warnings_of(actor: User) -> frozenset[str]:
 def compose(pieces: Iterable[PostPiece], overlay: Overlay) -> Markup:
     """The posts as one reader sees them: each post's cut filled with the reader's values (escaped there)."""
     mine = overlay.mine or {}
+    token = escape(overlay.token)  # escaped once: Markup values go into the holes as they are
     out: list[str] = []
     for piece in pieces:
-        values: dict[object, str] = {"csrf": overlay.token}
+        values: dict[object, Markup] = {"csrf": token}
         if piece.id not in overlay.editable_ids:
-            values["edit"] = ""
+            values["edit"] = NOTHING
         if piece.author_id is not None and piece.author_id == overlay.reader_id:
-            values["report"] = ""
+            values["report"] = NOTHING
         for kind in mine.get(piece.id, ()):
-            values["on", kind] = "0"
-            values["pressed", kind] = "true"
+            values["on", kind] = OFF  # the form now takes the reaction back
+            values["pressed", kind] = PRESSED
         if piece.content_warning and piece.content_warning in overlay.collapsed_warnings:
             # The reader keeps this kind of warning collapsed: text, images and reactions all stay inside.
             summary = _(
                 "Content warning: %(warning)s (you keep these collapsed). Show the post",
                 warning=write_routes.content_warning_phrase(piece.content_warning),
             )
-            values["warning"] = values["/warning"] = ""
+            values["warning"] = values["/warning"] = NOTHING
             values["kept"], values["/kept"] = KEPT_COLLAPSED % summary, DETAILS_END
         if piece.author_id is not None and piece.author_id in overlay.muted_author_ids:
             summary = _("A post by %(name)s, whom you muted. Show the post", name=piece.author_name)
