@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 from flask import Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -76,8 +77,6 @@ def language_picker() -> Markup:
 
 
 def current_language() -> str:
-    from flask_babel import get_locale
-
     locale = get_locale()
     return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
 

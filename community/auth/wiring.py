@@ -7,8 +7,11 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from community.auth import account_routes, bp, cli, events, reset_routes, routes, two_factor_routes  # noqa: F401  (their views register on bp)
+from community.auth import sessions as auth_sessions
+from community.core import sessions
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
+    sessions.register_store(auth_sessions)  # core's session loader resolves tokens through auth's sessions
     events.register(socketio)

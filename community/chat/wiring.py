@@ -7,8 +7,11 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from community.chat import bp, events, page_routes, routes  # noqa: F401  (their views register on bp)
+from community.chat.group_rooms import conversation_rooms
+from community.core import realtime
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     events.register(socketio)
+    realtime.register_group_rooms(conversation_rooms)
