@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.forum import bp, extra_routes, image_routes, routes, search_routes, write_routes  # noqa: F401  (their views register on bp)
+from community.forum import bp, extra_routes, image_routes, preference_routes, routes, search_routes, write_routes  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.groups import bp, invitation_routes, routes  # noqa: F401  (their views register on bp)
+from community.auth import socket_groups
+from community.groups import bp, invitation_routes, profile_routes, routes, services  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
+    socket_groups.register(services.memberships_of)  # a member's socket joins the rooms of the groups they read

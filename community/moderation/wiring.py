@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.moderation import actions_expiry, bp, events, routes, rules_routes  # noqa: F401  (views on bp)
+from community.auth import signals as auth_signals
+from community.moderation import actions_expiry, bp, events, profile_receivers, routes, rules_routes  # noqa: F401  (views on bp)
 from community.moderation.safeguarding import wiring as safeguarding
 
 
@@ -15,3 +16,5 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     events.register(socketio)
     actions_expiry.register_cli(app)
+    auth_signals.profile_changing.connect(profile_receivers.screen_profile_change)
+    auth_signals.profile_opening.connect(profile_receivers.hide_from_blocked)
