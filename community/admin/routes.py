@@ -35,12 +35,6 @@ def admins_only() -> None:
         raise NotFound(_("We could not find that page."))
 
 
-@bp.app_context_processor
-def admin_template_helpers() -> dict[str, Any]:
-    # Templates decide what to show with the same predicates the services use.
-    return {"can_use_admin_area": policy.can_use_admin_area}
-
-
 def _refused(form: FlaskForm, error: DomainError, default_field: str) -> None:
     """Tie a service's refusal to the field it names, so the page says what to fix next to it."""
     db.session.rollback()

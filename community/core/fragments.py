@@ -40,9 +40,10 @@ def _store() -> _Store:
 
 
 def render_fragment(key: Hashable, template: str, slots: Mapping[str, str], **context: Any) -> Markup:
-    """``template`` rendered with ``context`` and the per-request ``slots`` (names the template prints)."""
+    """``template`` rendered with ``context`` and the per-request ``slots`` (names the template prints; also
+    reachable as ``fragment_slots[name]``, for names the template builds)."""
     if current_app.jinja_env.auto_reload:
-        return Markup(render_template(template, **context, **slots))  # noqa: S704 (rendered by Jinja, escaped)
+        return Markup(render_template(template, **context, **slots, fragment_slots=slots))  # noqa: S704 (rendered by Jinja, escaped)
     store = _store()
     full_key = (template, key, tuple(sorted(slots)))
     with store.lock:
@@ -65,7 +66,7 @@ def render_fragment(key: Hashable, template: str, slots: Mapping[str, str], **co
 
 def _cut(template: str, slots: Mapping[str, str], context: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     markers = {name: f"kringslot{secrets.token_hex(8)}" for name in slots}
-    html = render_template(template, **context, **markers)
+    html = render_template(template, **context, **markers, fragment_slots=markers)
     if not markers:
         return (html,), ()
     names = {marker: name for name, marker in markers.items()}

@@ -4,12 +4,15 @@ blueprint; ``init_app`` registers it (and this feature's socket events, CLI and 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
 from community.auth import socket_groups
+from community.core import layout
 from community.groups import bp, invitation_routes, profile_routes, routes, services  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
+    layout.register(layout.NavEntry("home", _l("My groups"), "groups.home", 10, layout.on_endpoint("groups.home")))
     socket_groups.register(services.memberships_of)  # a member's socket joins the rooms of the groups they read

@@ -6,8 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.notifications import bp, cli, routes, settings_routes  # noqa: F401  (their views register on bp)
+from community.core import layout
+from community.notifications import bp, cli, navigation, routes, settings_routes  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
+    layout.register(navigation.ENTRY)

@@ -4,8 +4,10 @@ blueprint; ``init_app`` registers it (and this feature's socket events, CLI and 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
+from community.core import layout
 from community.professionals import bp, profile_routes, question_routes, request_routes, review_routes  # noqa: F401  (their views register on bp)
 from community.professionals._adapters import local_moment
 
@@ -13,3 +15,8 @@ from community.professionals._adapters import local_moment
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.add_template_filter(local_moment, "local_moment")
     app.register_blueprint(bp)
+    layout.register(
+        layout.NavEntry(
+            "professionals", _l("Professionals"), "professionals.browse_page", 40, layout.on_blueprint("professionals")
+        )
+    )
