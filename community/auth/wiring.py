@@ -10,6 +10,7 @@ from flask_socketio import SocketIO
 from community.auth import account_routes, bp, cli, events, reset_routes, routes, two_factor_routes  # noqa: F401  (their views register on bp)
 from community.auth import sessions as auth_sessions
 from community.core import layout, sessions
+from community.extensions import login_manager
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
@@ -18,5 +19,6 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     layout.register(
         layout.NavEntry("account", _l("My account"), "auth.profile_edit", 70, layout.under_path("/account/"))
     )
+    login_manager.login_view = "auth.login"  # where core's default deny sends anonymous visitors
     sessions.register_store(auth_sessions)  # core's session loader resolves tokens through auth's sessions
     events.register(socketio)

@@ -50,7 +50,6 @@ def _store() -> SessionStore | None:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # our own server-side sessions replace it
 
     @login_manager.request_loader

@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
 from community.auth import socket_groups
-from community.core import layout
+from community.core import layout, security
 from community.groups import bp, invitation_routes, profile_routes, routes, services  # noqa: F401  (their views register on bp)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     layout.register(layout.NavEntry("home", _l("My groups"), "groups.home", 10, layout.on_endpoint("groups.home")))
+    security.register_start_page("groups.home")  # where a refused or missing next= address leads
     socket_groups.register(services.memberships_of)  # a member's socket joins the rooms of the groups they read
