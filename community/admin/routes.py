@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from community.admin import bp, forms, policy, queries
 from community.admin.audit_export import audit_csv_response
 from community.auth import admin_actions
+from community.auth import policy as auth_policy
 from community.core import admin_pages, audit
 from community.core.errors import DomainError, NotFound
 from community.core.forms import form_action, put_error_on_field
@@ -194,8 +195,8 @@ def _account_page(person: Any, form: FlaskForm | None = None) -> Page:
         person=person,
         memberships=queries.account_groups(person),
         form=form or forms.SuspendForm(formdata=None),
-        can_suspend=policy.can_suspend_account(current_user, person),
-        can_unsuspend=policy.can_unsuspend_account(current_user, person),
+        can_suspend=auth_policy.can_suspend_account(current_user, person),
+        can_unsuspend=auth_policy.can_unsuspend_account(current_user, person),
         show_contact=policy.can_see_contact_details(current_user, person),
         labels=forms,
         format_time=queries.format_time,

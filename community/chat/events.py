@@ -18,19 +18,18 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
-from community.chat import editing, presence, reading, reads, sending, services, throttle, validation
+from community.chat import editing, reading, reads, sending, services, throttle, validation
 from community.chat.errors import SERVER_ERROR, Waiting, code_of
 from community.chat.payloads import iso, message_payload, message_payloads
 from community.chat.reading import Page
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError, Forbidden
 from community.core.realtime import conversation_room
-from community.core.socket_registry import registry_of
 from community.core.time import utcnow
 from community.extensions import db
 from community.moderation.personal_details import PersonalDetailsWarning
@@ -204,19 +203,3 @@ def register(socketio: SocketIO) -> None:
         access = _open(actor, payload)
         reads.mark_read(access, validation.integer(payload, "seq", minimum=0))
         return {}
-
-    @socketio.on("disconnect")
-    def on_disconnect(*_args: Any) -> None:
-        # A client can also send an event named "disconnect"; a real one has already begun closing the socket.
-        if socketio.server.manager.is_connected(request.sid, "/"):
-            return
-        # No commit or session clean-up here: a server-side close (sign-out, suspension) runs this inside the
-        # HTTP request that caused it, in that request's database session.
-        try:
-            registry_of(current_app).remove(request.sid)
-        except Exception as error:  # noqa: BLE001 (a closing socket must close whatever happens)
-            log.warning("socket registry on disconnect failed: %s", type(error).__name__)
-        try:
-            presence.member_disconnected(request.sid)
-        except Exception as error:  # noqa: BLE001 (a closing socket must close whatever happens)
-            log.warning("presence on disconnect failed: %s", type(error).__name__)

@@ -12,12 +12,11 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import HiddenField, SubmitField, TextAreaField
 
 from community.chat import bp, leaving, page_data, presence, private, reads, sending, services
@@ -243,27 +242,6 @@ def conversations_page() -> str:
     ]  # fmt: skip
     older_url = url_for("chat.conversations_page", before=rows[-1].conversation.id) if more and rows else None
     return render_template("chat/conversations.html", rooms=rooms, conversations=items, older_url=older_url)
-
-
-# --- the navigation's unread count ---------------------------------------------------------------------------
-
-
-@bp.app_context_processor
-def _chat_navigation() -> dict:
-    def chat_unread() -> dict[int, int]:
-        """Unread messages per conversation for the signed-in member: one query, at most once per request."""
-        if not current_user.is_authenticated:
-            return {}
-        if "chat_unread" not in g:
-            try:
-                g.chat_unread = reads.unread_counts(current_user)
-            except SQLAlchemyError as error:  # the navigation must never turn a page (or an error page) into a 500
-                log.warning("chat unread counts unavailable: %s", type(error).__name__)
-                db.session.rollback()  # PostgreSQL refuses every later query of an aborted transaction
-                g.chat_unread = {}
-        return g.chat_unread
-
-    return {"chat_unread": chat_unread}
 
 
 @safeguarding_bp.route("/messages/<int:message_id>/worried", methods=["GET", "POST"])

@@ -8,21 +8,26 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
+from community.auth import signals as auth_signals
 from community.chat import (  # noqa: F401  (their views register on bp)
     bp,
     concern_events,
     events,
     member_data,
     moderated,
+    navigation,
     page_data,
     page_routes,
     places,
+    presence,
     private,
     retention,
     routes,
     screening,
     services,
 )
+from community.chat.group_rooms import conversation_rooms
+from community.core import layout, realtime
 from community.groups import page_sections
 from community.groups.models import Group
 from community.groups.signals import group_created
@@ -48,3 +53,7 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     moderation_signals.published_count.connect(screening.published_messages)
     moderation_signals.shares_place.connect(private.shares_conversation)
     conflict.register_place("conversation", places.ROOM)
+    realtime.register_group_rooms(conversation_rooms)
+    layout.register(navigation.ENTRY)
+    auth_signals.user_connected.connect(presence.on_user_connected)  # who is online
+    auth_signals.user_disconnected.connect(presence.on_user_disconnected)

@@ -190,6 +190,7 @@ def cut(template: str, slots: Iterable[str] = (), *, allow: Iterable[str] = (), 
     given["hole"] = holes
     slots = tuple(slots)
     given.update((name, holes.marker(name, None)) for name in slots)
+    given["fragment_slots"] = {name: given[name] for name in slots}  # for slot names the template builds
     names = frozenset(context).union(slots, allowed)
     CUT_TEMPLATES[template] = CUT_TEMPLATES.get(template, names) & names  # what every caller gives
     return holes.cut(env.get_template(template).render(given))
@@ -215,8 +216,8 @@ def keeping() -> bool:
 
 
 def render_fragment(key: Hashable, template: str, slots: Mapping[str, str], **context: Any) -> Markup:
-    """``template`` rendered with ``context`` and the per-request ``slots`` (names the template prints), kept
-    per language and ``key``."""
+    """``template`` rendered with ``context`` and the per-request ``slots`` (names the template prints; also
+    reachable as ``fragment_slots[name]``, for names the template builds), kept per language and ``key``."""
     if not keeping():
         return cut(template, slots, **context).fill(slots)
     store = _store()

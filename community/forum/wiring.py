@@ -4,9 +4,11 @@ blueprint; ``init_app`` registers it (and this feature's socket events, CLI and 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
-from community.forum import (  # noqa: F401  (their views register on bp)  # noqa: F401  (their views register on bp)
+from community.core import layout
+from community.forum import (  # noqa: F401  (their views register on bp)
     bp,
     extra_routes,
     image_routes,
@@ -14,6 +16,7 @@ from community.forum import (  # noqa: F401  (their views register on bp)  # noq
     moderated,
     notices,
     places,
+    preference_routes,
     retention,
     routes,
     screening,
@@ -37,3 +40,6 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     moderation_signals.published_count.connect(screening.published_posts)
     moderation_signals.recent_posts.connect(screening.recent_posts)
     conflict.register_place("topic", places.TOPIC)
+    layout.register(
+        layout.NavEntry("search", _l("Search"), "forum.search_page", 50, layout.on_endpoint("forum.search_page"))
+    )

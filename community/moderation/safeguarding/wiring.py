@@ -5,12 +5,19 @@ it) and the CLI. The ``safeguarding:raise`` socket event is chat's (``chat.conce
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
+from community.core import layout
 from community.moderation.safeguarding import cli, member_bp, member_data, routes  # noqa: F401  (views on the blueprints)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     member_data.connect()  # its part of a member's export and erasure
     app.register_blueprint(member_bp)
+    layout.register(
+        layout.NavEntry(
+            "help", _l("Get help"), "safeguarding.help_page", 60, layout.on_endpoint("safeguarding.help_page")
+        )
+    )
     cli.register(app)
