@@ -23,10 +23,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
-from community.chat import editing, reading, reads, sending, services, throttle, validation
+from community.chat import editing, message_history, sending, services, throttle, unread, validation
 from community.chat.errors import SERVER_ERROR, Waiting, code_of
+from community.chat.message_history import Page
 from community.chat.payloads import iso, message_payload, message_payloads
-from community.chat.reading import Page
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError, Forbidden
 from community.core.realtime import conversation_room
@@ -107,7 +107,7 @@ def register(socketio: SocketIO) -> None:
     def join(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)  # staff reading a private conversation are logged there (committed below)
         synced_at = utcnow()  # before the read: a change committed during it is caught up next time
-        ack = {"conversation": conversation_info(access), **page_ack(access, reading.latest(access))}
+        ack = {"conversation": conversation_info(access), **page_ack(access, message_history.latest(access))}
         ack["synced_at"] = iso(synced_at)
         join_room(conversation_room(access.conversation.id))
         return ack
@@ -122,17 +122,21 @@ def register(socketio: SocketIO) -> None:
     def history(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
         before = validation.integer(payload, "before_seq")
-        limit = validation.optional_integer(payload, "limit", default=reading.PAGE_SIZE, maximum=reading.PAGE_SIZE)
-        return page_ack(access, reading.latest(access, before_seq=before, limit=limit or reading.PAGE_SIZE))
+        limit = validation.optional_integer(
+            payload, "limit", default=message_history.PAGE_SIZE, maximum=message_history.PAGE_SIZE
+        )
+        return page_ack(
+            access, message_history.latest(access, before_seq=before, limit=limit or message_history.PAGE_SIZE)
+        )
 
     @chat_event(socketio, "chat:catch_up")
     def catch_up(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
         after_seq = validation.integer(payload, "after_seq", minimum=0)
         changed_since = validation.optional_moment(payload, "changed_since")
-        ack = page_ack(access, reading.catch_up(access, after_seq))
+        ack = page_ack(access, message_history.catch_up(access, after_seq))
         if changed_since is not None:
-            changes = reading.changes_since(access, changed_since, after_seq)
+            changes = message_history.changes_since(access, changed_since, after_seq)
             ack["changes"] = {
                 "updated": message_payloads(changes.updated, access.group.id),
                 "removed": changes.removed_ids,
@@ -201,5 +205,5 @@ def register(socketio: SocketIO) -> None:
     @chat_event(socketio, "chat:read")
     def read(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
-        reads.mark_read(access, validation.integer(payload, "seq", minimum=0))
+        unread.mark_read(access, validation.integer(payload, "seq", minimum=0))
         return {}

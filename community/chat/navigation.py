@@ -10,7 +10,7 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
-from community.chat import reads
+from community.chat import unread
 from community.core import layout
 from community.extensions import db
 
@@ -18,11 +18,11 @@ log = logging.getLogger(__name__)
 
 
 def unread_by_conversation(user: Any) -> dict[int, int]:
-    """Unread messages per conversation: with the session lookup on pages (``chat.reads.unread_counts``), else
+    """Unread messages per conversation: with the session lookup on pages (``chat.unread.unread_counts``), else
     one query, at most once per request."""
     if "chat_unread" not in g:
         try:
-            g.chat_unread = reads.unread_counts(user)
+            g.chat_unread = unread.unread_counts(user)
         except SQLAlchemyError as error:  # the navigation must never turn a page (or an error page) into a 500
             log.warning("chat unread counts unavailable: %s", type(error).__name__)
             db.session.rollback()  # PostgreSQL refuses every later query of an aborted transaction

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from community.auth.models import User
 from community.chat import policy
+from community.chat.message_history import history, latest
 from community.chat.models import Conversation, Message
 from community.chat.payloads import message_payloads
-from community.chat.reading import history, latest
 from community.chat.services import ConversationAccess, find_group_room
 from community.core.time import utcnow
 from community.extensions import db

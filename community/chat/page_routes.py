@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField, TextAreaField
 
-from community.chat import bp, leaving, page_data, presence, private, reads, sending, services
+from community.chat import bp, leaving, page_data, presence, private, sending, services, unread
 from community.chat.page_data import ChatView
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError
@@ -232,12 +232,12 @@ def conversation_send(conversation_id: int) -> Page:
 def conversations_page() -> str:
     before = _before_arg()
     rows, more = private.my_conversations(current_user, before_id=before)
-    unread = reads.unread_counts(current_user)
+    counts = unread.unread_counts(current_user)
     groups = memberships_of(current_user)
-    rooms = page_data.rooms_of([access.group for access in groups], unread)
+    rooms = page_data.rooms_of([access.group for access in groups], counts)
     items = [
         {"id": row.conversation.id, "title": " & ".join(row.names) or _("Private conversation"),
-         "group_name": row.group.name, "unread": unread.get(row.conversation.id, 0)}
+         "group_name": row.group.name, "unread": counts.get(row.conversation.id, 0)}
         for row in rows
     ]  # fmt: skip
     older_url = url_for("chat.conversations_page", before=rows[-1].conversation.id) if more and rows else None

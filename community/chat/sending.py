@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
-from community.chat import leaving, policy, reads, throttle
+from community.chat import leaving, policy, throttle, unread
 from community.chat.errors import Invalid, Muted, RateLimited, SlowMode, TooLarge
 from community.chat.models import Conversation, Message
 from community.chat.payloads import message_payload
@@ -215,7 +215,7 @@ def send(
     queue_event("chat:message", {"message": payload}, room=conversation_room(access.conversation.id))
     conflict.after_write(access.group, place)  # a heated room alerts its moderators (group rooms only)
     if access.conversation.kind == "private":
-        reads.after_private_message(access, message)
+        unread.after_private_message(access, message)
     return SendResult(message, duplicate=False)
 
 

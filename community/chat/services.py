@@ -1,6 +1,6 @@
 """Who may open a conversation: ``open_conversation`` (every chat page and socket event) and the group room.
 The ``ConversationAccess`` it returns carries what the policy needs about the actor; sending is in
-``chat.sending``, reading in ``chat.reading``."""
+``chat.sending``, reading in ``chat.message_history``."""
 
 from __future__ import annotations
 
