@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, Integer, Select, bindparam, select
 from sqlalchemy.orm import aliased
 
@@ -15,17 +14,16 @@ from community.chat.models import Conversation, Message
 from community.core.realtime import conversation_room, queue_event
 from community.extensions import db
 from community.groups.models import Group
-from community.moderation.conflict import PlaceKind
 
 
-def _group_of(conversation_id: int) -> int | None:
+def group_of_room(conversation_id: int) -> int | None:
     conversation = db.session.get(Conversation, conversation_id)
     if conversation is None or conversation.kind != "group":
         return None
     return conversation.group_id
 
 
-def _conversation_of(message_id: int) -> int | None:
+def conversation_of_message(message_id: int) -> int | None:
     message = db.session.get(Message, message_id)
     return message.conversation_id if message is not None else None
 
@@ -45,7 +43,7 @@ def _room_exchange_statement() -> Select:
     )
 
 
-def _recent_exchange(conversation_id: int, since: datetime, count: int) -> tuple[list[int | None], int]:
+def recent_exchange(conversation_id: int, since: datetime, count: int) -> tuple[list[int | None], int]:
     """The authors of the room's last ``count`` messages in the window, and how many of those messages answer
     (``reply_to``) a message of the other person among the two. One statement: every message sent asks."""
     rows = db.session.execute(
@@ -60,29 +58,17 @@ def _recent_exchange(conversation_id: int, since: datetime, count: int) -> tuple
     return authors, answers
 
 
-def _message_ids(conversation_id: int) -> Select:
+def message_ids(conversation_id: int) -> Select:
     return select(Message.id).where(Message.conversation_id == conversation_id)
 
 
-def _slow_mode(conversation_id: int) -> int:
+def slow_mode(conversation_id: int) -> int:
     conversation = db.session.get(Conversation, conversation_id)
     return conversation.slow_mode_seconds if conversation is not None else 0
 
 
-def _set_slow_mode(_group: Group, conversation_id: int, seconds: int, _actor_id: int | None) -> None:
+def set_slow_mode(_group: Group, conversation_id: int, seconds: int, _actor_id: int | None) -> None:
     conversation = db.session.get(Conversation, conversation_id)
     conversation.slow_mode_seconds = seconds
     payload = {"conversation_id": conversation.id, "slow_mode_seconds": seconds}
     queue_event("chat:slow_mode", payload, room=conversation_room(conversation.id))
-
-
-ROOM = PlaceKind(
-    target_type="message",
-    watched_group_id=_group_of,
-    place_of=_conversation_of,
-    recent_exchange=_recent_exchange,
-    item_ids=_message_ids,
-    slow_mode=_slow_mode,
-    set_slow_mode=_set_slow_mode,
-    not_found=_l("We could not find that chat room."),
-)

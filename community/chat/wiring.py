@@ -31,8 +31,8 @@ from community.core import layout, realtime
 from community.groups import page_sections
 from community.groups.models import Group
 from community.groups.signals import group_created
-from community.moderation import conflict, targets
 from community.moderation import signals as moderation_signals
+from community.moderation import targets
 
 
 def make_group_room(group: Group, **_extra: Any) -> None:
@@ -52,7 +52,6 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     page_sections.register("chat", order=20, template="chat/_group_preview.html", data=page_data.group_page_preview)
     moderation_signals.published_count.connect(screening.published_messages)
     moderation_signals.shares_place.connect(private.shares_conversation)
-    conflict.register_place("conversation", places.ROOM)
     realtime.register_group_rooms(conversation_rooms)
     layout.register(navigation.ENTRY)
     auth_signals.user_connected.connect(presence.on_user_connected)  # who is online

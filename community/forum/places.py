@@ -1,7 +1,8 @@
 """Topics as places where moderation watches for heat (``moderation.conflict``), and a topic's slow mode.
 
-Registered with conflict from ``forum.wiring``. The slow mode of a topic is kept in moderation's
-``TopicSlowMode`` table (moderators set and lift it); the forum announces it and enforces it on replies.
+``forum.moderated`` registers them as the "topic" place with ``moderation.targets``. The slow mode of a topic
+is kept in moderation's ``TopicSlowMode`` table (moderators set and lift it); the forum announces it and
+enforces it on replies.
 """
 
 from __future__ import annotations
@@ -18,27 +19,26 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.forum.models import Post, Topic
 from community.groups.models import Group, Membership
-from community.moderation.conflict import PlaceKind
 from community.moderation.filter_models import TopicSlowMode
 
 
-def _group_of(topic_id: int) -> int | None:
+def group_of_topic(topic_id: int) -> int | None:
     topic = db.session.get(Topic, topic_id)
     return topic.group_id if topic is not None else None
 
 
-def _topic_of(post_id: int) -> int | None:
+def topic_of_post(post_id: int) -> int | None:
     post = db.session.get(Post, post_id)
     return post.topic_id if post is not None else None
 
 
-def _recent_authors(topic_id: int, since: datetime, count: int) -> tuple[list[int | None], None]:
+def recent_authors(topic_id: int, since: datetime, count: int) -> tuple[list[int | None], None]:
     query = select(Post.author_id).where(Post.topic_id == topic_id, Post.state == "published")
     query = query.where(Post.created_at >= since).order_by(Post.id.desc())
     return list(db.session.scalars(query.limit(count))), None  # in a topic, answering is not asked for
 
 
-def _post_ids(topic_id: int) -> Select:
+def post_ids(topic_id: int) -> Select:
     return select(Post.id).where(Post.topic_id == topic_id)
 
 
@@ -63,18 +63,6 @@ def set_slow_mode(group: Group, topic_id: int, seconds: int, actor_id: int | Non
         row.seconds, row.set_by_id = seconds, actor_id
     db.session.flush()
     queue_event("forum:slow_mode", {"topic_id": topic_id, "slow_mode_seconds": seconds}, room=group_room(group.id))
-
-
-TOPIC = PlaceKind(
-    target_type="post",
-    watched_group_id=_group_of,
-    place_of=_topic_of,
-    recent_exchange=_recent_authors,
-    item_ids=_post_ids,
-    slow_mode=slow_mode,
-    set_slow_mode=set_slow_mode,
-    not_found=_l("We could not find that topic. It may have been removed."),
-)
 
 
 def topic_slow_mode_wait(actor: User, membership: Membership | None, topic_id: int) -> int:

@@ -24,8 +24,8 @@ from community.forum import (  # noqa: F401  (their views register on bp)
     write_routes,
 )
 from community.groups import page_sections
-from community.moderation import conflict, targets
 from community.moderation import signals as moderation_signals
+from community.moderation import targets
 from community.notifications.kinds import register_target_topics
 
 
@@ -39,7 +39,6 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     register_target_topics("post", notices.post_topics)  # the inbox shows a reply's or mention's topic
     moderation_signals.published_count.connect(screening.published_posts)
     moderation_signals.recent_posts.connect(screening.recent_posts)
-    conflict.register_place("topic", places.TOPIC)
     layout.register(
         layout.NavEntry("search", _l("Search"), "forum.search_page", 50, layout.on_endpoint("forum.search_page"))
     )

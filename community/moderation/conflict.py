@@ -12,24 +12,22 @@ is audited with no actor (the system). Filter hits are counted in the rate-limit
 mark there too: the check after every post or message counts those marks, where a statement per message would
 cost the chat a tenth of its speed; the check after a report counts the ``reports`` rows themselves.
 
-Conflict reads no forum or chat tables: the features that own the places register a :class:`PlaceKind` at
-start-up (``forum.places``: "topic", ``chat.places``: "conversation") with what is needed about them: who wrote
-there lately, which of its posts or messages were reported, and where its slow mode is kept.
+Conflict reads no forum or chat tables: the features that own the places register a ``targets.PlaceKind`` at
+start-up (``forum.moderated``: "topic", ``chat.moderated``: "conversation") with what is needed about them: who
+wrote there lately, which of its posts or messages were reported, and where its slow mode is kept.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from limits import RateLimitItemPerSecond
 from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from community.auth.models import User
 from community.core import audit
@@ -39,46 +37,13 @@ from community.core.realtime import queue_event, user_room
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
-from community.moderation import filters_policy
+from community.moderation import filters_policy, targets
 from community.moderation.models import PRIORITY_HIGH, QueueItem, Report
 
 KEY_PREFIX = "kring-conflict"
 HITS_CEILING = 10_000
 MODERATORS_MAX = 200
 SLOW_MODE_MAX = 3600
-
-
-# --- the places, registered by the features that own them ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlaceKind:
-    """What conflict needs about one kind of place (a topic, a chat room), from the feature that owns it."""
-
-    target_type: str  # what is written there and reported: "post", "message"
-    # The place's group id, or None when there is no such place or heat is not watched there (a private
-    # conversation, where two people are expected to take turns).
-    watched_group_id: Callable[[int], int | None]
-    place_of: Callable[[int], int | None]  # the place of one of its posts or messages (by id), or None
-    # The authors of the place's last ``count`` published posts/messages since a moment, newest first, and how
-    # many of them answer the other person among the two (None where answering does not count: a topic).
-    recent_exchange: Callable[[int, datetime, int], tuple[list[int | None], int | None]]
-    item_ids: Callable[[int], Select]  # SQL: the ids of the place's posts or messages (for counting reports)
-    slow_mode: Callable[[int], int]  # the place's slow mode in seconds (0: none)
-    set_slow_mode: Callable[[Group, int, int, int | None], None]  # (group, place id, seconds, set by), announced
-    not_found: str  # what a moderator is told about a place that is not in their group
-
-
-_places: dict[str, PlaceKind] = {}
-
-
-def register_place(place_type: str, kind: PlaceKind) -> None:
-    """Called from the owning feature's wiring at start-up (again for every app: the same kind, harmless)."""
-    _places[place_type] = kind
-
-
-def place_types() -> tuple[str, ...]:
-    return tuple(_places)
 
 
 # --- counting filter hits (outside the transaction) ---------------------------------------------------------
@@ -117,7 +82,7 @@ def _since():
 
 
 def _reports(place: tuple[str, int]) -> int:
-    kind = _places[place[0]]
+    kind = targets.place_kind(place[0])
     query = select(Report.id).where(
         Report.target_type == kind.target_type,
         Report.target_id.in_(kind.item_ids(place[1])),
@@ -138,7 +103,7 @@ def back_and_forth(place: tuple[str, int]) -> bool:
     In a chat room, where two people taking turns is ordinary conversation, at least half of those messages
     must also be replies to the other person's messages (a direct exchange, not a chat)."""
     count = current_app.config["CONFLICT_BACK_AND_FORTH"]
-    authors, answers = _places[place[0]].recent_exchange(place[1], _since(), count)
+    authors, answers = targets.place_kind(place[0]).recent_exchange(place[1], _since(), count)
     return _alternating(authors, count) and (answers is None or 2 * answers >= count)
 
 
@@ -181,7 +146,7 @@ def _moderator_ids(group: Group) -> list[int]:
 
 def check_place(group: Group, place: tuple[str, int], *, reports_from_database: bool = True) -> QueueItem | None:
     """Raise a conflict alert for a heated place (once while one is open). Returns the new queue item."""
-    kind = _places.get(place[0])
+    kind = targets.place_kind(place[0])
     if kind is None or kind.watched_group_id(place[1]) is None:
         return None  # e.g. two people in a private conversation are expected to take turns
     why = heat(place, reports_from_database=reports_from_database)
@@ -228,10 +193,10 @@ def after_report(group: Group, target_type: str, target_id: int) -> None:
     """For the reports feature: a report on a post or message may make its topic or room heated. Leaves a
     mark in the rate-limit storage too, which the check after every post or message counts."""
     place: tuple[str, int] | None = None
-    for place_type, kind in _places.items():
+    for kind in targets.places():
         if kind.target_type == target_type:
             place_id = kind.place_of(target_id)
-            place = (place_type, place_id) if place_id is not None else None
+            place = (kind.name, place_id) if place_id is not None else None
     if place is not None:
         _note("report", place)
         check_place(group, place)
@@ -241,14 +206,14 @@ def after_report(group: Group, target_type: str, target_id: int) -> None:
 
 
 def current_slow_mode(place: tuple[str, int]) -> int:
-    return _places[place[0]].slow_mode(place[1])
+    return targets.place_kind(place[0]).slow_mode(place[1])
 
 
 def _auto_slow_mode(group: Group, place: tuple[str, int], why: str) -> int:
     seconds = current_app.config["CONFLICT_SLOW_MODE_SECONDS"]
     if seconds <= 0 or current_slow_mode(place) >= seconds:
         return current_slow_mode(place)
-    _places[place[0]].set_slow_mode(group, place[1], seconds, None)
+    targets.place_kind(place[0]).set_slow_mode(group, place[1], seconds, None)
     audit.record(
         "slow_mode.auto_enabled",
         actor_id=None,
@@ -261,7 +226,7 @@ def _auto_slow_mode(group: Group, place: tuple[str, int], why: str) -> int:
 
 
 def _place_in_group(group: Group, place: tuple[str, int]) -> None:
-    kind = _places.get(place[0])
+    kind = targets.place_kind(place[0])
     if kind is None:
         raise NotFound(_("We could not find that page."))
     if not 0 < place[1] < 2**31 or kind.watched_group_id(place[1]) != group.id:
@@ -280,7 +245,7 @@ def set_slow_mode(
     before = current_slow_mode(place)
     if before == seconds:
         return
-    _places[place[0]].set_slow_mode(group, place[1], seconds, actor.id)
+    targets.place_kind(place[0]).set_slow_mode(group, place[1], seconds, actor.id)
     audit.record(
         "slow_mode.lifted" if seconds == 0 else "slow_mode.set",
         actor_id=actor.id,

@@ -12,7 +12,7 @@ from community.core.errors import NotFound
 from community.extensions import db
 from community.forum import services as forum_services
 from community.forum.models import Post
-from community.moderation import conflict, limits, safety, signals
+from community.moderation import conflict, limits, safety, signals, targets
 from community.moderation.safeguarding import queries as safeguarding_queries
 from community.moderation.safeguarding import services as safeguarding
 from community.moderation.safeguarding.models import SafeguardingCase
@@ -33,7 +33,7 @@ def test_the_forum_and_chat_count_a_members_published_posts_and_messages(world):
 
 
 def test_topics_and_rooms_are_registered_as_conflict_places(world):
-    assert {"topic", "conversation"} <= set(conflict.place_types())
+    assert {"topic", "conversation"} <= {kind.name for kind in targets.places()}
     topic_id = world.topic("sam")
     with world.app.app_context():
         assert conflict.current_slow_mode(("topic", topic_id)) == 0
