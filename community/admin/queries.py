@@ -176,7 +176,7 @@ def audit_rows(
 ) -> tuple[list[AuditRow], int | None]:
     """Newest first, keyset by id. Returns the rows and the id to continue before (None on the last page).
 
-    Filters (issue #6): ``actor`` is a username; ``since`` and ``until`` bound ``created_at`` (until: exclusive)."""
+    Filters: ``actor`` is a username; ``since`` and ``until`` bound ``created_at`` (until: exclusive)."""
     actor_user, target = aliased(User), aliased(User)
     statement = (
         select(AuditEntry, actor_user.display_name, Group.name, target.display_name)

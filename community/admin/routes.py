@@ -254,7 +254,7 @@ def _audit_filters() -> tuple[forms.AuditFilterForm, str, int | None]:
 
 
 def _audit_search(form: forms.AuditFilterForm) -> dict:
-    """Who, on what, and when (issue #6). A field that is not valid is left out (the form shows why)."""
+    """Who, on what, and when. A field that is not valid is left out (the form shows why)."""
     form.validate()
     target_id = (form.target_id.data or "").strip()
     until = form.until.data if not form.until.errors else None

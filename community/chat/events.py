@@ -162,7 +162,7 @@ def register(socketio: SocketIO) -> None:
             is_moderator = access.membership.role == "moderator"
             message = message_payload(result.message, author_is_moderator=is_moderator, client_id=True)
         ack = {"message": message, "duplicate": result.duplicate}
-        if result.notices:  # issue #6: the helplines, as plain text, and where to find them all
+        if result.notices:  # the safeguarding helplines, as plain text, and where to find them all
             ack |= safeguarding_helplines.notices_ack(result.notices)
         return ack
 

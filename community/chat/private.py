@@ -65,7 +65,7 @@ def existing_between(group_id: int, first_id: int, second_id: int) -> Conversati
     first, second = aliased(ConversationParticipant), aliased(ConversationParticipant)
     return db.session.scalar(
         select(Conversation)
-        # Only one neither has left (issue #6: leaving closes a conversation; talking again starts a new one).
+        # Only one neither has left: leaving closes a conversation; talking again starts a new one.
         .join(first, and_(first.conversation_id == Conversation.id, first.user_id == first_id, first.left_at.is_(None)))
         .join(
             second,

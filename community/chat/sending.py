@@ -41,7 +41,7 @@ MESSAGE_MAX, CLIENT_ID_MAX = 4_000, 64
 class SendResult:
     message: Message
     duplicate: bool  # True: this client id was already stored; nothing new was written
-    notices: tuple[str, ...] = ()  # from the screening: helplines (issue #6 safeguarding) the writer sees at once
+    notices: tuple[str, ...] = ()  # from the screening: safeguarding helplines the writer sees at once
 
 
 # The statements of every message are built once per process with bound parameters (see chat.services).

@@ -140,8 +140,9 @@ def apply_mentions(group: Group, post: Post) -> list[int]:
     """At write time, right after the sanitizer: link the mentions in ``post.body_html`` and, if the post is
     published, tell the people mentioned. Returns the ids of those told.
 
-    A held post is linked now but tells nobody until a moderator approves it: the moderation issue calls
-    :func:`notify_on_publish` then. Editing calls this again; people already told are not told twice.
+    A held post is linked now but tells nobody until a moderator approves it: the forum's moderation target
+    (``forum/moderated.py``) calls :func:`notify_on_publish` then. Editing calls this again; people already told
+    are not told twice.
     """
     post.body_html, mentioned = link_mentions(group.id, post.body_html)
     if post.state != "published":

@@ -18,7 +18,7 @@ from community.professionals import (  # noqa: F401  (their views register on bp
     request_routes,
     review_routes,
 )
-from community.professionals._adapters import local_moment
+from community.professionals.local_time import local_moment
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
