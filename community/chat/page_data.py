@@ -139,6 +139,6 @@ def rooms_of(groups: Sequence[Group], unread: dict[int, int]) -> list[dict[str, 
     ]
 
 
-def group_page_preview(access: GroupAccess, _args: Mapping[str, str]) -> dict[str, Any]:
+def group_page_preview(_viewer: User, access: GroupAccess, _args: Mapping[str, str]) -> dict[str, Any]:
     """The chat section of a group's page (``groups.page_sections``): the room's latest few messages."""
     return {"recent_messages": history(find_group_room(access.group.id), limit=5)}

@@ -23,10 +23,18 @@ from community.moderation.safeguarding.raising import Page, concern_page, raise_
 from community.moderation.safety import muted_author_ids
 
 
-def group_page_topics(access: GroupAccess, args: Mapping[str, str]) -> dict[str, Any]:
-    """The topics section of a group's page (``groups.page_sections``): a page of topics, keyset-paginated."""
+def group_page_topics(viewer: User, access: GroupAccess, args: Mapping[str, str]) -> dict[str, Any]:
+    """The topics section of a group's page (``groups.page_sections``): a page of topics, keyset-paginated,
+    with their "new" markers (one query), the member's own topics that wait for a moderator, and whether they
+    may start a topic."""
     listing = services.list_topics(access, older=args.get("older"), newer=args.get("newer"))
-    return {"topics": listing.topics, "listing": listing}
+    return {
+        "topics": listing.topics,
+        "listing": listing,
+        "markers": reading_state.topic_markers(viewer, [topic.id for topic in listing.topics]),
+        "held_topics": writing.held_topics_for(viewer, access),
+        "may_post": policy.can_post(viewer, access.group, access.membership),
+    }
 
 
 @bp.route("/g/<slug>/t/<int:topic_id>")

@@ -30,7 +30,6 @@ from community.auth.models import User
 from community.core import fragments
 from community.forum import (
     editing,
-    extra_routes,
     policy,
     reactions,
     services,
@@ -132,7 +131,7 @@ def render_pieces(
         may_pin=may_pin,
         opening_post_id=posts[0].id if after <= 0 and not held else None,
         reaction_after=after if 0 < after < 2**31 else 0,
-        reaction_words=extra_routes.reaction_words(),
+        reaction_words=reactions.reaction_words(),
     )
     return [_piece(part, post) for part, post in zip(html.split("post"), posts, strict=False)]
 

@@ -21,7 +21,6 @@ from community.extensions import limiter
 from community.forum import bp, editing, images, policy, reading_state, services, writing
 from community.forum.forms import EditForm, ReplyForm, TopicForm
 from community.forum.image_forms import image_inputs
-from community.forum.models import Topic
 from community.groups.services import GroupAccess, open_group
 from community.moderation.personal_details import PersonalDetailsWarning
 
@@ -79,18 +78,6 @@ def forum_hint(name: str) -> str:
     if name == "as_coach":
         return _("Shown in the coach's style, labelled “Coach”.")
     return ""
-
-
-@bp.app_template_global("topic_list_extras")
-def topic_list_extras(access: GroupAccess, topics: list[Topic]) -> dict[str, Any]:
-    """For the group page's topic list: "new" markers (one query), the member's own topics that wait for a
-    moderator, and whether they may start a topic. A template global, so the group page's route (kept lean by
-    the read path) needs no change."""
-    return {
-        "markers": reading_state.topic_markers(current_user, [topic.id for topic in topics]),
-        "held_topics": writing.held_topics_for(current_user, access),
-        "may_post": policy.can_post(current_user, access.group, access.membership),
-    }
 
 
 # --- shared by the pages ---------------------------------------------------------------------------------------
