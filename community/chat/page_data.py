@@ -58,6 +58,7 @@ class ChatView:
     latest_url: str | None = None
     cannot_write_reason: str = ""
     edit_window_seconds: int = int(policy.EDIT_WINDOW.total_seconds())
+    muted_authors: set[int] = field(default_factory=set)  # whose messages collapse for the reader
 
 
 def day_label(day: date, today: date) -> str:
