@@ -19,6 +19,7 @@ from community.forum.models import Topic
 from community.forum.write_routes import _id_arg, _topic_url
 from community.groups.services import GroupAccess, open_group
 from community.moderation.safeguarding import member_bp as safeguarding_bp
+from community.moderation.safeguarding.queries import held_cases_for_author
 from community.moderation.safeguarding.raising import Page, concern_page, raise_limit
 from community.moderation.safety import muted_author_ids
 
@@ -87,7 +88,9 @@ def topic_page_context(
     held = topic_view.held_posts_for(actor, access, topic, after_id=after, until_id=until_id)
     if held:
         kind = topic_view.reader_kind(actor, access, topic)
-        pieces += topic_view.render_pieces(access, topic, held, after=after, kind=kind, held=True)
+        own_held = [post.id for post in held if post.author_id == actor.id]
+        cases = held_cases_for_author(actor, own_held) if own_held else {}
+        pieces += topic_view.render_pieces(access, topic, held, after=after, kind=kind, held=True, held_cases=cases)
         pieces.sort(key=lambda piece: piece.id)
     token = generate_csrf()
     overlay = topic_view.overlay_for(actor, access, pieces, token, muted=muted_author_ids(actor), mine=own_reactions)
