@@ -16,7 +16,7 @@ from flask_wtf.csrf import generate_csrf
 from community.auth.models import User
 from community.forum import bp, policy, reading_state, services, topic_view, writing
 from community.forum.models import Topic
-from community.forum.write_routes import _id_arg, _topic_url
+from community.forum.write_routes import _id_arg, _topic_url, confirmed_draft
 from community.groups.services import GroupAccess, open_group
 from community.moderation.safeguarding import member_bp as safeguarding_bp
 from community.moderation.safeguarding.queries import held_cases_for_author
@@ -35,6 +35,7 @@ def group_page_topics(viewer: User, access: GroupAccess, args: Mapping[str, str]
         "markers": reading_state.topic_markers(viewer, [topic.id for topic in listing.topics]),
         "held_topics": writing.held_topics_for(viewer, access),
         "may_post": policy.can_post(viewer, access.group, access.membership),
+        "draft_done": confirmed_draft(),  # for the page's scripts (forum/_group_scripts.html)
     }
 
 
@@ -53,7 +54,7 @@ def topic_page(slug: str, topic_id: int) -> str:
         position=opened.position,
         own_reactions=opened.own_reactions,
     )
-    return render_template("forum/topic.html", access=access, topic=topic, **context)
+    return render_template("forum/topic.html", access=access, topic=topic, draft_done=confirmed_draft(), **context)
 
 
 @bp.route("/g/<slug>/t/<int:topic_id>/posts")

@@ -43,7 +43,13 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
         data=coach_routes.group_page_announcements,
         place="top",
     )
-    page_sections.register("forum", order=10, template="forum/_group_topics.html", data=routes.group_page_topics)
+    page_sections.register(
+        "forum",
+        order=10,
+        template="forum/_group_topics.html",
+        data=routes.group_page_topics,
+        scripts="forum/_group_scripts.html",
+    )
     register_target_topics("post", notices.post_topics)  # the inbox shows a reply's or mention's topic
     moderation_signals.published_count.connect(screening.published_posts)
     moderation_signals.recent_posts.connect(screening.recent_posts)

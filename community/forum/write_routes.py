@@ -45,10 +45,10 @@ def draft_key(slug: str, form: str, item_id: int | None = None) -> str:
     return f"{slug}:{form}{item_id or ''}"
 
 
-@bp.app_template_global("confirmed_draft")
 def confirmed_draft() -> str:
-    """The draft whose post the server just accepted, once: the next forum page tells forum.js to forget it.
-    Decided here rather than in the browser, so a draft goes only when the server really took the post."""
+    """The draft whose post the server just accepted, once: the next forum page (its route passes it as
+    ``draft_done``) tells forum.js to forget it. Decided here rather than in the browser, so a draft goes only
+    when the server really took the post."""
     return session.pop(DRAFT_DONE_KEY, "")
 
 
@@ -157,6 +157,7 @@ def new_topic(slug: str) -> Page:
         personal_details_warning=warning,
         may_post=policy.can_post(current_user, access.group, access.membership),
         may_post_as_coach=policy.can_post_as_coach(current_user, access.group, access.membership),
+        draft_done=confirmed_draft(),
     )
     return html, 400 if request.method == "POST" else 200
 
@@ -194,6 +195,7 @@ def reply(slug: str, topic_id: int) -> Page:
         personal_details_warning=warning,
         may_reply=policy.can_reply(current_user, access.group, access.membership, topic),
         may_post_as_coach=policy.can_post_as_coach(current_user, access.group, access.membership),
+        draft_done=confirmed_draft(),
     )
     return html, 400
 
@@ -237,6 +239,7 @@ def edit_post(slug: str, post_id: int) -> Page:
         form=form,
         form_error=form_error,
         personal_details_warning=warning,
+        draft_done=confirmed_draft(),
     )
     return html, 400 if request.method == "POST" else 200
 

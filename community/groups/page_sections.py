@@ -3,8 +3,9 @@ latest messages.
 
 Groups draws the page (the group's name, its people) and knows neither the forum nor the chat: each registers a
 section at start-up (from its ``wiring``) with the partial template that draws it, the place on the page it
-goes (``top``: above the page's buttons; ``main``: the main column) and a function that reads its data for the
-member looking, through that feature's read services. The page's route calls them all, so every statement the
+goes (``top``: above the page's buttons; ``main``: the main column), optionally a partial for the page's scripts
+block (it sees the same data), and a function that reads its data for the member looking, through that
+feature's read services. The page's route calls them all, so every statement the
 page sends starts from the route. Sections appear in ``order`` within their place.
 """
 
@@ -29,24 +30,31 @@ class Section:
     template: str  # a partial; it sees the page's ``access`` and its own data as ``section``
     data: SectionData
     place: str = "main"
+    scripts: str | None = None  # a partial for the page's scripts block, with the same ``section`` data
 
 
 _sections: dict[str, Section] = {}
 
 
-def register(name: str, *, order: int, template: str, data: SectionData, place: str = "main") -> None:
+def register(
+    name: str, *, order: int, template: str, data: SectionData, place: str = "main", scripts: str | None = None
+) -> None:
     """Add (or replace: every app made in one process registers again) the section called ``name``."""
     if place not in PLACES:
         raise ValueError(f"unknown place {place!r} for the group page section {name!r}")
-    _sections[name] = Section(name, order, template, data, place)
+    _sections[name] = Section(name, order, template, data, place, scripts)
 
 
 def sections_for(
     viewer: User, access: GroupAccess, args: Mapping[str, str]
 ) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
-    """For each place, (template, data) of its sections, in order, read for this member."""
+    """For each place, (template, data) of its sections, in order, read for this member; under ``scripts``, the
+    sections' script partials with their data."""
     ordered = sorted(_sections.values(), key=lambda section: (section.order, section.name))
-    placed: dict[str, list[tuple[str, Mapping[str, Any]]]] = {place: [] for place in PLACES}
+    placed: dict[str, list[tuple[str, Mapping[str, Any]]]] = {place: [] for place in (*PLACES, "scripts")}
     for section in ordered:
-        placed[section.place].append((section.template, section.data(viewer, access, args)))
+        data = section.data(viewer, access, args)
+        placed[section.place].append((section.template, data))
+        if section.scripts is not None:
+            placed["scripts"].append((section.scripts, data))
     return placed

@@ -46,6 +46,7 @@ def test_consent_registers_its_checks_and_the_forum_and_chat_their_sections(app)
     assert entry_checks._checks[entry_checks.RULES_CHECK] is gate.require_group_rules
     assert {"forum", "chat"} <= set(page_sections._sections)
     assert page_sections._sections["announcements"].place == "top"  # the forum's, above the page's buttons
+    assert page_sections._sections["forum"].scripts == "forum/_group_scripts.html"  # forum.js, on the page
     assert profile_sections._sections["safety"].template == "moderation/safety_controls.html"
     assert signup_sections._sections["consent"].template == "consent/_signup_documents.html"
     with app.test_request_context():
