@@ -25,7 +25,11 @@ def _back(target: str | None) -> str:
 
 
 def current_display() -> services.Display:
-    """The preferences of whoever is looking: the account's, else the visitor's cookie. Once per request."""
+    """The preferences of whoever is looking: the account's, else the visitor's cookie. Once per request.
+
+    The base layout needs them on every page. A member's come with the session lookup (``auth.sessions`` loads
+    ``user.preferences`` in the same statement as the member), so this sends no statement of its own on a page;
+    a visitor's are parsed from their cookie."""
     if "display" not in g:
         if current_user.is_authenticated:
             g.display = services.for_member(current_user)

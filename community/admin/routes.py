@@ -38,9 +38,9 @@ def admins_only() -> None:
 
 @bp.app_context_processor
 def admin_template_helpers() -> dict[str, Any]:
-    # Templates decide what to show with the same predicates the services use. ``admin_pages``: the other
-    # features' admin pages for the area's navigation, registered from their wiring (core.admin_pages).
-    return {"can_use_admin_area": policy.can_use_admin_area, "admin_pages": admin_pages.pages}
+    # The other features' admin pages for the area's navigation, registered from their wiring (core.admin_pages):
+    # a list made at start-up, read without the database.
+    return {"admin_pages": admin_pages.pages}
 
 
 def _invitations_url(group: Group) -> str:

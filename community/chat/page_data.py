@@ -58,6 +58,7 @@ class ChatView:
     latest_url: str | None = None
     cannot_write_reason: str = ""
     edit_window_seconds: int = int(policy.EDIT_WINDOW.total_seconds())
+    muted_authors: set[int] = field(default_factory=set)  # whose messages collapse for the reader
 
 
 def day_label(day: date, today: date) -> str:
@@ -139,6 +140,6 @@ def rooms_of(groups: Sequence[Group], unread: dict[int, int]) -> list[dict[str, 
     ]
 
 
-def group_page_preview(access: GroupAccess, _args: Mapping[str, str]) -> dict[str, Any]:
+def group_page_preview(_viewer: User, access: GroupAccess, _args: Mapping[str, str]) -> dict[str, Any]:
     """The chat section of a group's page (``groups.page_sections``): the room's latest few messages."""
     return {"recent_messages": history(find_group_room(access.group.id), limit=5)}

@@ -32,6 +32,7 @@ from community.moderation.forms import PlainForm
 from community.moderation.personal_details import PersonalDetailsWarning
 from community.moderation.safeguarding import member_bp as safeguarding_bp
 from community.moderation.safeguarding.raising import concern_page, raise_limit
+from community.moderation.safety import muted_author_ids
 
 log = logging.getLogger(__name__)
 Page = str | Response | tuple[str, int]
@@ -74,6 +75,7 @@ def _chat_view(
         older_url=page_url(before=oldest) if oldest else None,
         latest_url=page_url() if before else None,
         cannot_write_reason="" if access.can_write else page_data.cannot_write_reason(access),
+        muted_authors=muted_author_ids(current_user),
     )
 
 
@@ -86,7 +88,8 @@ def _room(access: GroupAccess, form: MessageForm, before: int | None, status: in
     send_url = url_for("chat.room_send", slug=slug)
     if room is None:  # a group made before rooms came with the group: the first message creates it
         writable = groups_policy.can_write_in_group(current_user, access.group, access.membership)
-        chat = ChatView("", access.group.id, writable, False, False, send_url)
+        muted = muted_author_ids(current_user)
+        chat = ChatView("", access.group.id, writable, False, False, send_url, muted_authors=muted)
     else:
         chat = _chat_view(
             services.open_conversation(current_user, room.id),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.consent import bp, documents, forms, guardian, policy, rules, services
+from community.consent import bp, forms, guardian, policy, rules, services, signup
 from community.core.errors import DomainError, NotFound
 from community.core.security import public, safe_next, token_page
 from community.extensions import db, limiter
@@ -15,19 +14,6 @@ from community.groups.entry_checks import RULES_CHECK
 from community.groups.services import GroupAccess, open_group
 
 Page = str | Response | tuple[str, int]
-
-
-@bp.app_template_global("consent_signup_versions")
-def consent_signup_versions() -> list:
-    """For the invitation page: the current required documents (in the page's language where possible)."""
-    language = str(get_locale() or documents.default_language())
-    result = []
-    for document in services.required_documents():
-        number = documents.current_number(document.id)
-        version = documents.version_in(document.id, number, language) if number else None
-        if version is not None:
-            result.append((document, version))
-    return result
 
 
 # --- the platform's required documents ------------------------------------------------------------------------
@@ -124,7 +110,7 @@ def guardian_link(token: str) -> Page:
             guardian.confirm(token)
             db.session.commit()
             return render_template("consent/guardian_done.html")
-    documents = consent_signup_versions()
+    documents = signup.signup_versions()
     html = render_template("consent/guardian.html", form=form, child=child, documents=documents)
     return html, 400 if form.errors else 200
 

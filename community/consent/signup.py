@@ -1,4 +1,6 @@
-"""The consent step of accepting an invitation (connected to ``groups.signals.joining_with_new_account``).
+"""The consent step of accepting an invitation: the documents shown on the sign-up form (a
+``groups.signup_sections`` section), and what the posted form agreed to (connected to
+``groups.signals.joining_with_new_account``).
 
 Runs inside the accepting transaction, so a refusal stores nothing: no account, no record, no mail.
 """
@@ -8,11 +10,30 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from community.auth.models import User
-from community.consent import guardian, services
+from community.consent import documents, guardian, services
 from community.core.errors import DomainError
+
+
+def signup_versions() -> list[tuple[Any, Any]]:
+    """The current required documents and their versions (in the page's language where possible): shown on the
+    invitation's sign-up form and on the guardian's page."""
+    language = str(get_locale() or documents.default_language())
+    result = []
+    for document in services.required_documents():
+        number = documents.current_number(document.id)
+        version = documents.version_in(document.id, number, language) if number else None
+        if version is not None:
+            result.append((document, version))
+    return result
+
+
+def signup_section() -> dict[str, Any]:
+    """The sign-up form's consent section (``groups.signup_sections``)."""
+    return {"documents": signup_versions()}
 
 
 def _version_ids(raw: Any) -> list[int]:

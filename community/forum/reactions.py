@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,19 @@ from community.reactions.models import REACTION_KINDS, Reaction
 
 NAMES_SHOWN = 20  # per kind and post: "who reacted" lists at most this many names, then "and N more"
 REACTION_EVENT = "forum:reaction"
+REACTION_LABELS = {"hug": _l("Hug"), "me_too": _l("Me too"), "thank_you": _l("Thank you"), "strength": _l("Strength")}
+
+
+def reaction_words() -> dict[str, Any]:
+    """The words the topic page's reaction buttons and reactions.js use, translated once per page."""
+    return {
+        "labels": {kind: str(label) for kind, label in REACTION_LABELS.items()},
+        "list": _("Reactions to the post by %(name)s"),
+        "who": _("Who reacted"),
+        "who_post": _("to the post by %(name)s"),
+        "failed": _("Your reaction could not be saved. Please try again."),
+        "former": _("former member"),
+    }
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,27 @@ from flask_wtf.csrf import generate_csrf
 from community.auth.models import User
 from community.forum import bp, policy, reading_state, services, topic_view, writing
 from community.forum.models import Topic
-from community.forum.write_routes import _id_arg, _topic_url
+from community.forum.write_routes import _id_arg, _topic_url, confirmed_draft
 from community.groups.services import GroupAccess, open_group
 from community.moderation.safeguarding import member_bp as safeguarding_bp
+from community.moderation.safeguarding.queries import held_cases_for_author
 from community.moderation.safeguarding.raising import Page, concern_page, raise_limit
 from community.moderation.safety import muted_author_ids
 
 
-def group_page_topics(access: GroupAccess, args: Mapping[str, str]) -> dict[str, Any]:
-    """The topics section of a group's page (``groups.page_sections``): a page of topics, keyset-paginated."""
+def group_page_topics(viewer: User, access: GroupAccess, args: Mapping[str, str]) -> dict[str, Any]:
+    """The topics section of a group's page (``groups.page_sections``): a page of topics, keyset-paginated,
+    with their "new" markers (one query), the member's own topics that wait for a moderator, and whether they
+    may start a topic."""
     listing = services.list_topics(access, older=args.get("older"), newer=args.get("newer"))
-    return {"topics": listing.topics, "listing": listing}
+    return {
+        "topics": listing.topics,
+        "listing": listing,
+        "markers": reading_state.topic_markers(viewer, [topic.id for topic in listing.topics]),
+        "held_topics": writing.held_topics_for(viewer, access),
+        "may_post": policy.can_post(viewer, access.group, access.membership),
+        "draft_done": confirmed_draft(),  # for the page's scripts (forum/_group_scripts.html)
+    }
 
 
 @bp.route("/g/<slug>/t/<int:topic_id>")
@@ -44,7 +54,7 @@ def topic_page(slug: str, topic_id: int) -> str:
         position=opened.position,
         own_reactions=opened.own_reactions,
     )
-    return render_template("forum/topic.html", access=access, topic=topic, **context)
+    return render_template("forum/topic.html", access=access, topic=topic, draft_done=confirmed_draft(), **context)
 
 
 @bp.route("/g/<slug>/t/<int:topic_id>/posts")
@@ -79,7 +89,9 @@ def topic_page_context(
     held = topic_view.held_posts_for(actor, access, topic, after_id=after, until_id=until_id)
     if held:
         kind = topic_view.reader_kind(actor, access, topic)
-        pieces += topic_view.render_pieces(access, topic, held, after=after, kind=kind, held=True)
+        own_held = [post.id for post in held if post.author_id == actor.id]
+        cases = held_cases_for_author(actor, own_held) if own_held else {}
+        pieces += topic_view.render_pieces(access, topic, held, after=after, kind=kind, held=True, held_cases=cases)
         pieces.sort(key=lambda piece: piece.id)
     token = generate_csrf()
     overlay = topic_view.overlay_for(actor, access, pieces, token, muted=muted_author_ids(actor), mine=own_reactions)

@@ -19,8 +19,9 @@ the same template and go through the same :func:`compose`. The empty reply form 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -30,7 +31,6 @@ from community.auth.models import User
 from community.core import fragments
 from community.forum import (
     editing,
-    extra_routes,
     policy,
     reactions,
     services,
@@ -43,9 +43,8 @@ from community.forum.models import Post, Topic
 from community.forum.page_cache import page_cache
 from community.groups.services import GroupAccess
 
-# Template globals the post templates call, checked to read nothing per request for published posts:
-# safeguarding_post reads the reader only for held posts, which are cut per request and never kept.
-POST_GLOBALS = ("content_warning_phrase", "safeguarding_post")
+# Template globals the post templates call, checked to read nothing per request.
+POST_GLOBALS = ("content_warning_phrase",)
 REPLY_FORM_GLOBALS = ("draft_key", "forum_hint")
 KEPT_COLLAPSED = Markup(
     '<details class="content-warning content-warning--kept" data-keep-collapsed><summary>%s</summary>'
@@ -109,10 +108,19 @@ def _piece(html: fragments.Cut, post: Post) -> PostPiece:
 
 
 def render_pieces(
-    access: GroupAccess, topic: Topic, posts: list[Post], *, after: int, kind: tuple[bool, ...], held: bool = False
+    access: GroupAccess,
+    topic: Topic,
+    posts: list[Post],
+    *,
+    after: int,
+    kind: tuple[bool, ...],
+    held: bool = False,
+    held_cases: Mapping[int, Any] | None = None,
 ) -> list[PostPiece]:
     """Render posts with ``forum/_post.html`` for a reader of this kind (one template call for the list).
-    ``held``: the reader's held posts, rendered apart (the topic's own controls never go on one of them)."""
+    ``held``: the reader's held posts, rendered apart (the topic's own controls never go on one of them), with
+    ``held_cases``: the open safeguarding cases about the reader's own held posts, by post id (those show the
+    helplines)."""
     if not posts:
         return []
     may_quote, may_react, may_pin, may_see_revisions, _moderates = kind
@@ -132,7 +140,8 @@ def render_pieces(
         may_pin=may_pin,
         opening_post_id=posts[0].id if after <= 0 and not held else None,
         reaction_after=after if 0 < after < 2**31 else 0,
-        reaction_words=extra_routes.reaction_words(),
+        reaction_words=reactions.reaction_words(),
+        held_cases=held_cases or {},
     )
     return [_piece(part, post) for part, post in zip(html.split("post"), posts, strict=False)]
 

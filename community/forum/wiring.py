@@ -10,13 +10,14 @@ from flask_socketio import SocketIO
 from community.core import layout
 from community.forum import (  # noqa: F401  (their views register on bp)
     bp,
-    extra_routes,
+    coach_routes,
     image_routes,
     member_data,
     moderated,
     notices,
     places,
     preference_routes,
+    reaction_routes,
     retention,
     routes,
     screening,
@@ -35,7 +36,20 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     targets.register_kind(moderated.POST)  # moderation hides and publishes posts through it
     targets.register_place(moderated.TOPIC)
-    page_sections.register("forum", order=10, template="forum/_group_topics.html", data=routes.group_page_topics)
+    page_sections.register(
+        "announcements",
+        order=10,
+        template="forum/_announcements.html",
+        data=coach_routes.group_page_announcements,
+        place="top",
+    )
+    page_sections.register(
+        "forum",
+        order=10,
+        template="forum/_group_topics.html",
+        data=routes.group_page_topics,
+        scripts="forum/_group_scripts.html",
+    )
     register_target_topics("post", notices.post_topics)  # the inbox shows a reply's or mention's topic
     moderation_signals.published_count.connect(screening.published_posts)
     moderation_signals.recent_posts.connect(screening.recent_posts)

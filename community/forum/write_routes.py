@@ -21,7 +21,6 @@ from community.extensions import limiter
 from community.forum import bp, editing, images, policy, reading_state, services, writing
 from community.forum.forms import EditForm, ReplyForm, TopicForm
 from community.forum.image_forms import image_inputs
-from community.forum.models import Topic
 from community.groups.services import GroupAccess, open_group
 from community.moderation.personal_details import PersonalDetailsWarning
 
@@ -46,10 +45,10 @@ def draft_key(slug: str, form: str, item_id: int | None = None) -> str:
     return f"{slug}:{form}{item_id or ''}"
 
 
-@bp.app_template_global("confirmed_draft")
 def confirmed_draft() -> str:
-    """The draft whose post the server just accepted, once: the next forum page tells forum.js to forget it.
-    Decided here rather than in the browser, so a draft goes only when the server really took the post."""
+    """The draft whose post the server just accepted, once: the next forum page (its route passes it as
+    ``draft_done``) tells forum.js to forget it. Decided here rather than in the browser, so a draft goes only
+    when the server really took the post."""
     return session.pop(DRAFT_DONE_KEY, "")
 
 
@@ -79,18 +78,6 @@ def forum_hint(name: str) -> str:
     if name == "as_coach":
         return _("Shown in the coach's style, labelled “Coach”.")
     return ""
-
-
-@bp.app_template_global("topic_list_extras")
-def topic_list_extras(access: GroupAccess, topics: list[Topic]) -> dict[str, Any]:
-    """For the group page's topic list: "new" markers (one query), the member's own topics that wait for a
-    moderator, and whether they may start a topic. A template global, so the group page's route (kept lean by
-    the read path) needs no change."""
-    return {
-        "markers": reading_state.topic_markers(current_user, [topic.id for topic in topics]),
-        "held_topics": writing.held_topics_for(current_user, access),
-        "may_post": policy.can_post(current_user, access.group, access.membership),
-    }
 
 
 # --- shared by the pages ---------------------------------------------------------------------------------------
@@ -170,6 +157,7 @@ def new_topic(slug: str) -> Page:
         personal_details_warning=warning,
         may_post=policy.can_post(current_user, access.group, access.membership),
         may_post_as_coach=policy.can_post_as_coach(current_user, access.group, access.membership),
+        draft_done=confirmed_draft(),
     )
     return html, 400 if request.method == "POST" else 200
 
@@ -207,6 +195,7 @@ def reply(slug: str, topic_id: int) -> Page:
         personal_details_warning=warning,
         may_reply=policy.can_reply(current_user, access.group, access.membership, topic),
         may_post_as_coach=policy.can_post_as_coach(current_user, access.group, access.membership),
+        draft_done=confirmed_draft(),
     )
     return html, 400
 
@@ -250,6 +239,7 @@ def edit_post(slug: str, post_id: int) -> Page:
         form=form,
         form_error=form_error,
         personal_details_warning=warning,
+        draft_done=confirmed_draft(),
     )
     return html, 400 if request.method == "POST" else 200
 

@@ -13,7 +13,7 @@ from community.core.errors import DomainError, NotFound
 from community.core.forms import form_action
 from community.core.security import member_limit, no_store, public, token_page
 from community.extensions import db, limiter
-from community.groups import bp, invitations, policy
+from community.groups import bp, invitations, policy, signup_sections
 from community.groups import invitation_staff as staff
 from community.groups.invitation_forms import AcceptForm, CodeForm, JoinForm, staff_forms
 
@@ -144,7 +144,13 @@ def accept_invitation(token: str) -> Page:
             flash(_("Welcome to %(group)s.", group=group.name), "success")
             return redirect(url_for("groups.group_page", slug=group.slug), 303)
     failed = request.method == "POST"
-    html = render_template("groups/accept.html", form=form, invitation=invitation, form_error=form_error)
+    html = render_template(
+        "groups/accept.html",
+        form=form,
+        invitation=invitation,
+        form_error=form_error,
+        signup_sections=signup_sections.sections_for(),
+    )
     return html, 400 if failed else 200
 
 

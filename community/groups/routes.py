@@ -20,6 +20,6 @@ def group_page(slug: str) -> str:
     return render_template(
         "groups/group.html",
         access=access,
-        sections=page_sections.sections_for(access, request.args),
+        sections=page_sections.sections_for(current_user, access, request.args),
         members=services.member_list(access.group, limit=50),
     )

@@ -1,15 +1,12 @@
 """Words and small look-ups for the moderation pages, as template globals: the names of queue kinds, actions and
-states, the sentence a member reads about a decision, durations, and the per-request member look-ups (whether
-to show the "Moderation" link, whom the reader muted)."""
+states, the sentence a member reads about a decision, durations. Pure: they read only their arguments."""
 
 from __future__ import annotations
 
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from community.moderation import bp, reports, safety
+from community.moderation import bp, reports
 
 KIND_LABELS = {
     "held": _l("Held by the filters"),
@@ -101,18 +98,3 @@ def duration_words(seconds: int | None) -> str:
     if seconds < 172800:
         return _("%(num)d hours", num=seconds // 3600)
     return _("%(num)d days", num=seconds // 86400)
-
-
-@bp.app_template_global("muted_authors")
-def muted_authors() -> set[int]:
-    """Whose posts and messages collapse for the signed-in member (one query per request)."""
-    if not current_user.is_authenticated:
-        return set()
-    if "kring_muted_authors" not in g:
-        g.kring_muted_authors = safety.muted_author_ids(current_user)
-    return g.kring_muted_authors
-
-
-@bp.app_template_global("safety_kinds")
-def safety_kinds(other_id: int) -> set[str]:
-    return safety.relation_kinds(current_user, other_id)

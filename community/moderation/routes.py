@@ -223,7 +223,8 @@ def report(target_type: str, target_id: int) -> Page:
         try:
             reports.submit(current_user, item, form.reason.data or "", form.note.data)
             db.session.commit()
-            return render_template("moderation/report_done.html", item=item)
+            safety_section = safety.safety_controls(current_user, item.author) if item.author else None
+            return render_template("moderation/report_done.html", item=item, safety=safety_section)
         except DomainError as error:
             db.session.rollback()
             (form.note if error.field == "note" else form.reason).errors = [str(error.message)]

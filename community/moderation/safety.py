@@ -5,6 +5,7 @@ conversation is chat's (``chat.leaving``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, String, cast, delete, exists, func, or_, select
@@ -205,3 +206,11 @@ def relation_kinds(actor: User, other_id: int) -> set[str]:
             select(MemberRelation.kind).where(MemberRelation.user_id == actor.id, MemberRelation.other_id == other_id)
         )
     )
+
+
+def safety_controls(viewer: User, person: User) -> dict[str, Any]:
+    """For ``moderation/safety_controls.html`` (a profile's section, the report's thank-you page): whether the
+    viewer mutes or blocks the person. One query; none on one's own profile, where the buttons are not shown."""
+    if person.id == viewer.id:
+        return {"kinds": set()}
+    return {"kinds": relation_kinds(viewer, person.id)}

@@ -8,6 +8,7 @@ from flask_socketio import SocketIO
 
 from community.auth import signals as auth_signals
 from community.core import layout
+from community.groups import profile_sections
 from community.moderation import (  # noqa: F401  (views on bp)
     actions_expiry,
     bp,
@@ -17,6 +18,7 @@ from community.moderation import (  # noqa: F401  (views on bp)
     profile_receivers,
     routes,
     rules_routes,
+    safety,
 )
 from community.moderation.safeguarding import wiring as safeguarding
 
@@ -30,3 +32,6 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     layout.register(navigation.ENTRY)
     auth_signals.profile_changing.connect(profile_receivers.screen_profile_change)
     auth_signals.profile_opening.connect(profile_receivers.hide_from_blocked)
+    profile_sections.register(
+        "safety", order=10, template="moderation/safety_controls.html", data=safety.safety_controls
+    )

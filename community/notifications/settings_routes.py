@@ -1,5 +1,5 @@
 """HTTP adapters: the member's notification settings and the admin's list of refused addresses (muting a topic is
-the forum's: ``forum.extra_routes.mute_topic``)."""
+the forum's: ``forum.preference_routes.mute_topic``)."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from community.accessibility.models import MemberPreferences
 from community.auth.models import User
 from community.extensions import db
 from tests.factories import csrf_token, make_user, post_form, sign_in
+from tests.forum.test_query_bounds import counted_statements
 
 DISPLAY = {"text_size": "150", "theme": "high_contrast", "motion": "reduce", "easy_read": "1", "dyslexia_font": "1"}
 
@@ -219,3 +220,18 @@ def test_the_invitation_form_offers_the_browser_language_first(app: Flask) -> No
     path = link_in(outbox(app)[-1])
     page = app.test_client().get(path, headers={"Accept-Language": "pl,en;q=0.5"}).get_data(as_text=True)
     assert re.search(r'<option selected value="pl"|<option value="pl" selected', page), page[:2000]
+
+
+def test_a_members_display_on_every_page_comes_with_the_session_lookup(app: Flask) -> None:
+    """The base layout shows the member's settings on <html>; reading them sends no statement of its own."""
+    with app.app_context():
+        make_user("dora")
+    client = app.test_client()
+    sign_in(client, "dora")
+    assert post_form(client, "/preferences", DISPLAY, form_page="/preferences").status_code == 302
+    html_tag(client)  # a first visit, so nothing first-time is counted
+    with counted_statements(app) as statements:
+        tag = html_tag(client)
+    assert 'data-theme="high_contrast"' in tag
+    on_their_own = [sql for sql in statements if "member_preferences" in sql and "user_sessions" not in sql]
+    assert on_their_own == [], statements

@@ -13,7 +13,7 @@ from community.consent import gate
 from community.consent import routes as consent_routes
 from community.core.admin_pages import pages
 from community.extensions import db
-from community.groups import entry_checks, page_sections, services
+from community.groups import entry_checks, page_sections, profile_sections, services, signup_sections
 from community.groups.signals import group_created
 from tests.consent.helpers import build_world, publish_required
 from tests.factories import make_user, post_form
@@ -45,6 +45,10 @@ def test_consent_registers_its_checks_and_the_forum_and_chat_their_sections(app)
     assert access_checks._checks["consent"] is gate.require_platform_consent
     assert entry_checks._checks[entry_checks.RULES_CHECK] is gate.require_group_rules
     assert {"forum", "chat"} <= set(page_sections._sections)
+    assert page_sections._sections["announcements"].place == "top"  # the forum's, above the page's buttons
+    assert page_sections._sections["forum"].scripts == "forum/_group_scripts.html"  # forum.js, on the page
+    assert profile_sections._sections["safety"].template == "moderation/safety_controls.html"
+    assert signup_sections._sections["consent"].template == "consent/_signup_documents.html"
     with app.test_request_context():
         assert "consent_admin.consent_documents" in [page.endpoint for page in pages()]
 
@@ -94,3 +98,9 @@ def test_the_rules_page_sends_a_member_who_owes_the_platform_consents_there_firs
     publish_required(world.app)
     response = world.client("mia").get(f"/g/{world.slug}/rules")
     assert response.status_code == 303 and response.headers["Location"].startswith("/consent")
+
+
+def test_a_section_in_an_unknown_place_is_refused():
+    with pytest.raises(ValueError):
+        page_sections.register("nowhere", order=1, template="x.html", data=lambda *_: {}, place="side")
+    assert "nowhere" not in page_sections._sections

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -84,3 +85,14 @@ def held_case_for_author(viewer: User, post_id: int) -> SafeguardingCase | None:
     knows the post is held and the viewer's."""
     case = open_case_about("post", post_id)
     return case if case is not None and case.subject_id == viewer.id else None
+
+
+def held_cases_for_author(viewer: User, post_ids: Iterable[int]) -> dict[int, SafeguardingCase]:
+    """For the topic page: the open detected cases about the viewer's own held posts on it, by post id (a post
+    with one shows the helplines). One query per post; a reader has one held post on a page, rarely more."""
+    found = {}
+    for post_id in post_ids:
+        case = held_case_for_author(viewer, post_id)
+        if case is not None:
+            found[post_id] = case
+    return found

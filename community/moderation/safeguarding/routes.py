@@ -27,18 +27,6 @@ Page = str | Response | tuple[str, int]
 # --- template helpers ------------------------------------------------------------------------------------------
 
 
-@member_bp.app_template_global("safeguarding_post")
-def safeguarding_post(post: Any) -> dict[str, Any]:
-    """For ``moderation/safeguarding/_post_actions.html``. A published post's part of the topic page is rendered
-    once for many readers (forum.topic_view), so "I'm worried about this person" depends on the post alone (on
-    one's own post the page answers with the helplines). Held posts are rendered per reader: the writer's own
-    held post with an open case shows the helplines (one query, for held posts only)."""
-    held_case = None
-    if post.state == "held" and current_user.is_authenticated and post.author_id == current_user.id:
-        held_case = queries.held_case_for_author(current_user, post.id)
-    return {"may_raise": post.state == "published" and post.author_id is not None, "held_case": held_case}
-
-
 @member_bp.app_template_global("moderation_alerts_for")
 def moderation_alerts_for(user: Any) -> bool:
     """Whether the page loads the live safeguarding alert (moderators and admins), from loaded memberships."""
