@@ -9,21 +9,21 @@ from community.consent.models import (
     ConsentDocument,
     ConsentRecord,
     ConsentVersion,
-    GuardianConfirmation,  # noqa: F401  (issue #7)
+    GuardianConfirmation,
 )
 from community.core.audit import AuditEntry
 from community.forum.image_models import PostImage
-from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Reaction, Topic
+from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.read_models import TopicRead
-from community.groups.access_log import AccessLogEntry  # noqa: F401  (issue #7)
+from community.groups.access_log import AccessLogEntry
 from community.groups.models import Group, Invitation, Membership
-from community.insight.models import HandoverNote, PilotGoal  # noqa: F401  (issue #10)
+from community.insight.models import HandoverNote, PilotGoal
 from community.moderation.filter_models import GroupModerationSettings, KeywordFilter, TopicSlowMode
-from community.moderation.models import Appeal, MemberRelation, ModerationAction, ModeratorNote, QueueItem, Report  # noqa: F401  (issue #6 C)
+from community.moderation.models import Appeal, MemberRelation, ModerationAction, ModeratorNote, QueueItem, Report
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
-from community.notifications.models import DigestRun, EmailOutbox, MailProblem, Notification  # noqa: F401  (issue #10)
-from community.privacy.models import DataExport, ErasureHold  # noqa: F401  (issue #7)
-from community.professionals.models import (  # noqa: F401  (issue #9)
+from community.notifications.models import DigestRun, EmailOutbox, MailProblem, Notification
+from community.privacy.models import DataExport, ErasureHold
+from community.professionals.models import (
     ProfessionalProfile,
     ProfessionalQuestion,
     ProfessionalRequest,
@@ -31,10 +31,13 @@ from community.professionals.models import (  # noqa: F401  (issue #9)
     ProfileSpecialty,
     Specialty,
 )  # fmt: skip
+from community.reactions.models import Reaction
 
 __all__ = [
+    "AccessLogEntry",
     "Announcement",
     "AnnouncementDismissal",
+    "Appeal",
     "AuditEntry",
     "ChatRead",
     "ConsentDocument",
@@ -42,18 +45,34 @@ __all__ = [
     "ConsentVersion",
     "Conversation",
     "ConversationParticipant",
+    "DataExport",
+    "DigestRun",
+    "EmailOutbox",
+    "ErasureHold",
     "Group",
     "GroupModerationSettings",
+    "GuardianConfirmation",
+    "HandoverNote",
     "Invitation",
     "KeywordFilter",
+    "MailProblem",
     "MemberPreferences",
+    "MemberRelation",
     "Membership",
     "Message",
+    "ModerationAction",
+    "ModeratorNote",
     "Notification",
     "PasswordResetToken",
+    "PilotGoal",
     "Post",
     "PostImage",
     "PostRevision",
+    "ProfessionalProfile",
+    "ProfessionalQuestion",
+    "ProfessionalRequest",
+    "ProfileLanguage",
+    "ProfileSpecialty",
     "QueueItem",
     "Reaction",
     "RecoveryCode",
@@ -61,6 +80,7 @@ __all__ = [
     "SafeguardingCase",
     "SafeguardingNote",
     "SetupToken",
+    "Specialty",
     "Topic",
     "TopicRead",
     "TopicSlowMode",

@@ -62,7 +62,10 @@ def display_panel() -> Markup:
     signed_in = bool(current_user.is_authenticated)
     slots = {"panel_action": url_for("accessibility.preferences", next=_this_page()), "csrf": generate_csrf()}
     key = (current_language(), display.to_cookie(), signed_in)
-    return fragments.render_fragment(key, "accessibility/_display_panel.html", slots, d=display, signed_in=signed_in)
+    choices = {"display_text_sizes": text_size_choices, "display_themes": theme_choices}
+    return fragments.render_fragment(
+        key, "accessibility/_display_panel.html", slots, d=display, signed_in=signed_in, **choices
+    )
 
 
 def language_picker() -> Markup:

@@ -6,9 +6,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from community.admin.demo import DemoRefused, seed_demo
 from community.auth import services as auth_services
 from community.core.audit import verify_chain
+from community.core.errors import DomainError
 from community.extensions import db
+from community.forum.images import sweep_orphan_files
 
 
 def register(app: Flask) -> None:
@@ -28,9 +31,6 @@ def register(app: Flask) -> None:
     @app.cli.command("demo")
     def demo() -> None:
         """Seed a believable demo community. Safe to run twice; refused under the production configuration."""
-        from community.admin.demo import DemoRefused, seed_demo
-        from community.core.errors import DomainError
-
         try:
             report = seed_demo()
         except DemoRefused as refusal:
@@ -61,8 +61,6 @@ def register(app: Flask) -> None:
     @click.option("--grace-seconds", default=3600, show_default=True, help="Leave files younger than this.")
     def images_sweep(grace_seconds: int) -> None:
         """Remove image files whose post, topic or group was deleted (safe to run from cron)."""
-        from community.forum.images import sweep_orphan_files
-
         removed = sweep_orphan_files(grace_seconds=grace_seconds)
         click.echo(f"Removed {removed} image file(s) no post refers to any more.")
 

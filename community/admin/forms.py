@@ -103,7 +103,7 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField(_l("Action"), validate_choice=False)
     group = SelectField(_l("Group"), validate_choice=False)
-    # Searching the log (issue #6): who, on what, and when.
+    # Searching the log: who, on what, and when.
     actor = StringField(_l("Done by (username)"), validators=[Length(max=64)])
     target_type = StringField(_l("On (kind, e.g. user, post, message)"), validators=[Length(max=32)])
     target_id = StringField(_l("On (number)"), validators=[Length(max=12)])

@@ -1,6 +1,6 @@
 """Who may use the admin area and its account tools. Pure predicates: plain values in, a bool out.
 
-Group rules live in ``community.groups.policy``; these cover accounts, which belong to no group.
+Group rules live in ``community.groups.policy``; suspending accounts in ``community.auth.policy``.
 """
 
 from __future__ import annotations
@@ -18,18 +18,3 @@ def can_see_contact_details(viewer: User | None, subject: User | None) -> bool:
     if viewer is None or subject is None:
         return False
     return can_manage_groups(viewer) or viewer.id == subject.id
-
-
-def can_suspend_account(actor: User | None, subject: User | None) -> bool:
-    """Admins suspend active accounts, never their own: a locked-out last admin cannot undo it."""
-    return (
-        can_manage_groups(actor)
-        and subject is not None
-        and actor is not None
-        and subject.id != actor.id
-        and subject.state == "active"
-    )
-
-
-def can_unsuspend_account(actor: User | None, subject: User | None) -> bool:
-    return can_manage_groups(actor) and subject is not None and subject.state == "suspended"

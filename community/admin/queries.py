@@ -1,6 +1,7 @@
 """Read-only lists for the admin pages. Every list is bounded; none reads group content (posts, messages).
 
-Changes go through the features' services; this module only looks things up.
+Changes go through the features' services; this module only looks things up. The one thing it writes is the
+access-log line when an admin opens an account's personal data (``open_account``), as every read service does.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from community.admin import policy
 from community.auth.models import User
 from community.core.audit import AuditEntry
 from community.core.errors import NotFound
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.access_log import record_access
 from community.groups.models import Group, Invitation, Membership
 from community.groups.policy import READING_STATES
 
@@ -39,6 +42,17 @@ def user_or_404(user_id: int) -> User:
     if user is None or user.state == "deleted":
         raise NotFound(_("We could not find that account."))
     return user
+
+
+def open_account(staff: User, user_id: int) -> User:
+    """An account's page for staff: "not found" for anyone who may not use the admin area (or a deleted account),
+    and a line in the access log (NEN 7513), which the member sees on their privacy page. One call per page shown;
+    the adapter commits it."""
+    if not policy.can_use_admin_area(staff):
+        raise NotFound(_("We could not find that page."))
+    person = user_or_404(user_id)
+    record_access(staff, person, "profile", "admin")
+    return person
 
 
 def find_username(username: str) -> User | None:
@@ -162,7 +176,7 @@ def audit_rows(
 ) -> tuple[list[AuditRow], int | None]:
     """Newest first, keyset by id. Returns the rows and the id to continue before (None on the last page).
 
-    Filters (issue #6): ``actor`` is a username; ``since`` and ``until`` bound ``created_at`` (until: exclusive)."""
+    Filters: ``actor`` is a username; ``since`` and ``until`` bound ``created_at`` (until: exclusive)."""
     actor_user, target = aliased(User), aliased(User)
     statement = (
         select(AuditEntry, actor_user.display_name, Group.name, target.display_name)

@@ -19,12 +19,12 @@ from wtforms.fields.choices import SelectChoice
 from community.admin import bp, forms, policy, queries
 from community.admin.audit_export import audit_csv_response
 from community.auth import admin_actions
+from community.auth import policy as auth_policy
 from community.core import admin_pages, audit
 from community.core.errors import DomainError, NotFound
 from community.core.forms import form_action, put_error_on_field
 from community.extensions import db
 from community.groups import services as groups
-from community.groups.access_log import record_access
 from community.groups.models import Group
 
 Page = str | Response | tuple[str, int]
@@ -195,8 +195,8 @@ def _account_page(person: Any, form: FlaskForm | None = None) -> Page:
         person=person,
         memberships=queries.account_groups(person),
         form=form or forms.SuspendForm(formdata=None),
-        can_suspend=policy.can_suspend_account(current_user, person),
-        can_unsuspend=policy.can_unsuspend_account(current_user, person),
+        can_suspend=auth_policy.can_suspend_account(current_user, person),
+        can_unsuspend=auth_policy.can_unsuspend_account(current_user, person),
         show_contact=policy.can_see_contact_details(current_user, person),
         labels=forms,
         format_time=queries.format_time,
@@ -206,9 +206,8 @@ def _account_page(person: Any, form: FlaskForm | None = None) -> Page:
 
 @bp.route("/accounts/<int:user_id>")
 def account_detail(user_id: int) -> Page:
-    person = queries.user_or_404(user_id)
-    record_access(current_user, person, "profile", "admin")  # staff opened personal data (NEN 7513)
-    db.session.commit()
+    person = queries.open_account(current_user, user_id)
+    db.session.commit()  # the access-log line
     return _account_page(person)
 
 
@@ -255,7 +254,7 @@ def _audit_filters() -> tuple[forms.AuditFilterForm, str, int | None]:
 
 
 def _audit_search(form: forms.AuditFilterForm) -> dict:
-    """Who, on what, and when (issue #6). A field that is not valid is left out (the form shows why)."""
+    """Who, on what, and when. A field that is not valid is left out (the form shows why)."""
     form.validate()
     target_id = (form.target_id.data or "").strip()
     until = form.until.data if not form.until.errors else None

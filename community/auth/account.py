@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from community.auth import policy
+from community.auth import policy, signals
 from community.auth.models import User, UserSession
 from community.auth.names import normalise_display_name
 from community.auth.services import check_not_imitating_staff, check_password_rules
@@ -26,8 +26,6 @@ from community.core.passwords import hash_password, verify_password
 from community.core.socket_registry import registry_of
 from community.core.time import utcnow
 from community.extensions import db, socketio
-from community.groups import policy as group_policy
-from community.groups.models import Group, Membership
 
 PRONOUNS_MAX, BIO_MAX, EMAIL_MAX = 40, 500, 254
 SESSIONS_SHOWN = 50  # bounded list; nobody has more open browsers than this for long (idle time-out)
@@ -38,10 +36,7 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def is_staff_account(user: User) -> bool:
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.user_id == user.id, Membership.role == "moderator")
-    ).all()
-    return policy.is_staff(user, memberships)
+    return policy.is_staff(user, user.memberships)
 
 
 def _clean_pronouns(value: str | None) -> str:
@@ -83,8 +78,9 @@ def update_profile(
 ) -> User:
     """Change the actor's own profile. Everything is checked before anything is set, so a refusal leaves the
     account as it was. Changing the email address needs the current password: whoever controls the email
-    controls password reset. The caller commits. A changed display name and bio pass the moderation pipeline;
-    what the member should see at once (helplines) is appended to ``notices``."""
+    controls password reset. The caller commits. A changed display name and bio are offered to the receivers of
+    ``signals.profile_changing`` (the moderation pipeline); what the member should see at once (helplines) is
+    appended to ``notices``."""
     staff = is_staff_account(actor)
     name = normalise_display_name(display_name, allow_staff_words=staff)
     if not staff:
@@ -94,15 +90,15 @@ def update_profile(
     if language not in current_app.config["LANGUAGES"]:
         raise DomainError(_("Choose one of the languages in the list."), field="language")
     email_value = _clean_email(email)
-    from community.moderation import services as moderation  # imported late: moderation builds on auth
-
-    screened = moderation.screen_profile(
+    # Higher features screen the changed text (moderation): a refusal raises DomainError, nothing is set.
+    answers = signals.profile_changing.send(
         actor,
         display_name=name if name != actor.display_name else None,
         bio=bio_value if bio_value != actor.bio else None,
     )
     if notices is not None:
-        notices.extend(screened)
+        for _receiver, screened in answers:
+            notices.extend(screened or ())
     email_changed = email_value != actor.email
     if email_changed:
         if not verify_password(actor.password_hash, current_password or ""):
@@ -122,49 +118,6 @@ def update_profile(
         audit.record("account.email_changed", actor_id=actor.id, target_type="user", target_id=actor.id)
     db.session.flush()
     return actor
-
-
-@dataclass(frozen=True)
-class PublicProfile:
-    subject: User
-    groups_in_common: list[Group]
-    show_private_details: bool
-
-
-def groups_in_common(viewer: User, subject: User) -> list[Group]:
-    """Active groups where both people can read; bounded, since nobody is in hundreds of groups."""
-    mine = select(Membership.group_id).where(
-        Membership.user_id == viewer.id, Membership.state.in_(group_policy.READING_STATES)
-    )
-    return list(
-        db.session.scalars(
-            select(Group)
-            .join(Membership, Membership.group_id == Group.id)
-            .where(
-                Membership.user_id == subject.id,
-                Membership.state.in_(group_policy.READING_STATES),
-                Group.state == "active",
-                Group.id.in_(mine),
-            )
-            .order_by(Group.name)
-            .limit(100)
-        ).all()
-    )
-
-
-def view_profile(viewer: User, user_id: int) -> PublicProfile:
-    """Another member's profile as the viewer may see it. No shared group: "not found", like a hidden group."""
-    subject = db.session.get(User, user_id)
-    if subject is None:
-        raise NotFound(_("We could not find that person."))
-    shared = groups_in_common(viewer, subject) if subject.id != viewer.id else []
-    if not policy.can_view_profile(viewer, subject, bool(shared)):
-        raise NotFound(_("We could not find that person."))
-    from community.moderation import safety  # imported late: moderation builds on auth
-
-    if not viewer.is_admin and safety.has_blocked(subject.id, viewer.id):  # blocked (issue #6): as if not there
-        raise NotFound(_("We could not find that person."))
-    return PublicProfile(subject, shared, policy.can_see_private_details(viewer))
 
 
 # --- password -------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""HTTP adapters for the member's own account (profile, password, sessions) and other members' profiles."""
+"""HTTP adapters for the member's own account (profile, password, sessions). Other members' profiles are
+groups' (``groups.profile_routes``); the content-warning choices are the forum's."""
 
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ from community.core.forms import form_action, language_choices, put_error_on_fie
 from community.core.security import member_limit
 from community.core.sessions import SESSION_TOKEN_KEY
 from community.extensions import db, limiter
-from community.forum import warning_preferences
-from community.forum.forms import CollapsedWarningsForm
 
 
 def _current_session_id() -> int | None:
@@ -53,12 +52,6 @@ def profile_edit() -> str | Response | tuple[str, int]:
                 flash(notice, "notice")
             return redirect(url_for("auth.profile_edit"))
     return render_template("auth/account_profile.html", form=form), 400 if form.errors else 200
-
-
-@bp.route("/people/<int:user_id>")
-def person(user_id: int) -> str:
-    profile = account.view_profile(current_user, user_id)  # NotFound becomes a 404 page
-    return render_template("auth/profile.html", profile=profile)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -119,19 +112,3 @@ def sessions_end_others() -> Response:
     else:
         flash(_("You were not signed in anywhere else."), "info")
     return redirect(url_for("auth.sessions_list"))
-
-
-@bp.route("/account/content-warnings", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
-def content_warnings() -> str | Response | tuple[str, int]:
-    """Which content warnings the member keeps collapsed in the forum (forum.warning_preferences)."""
-    form = CollapsedWarningsForm()
-    if form.validate_on_submit():
-        with form_action(form, "collapsed_warnings", passes=()) as action:
-            warning_preferences.set_collapsed_warnings(current_user, form.collapsed_warnings.data or [])
-        if action.ok:
-            flash(_("Your choice of content warnings is saved."), "success")
-            return redirect(url_for("auth.content_warnings"))
-    elif not form.is_submitted():
-        form.collapsed_warnings.data = sorted(warning_preferences.collapsed_warnings(current_user))
-    return render_template("auth/account_content_warnings.html", form=form), 400 if form.errors else 200

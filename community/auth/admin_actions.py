@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from community.admin import policy
+from community.auth import account, policy
 from community.auth.models import User
 from community.auth.sessions import end_all_sessions
 from community.core import audit
@@ -48,8 +48,6 @@ def _queue_close(kind: str, key: int) -> None:
 
 
 def _close_committed(queued: list[tuple[str, int]]) -> None:
-    from community.auth import account  # written alongside; imported late to keep start-up order simple
-
     closing = set(queued)
     if ("everyone", 0) in closing:
         closing = {("everyone", 0)}  # closes the others too
@@ -68,7 +66,7 @@ def suspend_account(actor: User, user: User, reason: str, until: datetime | None
     Preconditions: ``actor`` is an admin and not ``user``; ``user`` is active. ``until`` is naive UTC and in
     the future, or None for "until lifted". The caller commits once.
     """
-    if not policy.can_manage_groups(actor):
+    if not policy.is_instance_admin(actor):
         raise Forbidden(_("Only an admin can suspend an account."))
     if user.id == actor.id:
         raise DomainError(_("You cannot suspend your own account."))
@@ -97,7 +95,7 @@ def suspend_account(actor: User, user: User, reason: str, until: datetime | None
 
 def unsuspend_account(actor: User, user: User) -> User:
     """Lift a suspension. The member signs in again themselves; no session is restored."""
-    if not policy.can_manage_groups(actor):
+    if not policy.is_instance_admin(actor):
         raise Forbidden(_("Only an admin can lift a suspension."))
     if not policy.can_unsuspend_account(actor, user):
         raise DomainError(_("This account is not suspended."))

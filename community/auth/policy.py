@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from community.auth.models import User
-from community.groups.models import Membership
+
+
+class RoleHolder(Protocol):
+    """A membership as these predicates read it (``groups.models.Membership``): its role and state."""
+
+    role: str
+    state: str
+
 
 # A moderator whose membership was removed holds no staff powers any more; every other state still does.
 STAFF_MEMBERSHIP_STATES = ("active", "muted", "suspended")
 
 
-def is_staff(user: User | None, memberships: Iterable[Membership]) -> bool:
+def is_staff(user: User | None, memberships: Iterable[RoleHolder]) -> bool:
     """Admins, and moderators of any group: the accounts whose takeover would hurt other members."""
     if user is None:
         return False
@@ -40,3 +48,23 @@ def can_view_profile(viewer: User | None, subject: User, shares_group: bool) -> 
 def can_see_private_details(viewer: User | None) -> bool:
     """A member's username (login name) and email address: instance admins only."""
     return viewer is not None and viewer.state == "active" and viewer.is_admin
+
+
+def is_instance_admin(user: User | None) -> bool:
+    """An active admin account."""
+    return user is not None and user.state == "active" and bool(user.is_admin)
+
+
+def can_suspend_account(actor: User | None, subject: User | None) -> bool:
+    """Admins suspend active accounts, never their own: a locked-out last admin cannot undo it."""
+    return (
+        is_instance_admin(actor)
+        and subject is not None
+        and actor is not None
+        and subject.id != actor.id
+        and subject.state == "active"
+    )
+
+
+def can_unsuspend_account(actor: User | None, subject: User | None) -> bool:
+    return is_instance_admin(actor) and subject is not None and subject.state == "suspended"

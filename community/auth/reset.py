@@ -11,7 +11,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -19,6 +18,7 @@ from sqlalchemy import func, select, update
 from community.auth import throttle
 from community.auth.account import is_staff_account
 from community.auth.models import User
+from community.auth.reset_links import reset_link_url
 from community.auth.reset_models import PasswordResetToken
 from community.auth.services import check_password_rules, find_by_login, lift_expired_suspension
 from community.auth.sessions import end_all_sessions
@@ -30,7 +30,6 @@ from community.extensions import db
 
 TOKEN_MINUTES = 30
 MAILS_PER_HOUR = 3  # per account: a stranger cannot flood someone's inbox with reset mails
-REQUEST_PATH = "/reset-password"
 
 
 class ResetLinkGone(DomainError):
@@ -41,15 +40,6 @@ class ResetLinkGone(DomainError):
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def reset_request_url() -> str:
-    """The page where a person asks for a reset link (used in mails, so absolute)."""
-    return current_app.config["BASE_URL"] + REQUEST_PATH
-
-
-def reset_link_url(token: str) -> str:
-    return f"{current_app.config['BASE_URL']}{REQUEST_PATH}/{token}"
 
 
 def request_reset(login: str) -> None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from community.auth import bp, services, two_factor
 from community.auth import sessions as auth_sessions
+from community.auth.account import disconnect_session_sockets
 from community.auth.forms import SetupForm, SignInForm
 from community.core.errors import DomainError
 from community.core.forms import form_action
@@ -61,8 +62,6 @@ def login() -> str | Response:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    from community.auth.account import disconnect_session_sockets
-
     token = session.get(SESSION_TOKEN_KEY)
     if token:
         session_id = auth_sessions.session_id_for_token(token)

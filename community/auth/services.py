@@ -19,7 +19,6 @@ from community.core.errors import DomainError
 from community.core.passwords import hash_password, needs_rehash, verify_password
 from community.core.time import utcnow
 from community.extensions import db
-from community.groups.models import Membership
 
 PASSWORD_MIN, STAFF_PASSWORD_MIN, PASSWORD_MAX = 8, 12, 128
 SIGN_IN_REFUSED = "That username or password is not right. Check them and try again."
@@ -78,10 +77,9 @@ def authenticate(login: str, password: str) -> User:
 
 def staff_display_names(*, except_user_id: int | None = None, limit: int = 2000) -> list[str]:
     """Display names of admins and group moderators: the names nobody else may imitate."""
-    moderators = select(Membership.user_id).where(Membership.role == "moderator", Membership.state == "active")
-    query = select(User.display_name).where(
-        User.state == "active", or_(User.is_admin.is_(True), User.id.in_(moderators))
-    )
+    # Through the relationship to memberships (groups' table): auth names no model of a higher feature.
+    moderates = User.memberships.any(role="moderator", state="active")
+    query = select(User.display_name).where(User.state == "active", or_(User.is_admin.is_(True), moderates))
     if except_user_id is not None:
         query = query.where(User.id != except_user_id)
     return list(db.session.scalars(query.limit(limit)))

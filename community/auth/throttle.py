@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from limits.storage import Storage
 
 from community.auth.models import User
+from community.auth.reset_links import reset_request_url
 from community.core import mail
 from community.core import time as clock
 from community.core.counters import counter_storage
@@ -114,8 +115,6 @@ def clear(subject: str) -> None:
 
 def _tell_owner(user: User) -> None:
     """One short mail with a link to reset the password; nothing about where the attempts came from."""
-    from community.auth.reset import reset_request_url  # here: reset imports the sign-in services
-
     with force_locale(user.language or "en"):
         subject = _("Someone tried to sign in to your account")
         body = _(

@@ -26,8 +26,8 @@ from community.core.realtime import conversation_room, queue_event
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import REACTION_KINDS, Reaction
 from community.moderation import services as moderation
+from community.reactions.models import REACTION_KINDS, Reaction
 
 REASON_MAX = 500
 GONE_STATES = ("removed", "deleted")
@@ -93,7 +93,9 @@ def edit_message(actor: User, message_id: int, body: str) -> Change:
     message.body_source, message.body_html, message.edited_at = text, render_markdown(text), utcnow()
     if message.state == "published" and screening.verdict == moderation.HOLD:
         message.state, message.state_reason = "held", screening.reason
-        moderation.enqueue_held(access.group, target_type="message", target_id=message.id, screening=screening)
+        moderation.enqueue_held(
+            access.group, target_type="message", target_id=message.id, screening=screening, writer=message.author
+        )
         _removed_event(message)  # gone from everyone else's screen until a moderator publishes it
     elif message.state == "published":
         queue_event(

@@ -18,24 +18,23 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
-from community.chat import editing, presence, reading, reads, sending, services, throttle, validation
+from community.chat import editing, message_history, sending, services, throttle, unread, validation
 from community.chat.errors import SERVER_ERROR, Waiting, code_of
+from community.chat.message_history import Page
 from community.chat.payloads import iso, message_payload, message_payloads
-from community.chat.reading import Page
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError, Forbidden
 from community.core.realtime import conversation_room
-from community.core.socket_registry import registry_of
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import REACTION_KINDS
 from community.moderation.personal_details import PersonalDetailsWarning
 from community.moderation.safeguarding import helplines as safeguarding_helplines
+from community.reactions.models import REACTION_KINDS
 
 log = logging.getLogger(__name__)
 Payload = dict[str, Any]
@@ -108,7 +107,7 @@ def register(socketio: SocketIO) -> None:
     def join(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)  # staff reading a private conversation are logged there (committed below)
         synced_at = utcnow()  # before the read: a change committed during it is caught up next time
-        ack = {"conversation": conversation_info(access), **page_ack(access, reading.latest(access))}
+        ack = {"conversation": conversation_info(access), **page_ack(access, message_history.latest(access))}
         ack["synced_at"] = iso(synced_at)
         join_room(conversation_room(access.conversation.id))
         return ack
@@ -123,17 +122,21 @@ def register(socketio: SocketIO) -> None:
     def history(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
         before = validation.integer(payload, "before_seq")
-        limit = validation.optional_integer(payload, "limit", default=reading.PAGE_SIZE, maximum=reading.PAGE_SIZE)
-        return page_ack(access, reading.latest(access, before_seq=before, limit=limit or reading.PAGE_SIZE))
+        limit = validation.optional_integer(
+            payload, "limit", default=message_history.PAGE_SIZE, maximum=message_history.PAGE_SIZE
+        )
+        return page_ack(
+            access, message_history.latest(access, before_seq=before, limit=limit or message_history.PAGE_SIZE)
+        )
 
     @chat_event(socketio, "chat:catch_up")
     def catch_up(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
         after_seq = validation.integer(payload, "after_seq", minimum=0)
         changed_since = validation.optional_moment(payload, "changed_since")
-        ack = page_ack(access, reading.catch_up(access, after_seq))
+        ack = page_ack(access, message_history.catch_up(access, after_seq))
         if changed_since is not None:
-            changes = reading.changes_since(access, changed_since, after_seq)
+            changes = message_history.changes_since(access, changed_since, after_seq)
             ack["changes"] = {
                 "updated": message_payloads(changes.updated, access.group.id),
                 "removed": changes.removed_ids,
@@ -159,7 +162,7 @@ def register(socketio: SocketIO) -> None:
             is_moderator = access.membership.role == "moderator"
             message = message_payload(result.message, author_is_moderator=is_moderator, client_id=True)
         ack = {"message": message, "duplicate": result.duplicate}
-        if result.notices:  # issue #6: the helplines, as plain text, and where to find them all
+        if result.notices:  # the safeguarding helplines, as plain text, and where to find them all
             ack |= safeguarding_helplines.notices_ack(result.notices)
         return ack
 
@@ -202,21 +205,5 @@ def register(socketio: SocketIO) -> None:
     @chat_event(socketio, "chat:read")
     def read(actor: Any, payload: Payload) -> Payload:
         access = _open(actor, payload)
-        reads.mark_read(access, validation.integer(payload, "seq", minimum=0))
+        unread.mark_read(access, validation.integer(payload, "seq", minimum=0))
         return {}
-
-    @socketio.on("disconnect")
-    def on_disconnect(*_args: Any) -> None:
-        # A client can also send an event named "disconnect"; a real one has already begun closing the socket.
-        if socketio.server.manager.is_connected(request.sid, "/"):
-            return
-        # No commit or session clean-up here: a server-side close (sign-out, suspension) runs this inside the
-        # HTTP request that caused it, in that request's database session.
-        try:
-            registry_of(current_app).remove(request.sid)
-        except Exception as error:  # noqa: BLE001 (a closing socket must close whatever happens)
-            log.warning("socket registry on disconnect failed: %s", type(error).__name__)
-        try:
-            presence.member_disconnected(request.sid)
-        except Exception as error:  # noqa: BLE001 (a closing socket must close whatever happens)
-            log.warning("presence on disconnect failed: %s", type(error).__name__)

@@ -25,7 +25,7 @@ class Conversation(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
-    # Set when someone reports the conversation (the moderation issue sets it): only then may the group's
+    # Set when someone reports a message in it (``chat/moderated.py``): only then may the group's
     # moderators read a private conversation they are not part of (chat.policy.can_read_conversation).
     reported: Mapped[bool] = mapped_column(Boolean, default=False)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

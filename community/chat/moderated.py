@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community.auth.models import User
-from community.chat import policy, sending, services
+from community.chat import places, policy, sending, services
 from community.chat.models import Conversation, ConversationParticipant, Message
 from community.chat.payloads import message_payload, moderator_ids
 from community.core.errors import DomainError, NotFound
@@ -165,9 +166,19 @@ def slowed_rooms(group_id: int) -> list[SlowedPlace]:
     return [SlowedPlace("conversation", room.id, "", room.slow_mode_seconds, False) for room in rooms]
 
 
+def case_open(target: Target) -> bool:
+    """An open safeguarding case about one of the conversation's messages: its group's moderators may read it."""
+    return target.conversation.id in services.conversations_with_open_case([target.conversation.id])
+
+
 MESSAGE = TargetKind(
     "message", load, state, set_state, sees=sees, reported=reported, clean_body=sending.clean_body,
     edit_words=edit_words, rephrase=rephrase, around=around, authored=authored, is_participant=is_participant,
-    conversation_reported=conversation_reported, participants=participants,
+    conversation_reported=conversation_reported, participants=participants, case_open=case_open,
 )  # fmt: skip
-CONVERSATION = PlaceKind("conversation", load_conversation, latest_messages, slowed_rooms)
+CONVERSATION = PlaceKind(
+    "conversation", load_conversation, latest_messages, slowed_rooms, target_type="message",
+    watched_group_id=places.group_of_room, place_of=places.conversation_of_message,
+    recent_exchange=places.recent_exchange, item_ids=places.message_ids, slow_mode=places.slow_mode,
+    set_slow_mode=places.set_slow_mode, not_found=_l("We could not find that chat room."),
+)  # fmt: skip

@@ -18,15 +18,15 @@ from sqlalchemy import select
 
 from community.auth.models import User
 from community.chat import policy
+from community.chat.message_history import history, latest
 from community.chat.models import Conversation, Message
 from community.chat.payloads import message_payloads
-from community.chat.reading import history, latest
 from community.chat.services import ConversationAccess, find_group_room
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import Reaction
 from community.groups.models import Group
 from community.groups.services import GroupAccess
+from community.reactions.models import Reaction
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,14 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import HiddenField, SubmitField, TextAreaField
 
-from community.chat import bp, page_data, presence, private, reads, sending, services
+from community.chat import bp, leaving, page_data, presence, private, sending, services, unread
 from community.chat.page_data import ChatView
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError
@@ -28,7 +27,11 @@ from community.core.forms import FormAction, form_action
 from community.extensions import db
 from community.groups import policy as groups_policy
 from community.groups.services import GroupAccess, memberships_of, open_group
+from community.moderation import bp as moderation_bp
+from community.moderation.forms import PlainForm
 from community.moderation.personal_details import PersonalDetailsWarning
+from community.moderation.safeguarding import member_bp as safeguarding_bp
+from community.moderation.safeguarding.raising import concern_page, raise_limit
 
 log = logging.getLogger(__name__)
 Page = str | Response | tuple[str, int]
@@ -229,34 +232,45 @@ def conversation_send(conversation_id: int) -> Page:
 def conversations_page() -> str:
     before = _before_arg()
     rows, more = private.my_conversations(current_user, before_id=before)
-    unread = reads.unread_counts(current_user)
+    counts = unread.unread_counts(current_user)
     groups = memberships_of(current_user)
-    rooms = page_data.rooms_of([access.group for access in groups], unread)
+    rooms = page_data.rooms_of([access.group for access in groups], counts)
     items = [
         {"id": row.conversation.id, "title": " & ".join(row.names) or _("Private conversation"),
-         "group_name": row.group.name, "unread": unread.get(row.conversation.id, 0)}
+         "group_name": row.group.name, "unread": counts.get(row.conversation.id, 0)}
         for row in rows
     ]  # fmt: skip
     older_url = url_for("chat.conversations_page", before=rows[-1].conversation.id) if more and rows else None
     return render_template("chat/conversations.html", rooms=rooms, conversations=items, older_url=older_url)
 
 
-# --- the navigation's unread count ---------------------------------------------------------------------------
+@safeguarding_bp.route("/messages/<int:message_id>/worried", methods=["GET", "POST"])
+@raise_limit
+def raise_message(message_id: int) -> Page:
+    """ "I'm worried about this person" on a chat message (the endpoint is ``safeguarding.raise_message``)."""
+    message, conversation = services.readable_message(current_user, message_id)  # chat's own access rules
+    access = open_group(current_user, conversation.group.slug)
+    if conversation.kind == "private":
+        cancel = url_for("chat.conversation_page", conversation_id=conversation.id)
+    else:
+        cancel = url_for("chat.room_page", slug=access.group.slug, _anchor=f"message-{message.id}")
+    action = url_for("safeguarding.raise_message", message_id=message.id)
+    context = {"access": access, "subject": message.author, "action": action}
+    return concern_page(services.concern_about(message, conversation), cancel, context)
 
 
-@bp.app_context_processor
-def _chat_navigation() -> dict:
-    def chat_unread() -> dict[int, int]:
-        """Unread messages per conversation for the signed-in member: one query, at most once per request."""
-        if not current_user.is_authenticated:
-            return {}
-        if "chat_unread" not in g:
-            try:
-                g.chat_unread = reads.unread_counts(current_user)
-            except SQLAlchemyError as error:  # the navigation must never turn a page (or an error page) into a 500
-                log.warning("chat unread counts unavailable: %s", type(error).__name__)
-                db.session.rollback()  # PostgreSQL refuses every later query of an aborted transaction
-                g.chat_unread = {}
-        return g.chat_unread
-
-    return {"chat_unread": chat_unread}
+@moderation_bp.route("/conversations/<int:conversation_id>/leave", methods=["POST"])
+def conversation_leave(conversation_id: int) -> Response:
+    """Leave a private conversation (one of the member's own safety tools, so the endpoint keeps moderation's
+    name: ``moderation.conversation_leave``)."""
+    if not PlainForm().validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("chat.conversation_page", conversation_id=conversation_id), 303)
+    leaving.leave_conversation(current_user, conversation_id)
+    db.session.commit()
+    leaving.leave_conversation_room_now(current_user.id, conversation_id)
+    flash(
+        _("You left the conversation. It is deleted on your side; the other person can no longer write to you in it."),
+        "success",
+    )
+    return redirect(url_for("chat.conversations_page"), 303)

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from community.auth.models import User
 from community.chat.models import Message
 from community.extensions import db
-from community.forum.models import REACTION_KINDS, Reaction
 from community.groups.models import Membership
+from community.reactions.models import REACTION_KINDS, Reaction
 
 EXCERPT_LENGTH = 80
 HIDDEN_STATES = ("removed", "deleted", "refused", "hidden")

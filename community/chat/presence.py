@@ -102,8 +102,18 @@ def _broadcast_later(app: Flask, group_ids: set[int], delay: float) -> None:
         log.warning("presence update failed: %s", type(error).__name__)
 
 
+def on_user_connected(user: User, *, sid: str, group_ids: Iterable[int], **_kw: object) -> None:
+    """``auth.signals.user_connected`` (connected by chat's wiring)."""
+    member_connected(user.id, group_ids, sid)
+
+
+def on_user_disconnected(sid: str, **_kw: object) -> None:
+    """``auth.signals.user_disconnected`` (connected by chat's wiring)."""
+    member_disconnected(sid)
+
+
 def member_connected(user_id: int, group_ids: Iterable[int], sid: str) -> None:
-    """Called by the connect handler once the socket is in its rooms."""
+    """Called when a socket is accepted and in its rooms."""
     groups = sorted(set(group_ids))
     if not groups:
         return
@@ -116,7 +126,7 @@ def member_connected(user_id: int, group_ids: Iterable[int], sid: str) -> None:
 
 
 def member_disconnected(sid: str) -> None:
-    """Called by the disconnect handler, while the closing socket is still in its rooms."""
+    """Called when a socket closes, while it is still in its rooms."""
     server = socketio.server
     if server is None:
         return

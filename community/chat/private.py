@@ -11,19 +11,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import aliased
 
 from community.auth.models import User
 from community.chat import policy
+from community.chat import services as chat_services
 from community.chat.models import Conversation, ConversationParticipant, Message
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
+from community.groups.policy import READING_STATES
 from community.groups.services import GroupAccess, member_list
-from community.moderation.safeguarding import queries as safeguarding_queries
+from community.moderation import safety
 
 LIST_PAGE = 25
 PARTNERS_MAX = 200
@@ -63,7 +65,7 @@ def existing_between(group_id: int, first_id: int, second_id: int) -> Conversati
     first, second = aliased(ConversationParticipant), aliased(ConversationParticipant)
     return db.session.scalar(
         select(Conversation)
-        # Only one neither has left (issue #6: leaving closes a conversation; talking again starts a new one).
+        # Only one neither has left: leaving closes a conversation; talking again starts a new one.
         .join(first, and_(first.conversation_id == Conversation.id, first.user_id == first_id, first.left_at.is_(None)))
         .join(
             second,
@@ -92,11 +94,9 @@ def start_private_conversation(actor: User, access: GroupAccess, other_user_id: 
     year = utcnow().year
     if not policy.can_start_private(actor, access.membership, access.group, other, other_membership, year):
         raise _refusal(actor, access, other, other_membership, year)
-    if not (policy.is_staff_in(access.membership) or policy.is_staff_in(other_membership)):
-        from community.moderation import safety  # imported late: moderation builds on chat
-
-        if safety.blocked_between(actor.id, other.id):  # a block (issue #6): the same words, nothing disclosed
-            raise Forbidden(_l("This person cannot be reached in this group at the moment."))
+    staff_involved = policy.is_staff_in(access.membership) or policy.is_staff_in(other_membership)
+    if not staff_involved and safety.blocked_between(actor.id, other.id):  # a block: the same words, nothing told
+        raise Forbidden(_l("This person cannot be reached in this group at the moment."))
     found = existing_between(access.group.id, actor.id, other.id)
     if found is not None:
         return Started(found, created=False)
@@ -211,7 +211,7 @@ def group_private_conversations(
         else ()
     )
     names, times = _names(ids, except_user_id=None), _last_message_times(ids)
-    with_case = safeguarding_queries.conversations_with_open_case([c.id for c in page if not c.reported])
+    with_case = chat_services.conversations_with_open_case([c.id for c in page if not c.reported])
     rows = []
     for conversation in page:
         participant = ConversationParticipant(user_id=actor.id) if conversation.id in mine else None
@@ -224,3 +224,19 @@ def group_private_conversations(
             )
         )
     return rows, len(conversations) > limit
+
+
+def shares_conversation(_sender: object, *, actor_id: int, other: ColumnElement[int]) -> ColumnElement[bool]:
+    """SQL for ``moderation.signals.shares_place``: the actor reads a private conversation of a group they are in
+    with the person ``other`` (who may have left it, or the group)."""
+    me, them, member = aliased(ConversationParticipant), aliased(ConversationParticipant), aliased(Membership)
+    return exists().where(
+        me.user_id == actor_id,
+        me.left_at.is_(None),
+        them.conversation_id == me.conversation_id,
+        them.user_id == other,
+        Conversation.id == me.conversation_id,
+        member.group_id == Conversation.group_id,
+        member.user_id == actor_id,
+        member.state.in_(READING_STATES),
+    )

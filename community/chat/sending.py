@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
-from community.chat import policy, throttle
+from community.chat import leaving, policy, throttle, unread
 from community.chat.errors import Invalid, Muted, RateLimited, SlowMode, TooLarge
 from community.chat.models import Conversation, Message
 from community.chat.payloads import message_payload
@@ -31,7 +31,7 @@ from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.services import GroupAccess
-from community.moderation import conflict
+from community.moderation import conflict, safety
 from community.moderation import services as moderation
 
 MESSAGE_MAX, CLIENT_ID_MAX = 4_000, 64
@@ -41,7 +41,7 @@ MESSAGE_MAX, CLIENT_ID_MAX = 4_000, 64
 class SendResult:
     message: Message
     duplicate: bool  # True: this client id was already stored; nothing new was written
-    notices: tuple[str, ...] = ()  # from the screening: helplines (issue #6 safeguarding) the writer sees at once
+    notices: tuple[str, ...] = ()  # from the screening: safeguarding helplines the writer sees at once
 
 
 # The statements of every message are built once per process with bound parameters (see chat.services).
@@ -97,10 +97,8 @@ def _blocked(access: ConversationAccess) -> bool:
     """The other person left this private conversation, or one blocked the other (moderation.safety): no more
     messages. Staff are never blocked out of, nor blocked by, a conversation with a member of their group (their
     duty of care)."""
-    from community.moderation import safety  # imported late: moderation builds on chat
-
     partner, partner_membership = access.partners[0] if len(access.partners) == 1 else (None, None)
-    if partner is None or safety.partner_left(access.conversation.id, access.actor.id):
+    if partner is None or leaving.partner_left(access.conversation.id, access.actor.id):
         return True  # the other person left the conversation (and deleted it on their side)
     if policy.is_staff_in(access.membership) or policy.is_staff_in(partner_membership):
         return False
@@ -208,16 +206,16 @@ def send(
     message.author, message.reply_to = actor, reply_to
     throttle.mark_slow_mode(actor.id, access.conversation.id, slow)
     if screening.verdict == moderation.HOLD:
-        moderation.enqueue_held(access.group, target_type="message", target_id=message.id, screening=screening)
+        moderation.enqueue_held(
+            access.group, target_type="message", target_id=message.id, screening=screening, writer=actor
+        )
         # broadcast to nobody: a moderator decides first
         return SendResult(message, duplicate=False, notices=screening.notices)
     payload = message_payload(message, author_is_moderator=access.membership.role == "moderator")
     queue_event("chat:message", {"message": payload}, room=conversation_room(access.conversation.id))
     conflict.after_write(access.group, place)  # a heated room alerts its moderators (group rooms only)
     if access.conversation.kind == "private":
-        from community.chat import reads  # imported late: reads builds on this module
-
-        reads.after_private_message(access, message)
+        unread.after_private_message(access, message)
     return SendResult(message, duplicate=False)
 
 

@@ -1,6 +1,6 @@
 """Who may open a conversation: ``open_conversation`` (every chat page and socket event) and the group room.
 The ``ConversationAccess`` it returns carries what the policy needs about the actor; sending is in
-``chat.sending``, reading in ``chat.reading``."""
+``chat.sending``, reading in ``chat.message_history``."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from community.groups import policy as groups_policy
 from community.groups.access_log import record_private_conversation_reading
 from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess
-from community.moderation.safeguarding import queries as safeguarding_queries
+from community.moderation.safeguarding.models import SafeguardingCase
+from community.moderation.safeguarding.services import TARGET_NOT_FOUND, ConcernTarget
 
 
 @functools.cache
@@ -142,7 +143,7 @@ def _case_open(actor: User, conversation: Conversation, group: Group, membership
         return False
     if not groups_policy.is_group_moderator(actor, group, membership):
         return False
-    return conversation.id in safeguarding_queries.conversations_with_open_case([conversation.id])
+    return conversation.id in conversations_with_open_case([conversation.id])
 
 
 # The statements of every socket event and every message are built once per process with bound parameters:
@@ -211,3 +212,46 @@ def participant_history(conversation_id: int) -> list[tuple[int, datetime | None
         )
     ).all()
     return [(user_id, left_at) for user_id, left_at in rows]
+
+
+# --- "I'm worried about this person" on a message ------------------------------------------------------------
+
+
+def readable_message(actor: User, message_id: int, *, group_id: int | None = None) -> tuple[Message, Conversation]:
+    """A published chat message the actor can read (``open_conversation``), else "not found"."""
+    message = db.session.get(Message, message_id) if 0 < message_id < 2**31 else None
+    if message is None or message.state != "published":
+        raise NotFound(TARGET_NOT_FOUND)
+    conversation = db.session.get(Conversation, message.conversation_id)
+    if group_id is not None and conversation.group_id != group_id:
+        raise NotFound(TARGET_NOT_FOUND)
+    open_conversation(actor, conversation.id)
+    return message, conversation
+
+
+def concern_about(message: Message, conversation: Conversation) -> ConcernTarget:
+    """What ``safeguarding.services.raise_concern`` needs about a message found by ``readable_message``."""
+    return ConcernTarget("message", message.id, conversation.group, message.author)
+
+
+def concern_about_message(actor: User, message_id: int) -> ConcernTarget:
+    """The same for a message id: "not found" unless the actor can read the published message."""
+    return concern_about(*readable_message(actor, message_id))
+
+
+def conversations_with_open_case(conversation_ids: list[int]) -> set[int]:
+    """Which of these conversations have an open (not yet closed) case about one of their messages: while it is
+    open, the group's moderators may read the conversation (``chat.policy.can_read_conversation``)."""
+    if not conversation_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Message.conversation_id)
+            .join(
+                SafeguardingCase,
+                (SafeguardingCase.target_type == "message") & (SafeguardingCase.target_id == Message.id),
+            )
+            .where(Message.conversation_id.in_(conversation_ids), SafeguardingCase.status != "closed")
+            .distinct()
+        )
+    )

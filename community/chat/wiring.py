@@ -8,10 +8,30 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.chat import bp, events, member_data, moderated, page_data, page_routes, retention, routes, services  # noqa: F401  (their views register on bp)
+from community.auth import signals as auth_signals
+from community.chat import (  # noqa: F401  (their views register on bp)
+    bp,
+    concern_events,
+    events,
+    member_data,
+    moderated,
+    navigation,
+    page_data,
+    page_routes,
+    places,
+    presence,
+    private,
+    retention,
+    routes,
+    screening,
+    services,
+)
+from community.chat.group_rooms import conversation_rooms
+from community.core import layout, realtime
 from community.groups import page_sections
 from community.groups.models import Group
 from community.groups.signals import group_created
+from community.moderation import signals as moderation_signals
 from community.moderation import targets
 
 
@@ -27,5 +47,12 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     targets.register_kind(moderated.MESSAGE)  # moderation hides and publishes messages through it
     targets.register_place(moderated.CONVERSATION)
     events.register(socketio)
+    concern_events.register(socketio)
     group_created.connect(make_group_room)
     page_sections.register("chat", order=20, template="chat/_group_preview.html", data=page_data.group_page_preview)
+    moderation_signals.published_count.connect(screening.published_messages)
+    moderation_signals.shares_place.connect(private.shares_conversation)
+    realtime.register_group_rooms(conversation_rooms)
+    layout.register(navigation.ENTRY)
+    auth_signals.user_connected.connect(presence.on_user_connected)  # who is online
+    auth_signals.user_disconnected.connect(presence.on_user_disconnected)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
-from sqlalchemy import select
 
+from community.core.socket_registry import registry_of
 from community.core.transaction import on_commit_batch
-from community.extensions import db, socketio
+from community.extensions import socketio
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/"
@@ -60,16 +60,35 @@ def conversation_room(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"
 
 
+class GroupRooms(Protocol):
+    """A feature's rooms that belong to a group (chat: the group's conversations). Registered at start-up from the
+    feature's wiring, so that leaving a group also leaves them. Both run after the commit, outside the session:
+    they read with their own connection."""
+
+    def rooms_in_group(self, group_id: int, rooms: set[str]) -> set[str]:
+        """Which of ``rooms`` (names a socket is in) belong to the group."""
+
+    def joinable_rooms(self, user_id: int, group_id: int) -> set[str]:
+        """Every room of the group the member could have joined (for sockets held by another process)."""
+
+
+_group_rooms: list[GroupRooms] = []
+
+
+def register_group_rooms(provider: GroupRooms) -> None:
+    """Add a feature's rooms to what :func:`leave_group_rooms` leaves. Call from the feature's wiring."""
+    if provider not in _group_rooms:
+        _group_rooms.append(provider)
+
+
 def leave_group_rooms(user_id: int, group_id: int) -> None:
-    """Take a member's sockets out of a group's room and its conversation rooms, at once, on every process.
+    """Take a member's sockets out of a group's room and the rooms features hold in it, at once, on every process.
 
     Call after the commit that removed them (``leave_group_rooms_after_commit`` does). Sockets on this
     process leave exactly the rooms they are in; for sockets held by another process (found through the
-    socket registry) the request goes over the Redis queue for the group's room and every conversation of
-    the group the member could have joined (the group room and their private conversations there).
+    socket registry) the request goes over the Redis queue for the group's room and every room of the group
+    the member could have joined (for chat: the group room and their private conversations there).
     """
-    from community.core.socket_registry import registry_of
-
     server = socketio.server
     if server is None:  # Socket.IO not initialised (a CLI command): no sockets here
         return
@@ -78,49 +97,23 @@ def leave_group_rooms(user_id: int, group_id: int) -> None:
     local = [sid for sid, _ in list(manager.get_participants(NAMESPACE, user_room(user_id)))]
     remote = [sid for sid in registry.sids_of_user(user_id) if sid not in set(local)]
     rooms = {sid: list(manager.get_rooms(sid, NAMESPACE)) for sid in local}
-    candidates = {
-        int(name.removeprefix("conversation:"))
-        for names in rooms.values()
-        for name in names
-        if name.startswith("conversation:")
-    }
-    in_group = _conversations_of_group(group_id, candidates)
-    leaving = {group_room(group_id)} | {conversation_room(cid) for cid in in_group}
+    joined = {name for names in rooms.values() for name in names}
+    leaving = {group_room(group_id)}
+    for provider in _group_rooms:
+        leaving |= provider.rooms_in_group(group_id, joined)
     for sid, names in rooms.items():
         for name in names:
             if name in leaving:
                 server.leave_room(sid, name, namespace=NAMESPACE)
     if remote:
-        remote_rooms = [group_room(group_id)] + [
-            conversation_room(cid) for cid in sorted(_joinable_conversations(user_id, group_id))
-        ]
+        remote_rooms = {group_room(group_id)}
+        for provider in _group_rooms:
+            remote_rooms |= provider.joinable_rooms(user_id, group_id)
+        ordered = [group_room(group_id), *sorted(remote_rooms - {group_room(group_id)})]
         for sid in remote:
-            for name in remote_rooms:
+            for name in ordered:
                 server.leave_room(sid, name, namespace=NAMESPACE)  # published to the process that holds it
     registry.leave_group(user_id, group_id)
-
-
-def _conversations_of_group(group_id: int, candidates: set[int]) -> set[int]:
-    if not candidates:
-        return set()
-    # The table by name: core knows no feature's models, and this is the one fact it needs from chat.
-    table = db.metadata.tables["conversations"]
-    query = select(table.c.id).where(table.c.group_id == group_id, table.c.id.in_(sorted(candidates)))
-    # Its own connection: this runs in the session's after_commit hook, where the session may not emit SQL.
-    with db.engine.connect() as connection:
-        return set(connection.execute(query).scalars())
-
-
-def _joinable_conversations(user_id: int, group_id: int) -> set[int]:
-    conversations = db.metadata.tables["conversations"]
-    participants = db.metadata.tables["conversation_participants"]
-    mine = select(participants.c.conversation_id).where(participants.c.user_id == user_id)
-    query = select(conversations.c.id).where(
-        conversations.c.group_id == group_id,
-        (conversations.c.kind == "group") | conversations.c.id.in_(mine),
-    )
-    with db.engine.connect() as connection:
-        return set(connection.execute(query).scalars())
 
 
 def leave_group_rooms_after_commit(user_id: int, group_id: int) -> None:

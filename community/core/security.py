@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask import Flask, Response, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from community.extensions import limiter
+from community.extensions import limiter, login_manager
 
 F = TypeVar("F", bound=Callable)
 
@@ -69,12 +69,21 @@ def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
     return bool(getattr(view, "kring_public", False))
 
 
+_start_page: list[str] = []
+
+
+def register_start_page(endpoint: str) -> None:
+    """The page ``safe_next`` falls back to (a member's start page); set by the feature that owns it, from its
+    wiring. The sign-in page is Flask-Login's ``login_view``, set by the feature that owns accounts."""
+    _start_page[:] = [endpoint]
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def require_sign_in() -> Response | None:
         if is_public_endpoint(app, request.endpoint) or current_user.is_authenticated:
             return None
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -109,7 +118,7 @@ def safe_next(target: str | None, fallback: str | None = None) -> str:
     drops them), the same forms percent-encoded, relative paths, other schemes (``javascript:``), other
     hosts and ports. The answer is a path (with query and fragment), never a full address.
     """
-    default = fallback or url_for("groups.home")
+    default = fallback or (url_for(_start_page[0]) if _start_page else "/")
     if not target or len(target) > NEXT_MAX_LENGTH:
         return default
     base = urlsplit(current_app.config["BASE_URL"])

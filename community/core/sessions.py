@@ -3,11 +3,15 @@
 The signed cookie holds a random session token; the ``user_sessions`` row holds its hash. Every request and
 every Socket.IO event resolves the token again, so ending the row (sign-out, "sign out everywhere", a
 suspension) ends access at once, and a copied cookie stops working.
+
+Core holds the mechanism (the cookie, the idle time-out, Flask-Login's loader); the feature that owns accounts
+registers the store of sessions (:class:`SessionStore`: auth's ``sessions`` module) from its wiring.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 from flask import Flask, request, session
 from flask_login import current_user
@@ -22,17 +26,37 @@ SEEN_DB_EVERY_SECONDS = 5 * 60
 LAST_SEEN_PRECISION_SECONDS = 30
 
 
+class SessionStore(Protocol):
+    """Where sessions live: resolve a cookie's token to its member, end it, note activity on it."""
+
+    def user_for_token(self, token: str, *, with_memberships: bool = False) -> object | None: ...
+
+    def end_session_by_token(self, token: str) -> None: ...
+
+    def touch_session(self, token: str) -> None: ...
+
+
+_stores: list[SessionStore] = []
+
+
+def register_store(store: SessionStore) -> None:
+    """The one store of sessions; called from the owning feature's wiring (a later call replaces it)."""
+    _stores[:] = [store]
+
+
+def _store() -> SessionStore | None:
+    return _stores[0] if _stores else None
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # our own server-side sessions replace it
 
     @login_manager.request_loader
     def load_user_from_session(_request: object) -> object | None:
-        from community.auth import sessions as auth_sessions
-
         token = session.get(SESSION_TOKEN_KEY)
-        if not token:
+        store = _store()
+        if not token or store is None:
             return None
         now = int(time.time())
         # A Socket.IO event after connect sees the cookie as it was at the handshake, so its age says nothing
@@ -42,11 +66,11 @@ def init_app(app: Flask) -> None:
         in_socket_event = isinstance(event, dict) and event.get("message") != "connect"
         # Idle time-out, kept in the signed cookie so that reading a page never writes to the database.
         if not in_socket_event and now - int(session.get(LAST_SEEN_KEY, 0)) > app.config["SESSION_IDLE_SECONDS"]:
-            auth_sessions.end_session_by_token(token)
+            store.end_session_by_token(token)
             db.session.commit()
             session.clear()
             return None
-        user = auth_sessions.user_for_token(token, with_memberships=not in_socket_event)
+        user = store.user_for_token(token, with_memberships=not in_socket_event)
         if user is None:
             if not in_socket_event:
                 session.clear()
@@ -66,14 +90,15 @@ def init_app(app: Flask) -> None:
 def _record_activity(token: str, now: int) -> None:
     """Keep ``UserSession.last_seen_at`` roughly right for the "where you are signed in" list, writing at most
     once every few minutes per session (the time of the last write rides in the signed cookie)."""
-    from community.auth import sessions as auth_sessions
-
     last_write = session.get(SEEN_DB_KEY)
     if last_write is None:
         session[SEEN_DB_KEY] = now  # a new session: its row was just written with last_seen_at = now
         return
     if now - int(last_write) < SEEN_DB_EVERY_SECONDS:
         return
-    auth_sessions.touch_session(token)
+    store = _store()
+    if store is None:
+        return
+    store.touch_session(token)
     db.session.commit()
     session[SEEN_DB_KEY] = now

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+import redis
 from flask import Flask
 
 from community.extensions import socketio
@@ -79,8 +80,6 @@ class RedisRegistry:
     """Several processes: the registry lives in Redis (see the module's docstring for the keys)."""
 
     def __init__(self, redis_url: str, prefix: str) -> None:
-        import redis  # the message queue's client, already a dependency
-
         self.redis = redis.Redis.from_url(redis_url, decode_responses=True)
         self.prefix = f"{prefix}:sockets"
         self.host = uuid.uuid4().hex[:12]

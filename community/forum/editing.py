@@ -99,7 +99,9 @@ def edit_post(
         if not view.is_opening_post:
             topic.reply_count = max(topic.reply_count - 1, 0)
         db.session.flush()
-        moderation.enqueue_held(access.group, target_type="post", target_id=post.id, screening=screening)
+        moderation.enqueue_held(
+            access.group, target_type="post", target_id=post.id, screening=screening, writer=post.author
+        )
     mentions.apply_mentions(access.group, post)  # people newly mentioned are told; nobody is told twice
     if by_someone_else:
         audit.record(

@@ -34,10 +34,11 @@ from community.core import sanitize
 from community.core.transaction import on_commit
 from community.extensions import db
 from community.forum.image_models import PostImage
-from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Reaction, Topic
+from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.page_cache import touch_topics_of_member
 from community.forum.read_models import TopicRead
 from community.groups.models import Group
+from community.reactions.models import Reaction
 
 BATCH = 500
 PLACEHOLDER = "_This post was removed by its writer._"

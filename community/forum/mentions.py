@@ -25,6 +25,7 @@ from community.extensions import db
 from community.forum.models import Post
 from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
+from community.moderation import safety
 from community.notifications import services as notifications
 
 MENTION_LIMIT = 10  # at most this many people are told about one post (a long list of names is not a message)
@@ -139,8 +140,9 @@ def apply_mentions(group: Group, post: Post) -> list[int]:
     """At write time, right after the sanitizer: link the mentions in ``post.body_html`` and, if the post is
     published, tell the people mentioned. Returns the ids of those told.
 
-    A held post is linked now but tells nobody until a moderator approves it: the moderation issue calls
-    :func:`notify_on_publish` then. Editing calls this again; people already told are not told twice.
+    A held post is linked now but tells nobody until a moderator approves it: the forum's moderation target
+    (``forum/moderated.py``) calls :func:`notify_on_publish` then. Editing calls this again; people already told
+    are not told twice.
     """
     post.body_html, mentioned = link_mentions(group.id, post.body_html)
     if post.state != "published":
@@ -161,9 +163,7 @@ def _notify(post: Post, mentioned: Iterable[int]) -> list[int]:
     told = notifications.already_notified("mention", "post", post.id)
     recipients = [user_id for user_id in mentioned if user_id != post.author_id and user_id not in told]
     if post.author_id is not None and recipients:
-        from community.moderation import safety  # imported late: moderation builds on the forum
-
-        blocked = safety.who_blocked(post.author_id, recipients)  # a block (issue #6): no mentions from them
+        blocked = safety.who_blocked(post.author_id, recipients)  # a block: no mentions from them
         recipients = [user_id for user_id in recipients if user_id not in blocked]
     recipients = recipients[:MENTION_LIMIT]
     notifications.notify(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community.auth.models import User
@@ -14,7 +15,7 @@ from community.core.realtime import group_room, queue_event
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum import mentions, writing
+from community.forum import mentions, places, writing
 from community.forum import notices as forum_events
 from community.forum import policy as forum_policy
 from community.forum.models import Post, PostRevision, Topic
@@ -161,4 +162,9 @@ POST = TargetKind(
     "post", load, state, set_state, sees=sees, clean_body=writing.clean_body, edit_words=edit_words,
     rephrase=rephrase, restore_words=restore_words, around=around, authored=authored,
 )  # fmt: skip
-TOPIC = PlaceKind("topic", load_topic, latest_posts, slowed_topics)
+TOPIC = PlaceKind(
+    "topic", load_topic, latest_posts, slowed_topics, target_type="post", watched_group_id=places.group_of_topic,
+    place_of=places.topic_of_post, recent_exchange=places.recent_authors, item_ids=places.post_ids,
+    slow_mode=places.slow_mode, set_slow_mode=places.set_slow_mode,
+    not_found=_l("We could not find that topic. It may have been removed."),
+)  # fmt: skip

@@ -28,7 +28,8 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from community.forum.image_models import PostImage
-from community.forum.models import Post, Reaction, Topic
+from community.forum.models import Post, Topic
+from community.reactions.models import Reaction
 
 _EXTENSION = "kring_forum_page_cache"
 

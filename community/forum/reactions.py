@@ -20,9 +20,10 @@ from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.realtime import group_room, queue_event
 from community.extensions import db
 from community.forum import policy
-from community.forum.models import REACTION_KINDS, Post, Reaction, Topic
+from community.forum.models import Post, Topic
 from community.forum.page_cache import touch_topics
 from community.groups.services import GroupAccess
+from community.reactions.models import REACTION_KINDS, Reaction
 
 NAMES_SHOWN = 20  # per kind and post: "who reacted" lists at most this many names, then "and N more"
 REACTION_EVENT = "forum:reaction"

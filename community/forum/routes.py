@@ -9,19 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template, request
-from flask_babel import get_locale
+from flask import render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 
 from community.auth.models import User
 from community.forum import bp, policy, reading_state, services, topic_view, writing
-from community.forum.forms import ReplyForm
 from community.forum.models import Topic
-from community.forum.page_cache import page_cache
 from community.forum.write_routes import _id_arg, _topic_url
 from community.groups.services import GroupAccess, open_group
+from community.moderation.safeguarding import member_bp as safeguarding_bp
+from community.moderation.safeguarding.raising import Page, concern_page, raise_limit
 from community.moderation.safety import muted_author_ids
 
 
@@ -104,28 +102,19 @@ def topic_page_context(
         "has_more": shared.has_more,
         "after": after,
         "may_reply": may_reply,
-        "reply_form_html": _reply_form_html(access, topic, quote, may_post_as_coach, token) if may_reply else "",
+        "reply_form_html": topic_view.reply_form(access, topic, quote, may_post_as_coach, token) if may_reply else "",
         "first_unread_url": first_unread_url,
         "last_read_post_id": position.last_read_post_id or 0,
     }
 
 
-def _reply_form_html(access: GroupAccess, topic: Topic, quote: str, may_post_as_coach: bool, token: str) -> Markup:
-    """The empty reply form is the same for every reader of a kind but its CSRF token: rendered once per topic,
-    language and kind, and kept with the token cut out. With a quote it is rendered for this request."""
-
-    def render() -> str:
-        form = ReplyForm(formdata=None, data={"body": quote})
-        return render_template(
-            "forum/_reply_form.html", access=access, topic=topic, reply_form=form, may_post_as_coach=may_post_as_coach
-        )
-
-    if quote:
-        return Markup(render())  # noqa: S704 (rendered by Jinja with autoescape)
-    key = ("reply-form", access.group.slug, topic.id, str(get_locale()), may_post_as_coach)
-    cache = page_cache()
-    parts = cache.get(key)
-    if parts is None:
-        parts = tuple(render().split(token))
-        cache.put(key, parts)
-    return Markup(token.join(parts))  # noqa: S704 (rendered by Jinja with autoescape; the token is the session's)
+@safeguarding_bp.route("/g/<slug>/posts/<int:post_id>/worried", methods=["GET", "POST"])
+@raise_limit
+def raise_post(slug: str, post_id: int) -> Page:
+    """ "I'm worried about this person" on a post (the endpoint is ``safeguarding.raise_post``)."""
+    access = open_group(current_user, slug)
+    post = services.published_post(post_id, group_id=access.group.id)
+    about = services.concern_about_post(post.id)
+    cancel = url_for("forum.topic_page", slug=slug, topic_id=post.topic_id, _anchor=f"post-{post.id}")
+    action = url_for("safeguarding.raise_post", slug=slug, post_id=post.id)
+    return concern_page(about, cancel, {"access": access, "subject": about.subject, "action": action})

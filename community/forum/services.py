@@ -19,6 +19,7 @@ from community.groups import entry_checks
 from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
 from community.groups.services import GroupAccess, open_group
+from community.moderation.safeguarding.services import TARGET_NOT_FOUND, ConcernTarget
 
 TITLE_MAX, BODY_MAX = 160, 20_000
 TOPICS_PER_PAGE, POSTS_PER_PAGE = 25, 20
@@ -168,3 +169,18 @@ def topic_posts(topic: Topic, *, after_id: int = 0) -> tuple[list[Post], bool]:
         .limit(POSTS_PER_PAGE + 1)
     ).all()
     return list(rows[:POSTS_PER_PAGE]), len(rows) > POSTS_PER_PAGE
+
+
+def published_post(post_id: int, *, group_id: int | None = None) -> Post:
+    """A published post (of the group ``group_id``, when given); "not found" for anything else."""
+    post = db.session.get(Post, post_id) if 0 < post_id < 2**31 else None
+    if post is None or post.state != "published" or (group_id is not None and post.group_id != group_id):
+        raise NotFound(TARGET_NOT_FOUND)
+    return post
+
+
+def concern_about_post(post_id: int, *, group_id: int | None = None) -> ConcernTarget:
+    """What ``safeguarding.services.raise_concern`` needs about a published post ("I'm worried about this
+    person"). Whether the actor may raise it there is the safeguarding policy's to say."""
+    post = published_post(post_id, group_id=group_id)
+    return ConcernTarget("post", post.id, db.session.get(Group, post.group_id), post.author)

@@ -5,14 +5,16 @@ cost, and it is the same for every reader of the same kind. So :func:`shared_pos
 once per (topic, topic version, page, language, reader kind) and keeps the result in ``forum.page_cache``; the
 version comes from the topic row the page loads anyway, so a change made by any process shows at once.
 
-What differs per reader is added by :func:`compose`, without rendering anything again: the reader's CSRF token,
+The posts are kept the one way Kring keeps HTML, as ``core.fragments`` cuts (one per post), and what differs
+per reader is put in their holes by :func:`compose`, without rendering anything again: the reader's CSRF token,
 which reactions are the reader's own (``aria-pressed`` and the form's ``on`` field), "Edit" on the posts the
-reader may edit, posts by people the reader muted (collapsed behind a ``<details>``), and posts whose content
-warning the reader chose to keep collapsed. ``forum/_post.html`` marks these places with HTML comments
-(``<!--k:...-->``); member text cannot contain them (the sanitizer drops comments and escapes ``<``).
+reader may edit and no "Report" on their own, posts by people the reader muted (collapsed behind a
+``<details>``), and posts whose content warning the reader chose to keep collapsed. ``forum/_post.html`` and
+the templates it includes name these holes.
 
-Held posts, which only their writer and the moderators see, are never cached: they are rendered per request
-with the same template and go through the same :func:`compose`.
+Held posts, which only their writer and the moderators see, are never cached: they are cut per request from
+the same template and go through the same :func:`compose`. The empty reply form is kept the same way
+(:func:`reply_form`).
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from community.auth.models import User
+from community.core import fragments
 from community.forum import (
     editing,
     extra_routes,
@@ -36,19 +38,26 @@ from community.forum import (
     write_routes,
     writing,
 )
+from community.forum.forms import ReplyForm
 from community.forum.models import Post, Topic
 from community.forum.page_cache import page_cache
 from community.groups.services import GroupAccess
 
-POST_END, CSRF = "<!--k:post-->", "<!--k:csrf-->"
-BODY, BODY_END, INNER, INNER_END = "<!--k:body-->", "<!--k:/body-->", "<!--k:inner-->", "<!--k:/inner-->"
-FOOTER, EDIT, EDIT_END = "<!--k:footer-->", "<!--k:edit-->", "<!--k:/edit-->"
-REPORT, REPORT_END = "<!--k:report-->", "<!--k:/report-->"
+# Template globals the post templates call, checked to read nothing per request for published posts:
+# safeguarding_post reads the reader only for held posts, which are cut per request and never kept.
+POST_GLOBALS = ("content_warning_phrase", "safeguarding_post")
+REPLY_FORM_GLOBALS = ("draft_key", "forum_hint")
+KEPT_COLLAPSED = Markup(
+    '<details class="content-warning content-warning--kept" data-keep-collapsed><summary>%s</summary>'
+)
+MUTED = Markup('<details class="post-muted" data-keep-collapsed><summary>%s</summary>')
+DETAILS_END = Markup("</details>")
+NOTHING, OFF, PRESSED = Markup(""), Markup("0"), Markup("true")
 
 
 @dataclass(frozen=True)
 class PostPiece:
-    """One rendered post, cut where the overlay goes. The first fields are what the policy and overlay read."""
+    """One rendered post (a ``core.fragments`` cut) and what the policy and the overlay read about it."""
 
     id: int
     author_id: int | None
@@ -56,16 +65,7 @@ class PostPiece:
     state: str
     content_warning: str
     author_name: str  # plain text: compose() escapes it once, with the sentence it goes into
-    head: str  # <li> and the header
-    warning_open: str  # the content warning's <details><summary> ("" without a warning)
-    inner: str  # the text and images
-    warning_close: str
-    reactions: tuple[str, ...]  # the reactions, cut at each CSRF token
-    footer: str  # the footer up to "Edit"
-    edit: str  # the "Edit" link
-    tail: str  # the rest of the footer (CSRF markers in it), up to the "Report" link
-    report: str  # "Report" (not on one's own posts; moderators get "Moderate" in the tail instead)
-    tail_end: str
+    html: fragments.Cut
 
 
 @dataclass(frozen=True)
@@ -103,34 +103,9 @@ def reader_kind(actor: User, access: GroupAccess, topic: Topic) -> tuple[bool, .
     )
 
 
-def _cut(html: str, post: Post) -> PostPiece:
-    head, _sep, rest = html.partition(BODY)
-    body, _sep, rest = rest.partition(BODY_END)
-    warning_open, _sep, body = body.partition(INNER)
-    inner, _sep, warning_close = body.partition(INNER_END)
-    reactions_html, _sep, rest = rest.partition(FOOTER)
-    footer, _sep, rest = rest.partition(EDIT)
-    edit, _sep, rest = rest.partition(EDIT_END)
-    tail, _sep, rest = rest.partition(REPORT)
-    report, _sep, tail_end = rest.partition(REPORT_END)
-    return PostPiece(
-        post.id,
-        post.author_id,
-        post.group_id,
-        post.state,
-        post.content_warning,
-        str(post.author.display_name if post.author else _("former member")),
-        head,
-        warning_open,
-        inner,
-        warning_close,
-        tuple(reactions_html.split(CSRF)),
-        footer,
-        edit,
-        tail,
-        report,
-        tail_end,
-    )
+def _piece(html: fragments.Cut, post: Post) -> PostPiece:
+    author_name = str(post.author.display_name if post.author else _("former member"))
+    return PostPiece(post.id, post.author_id, post.group_id, post.state, post.content_warning, author_name, html)
 
 
 def render_pieces(
@@ -142,8 +117,10 @@ def render_pieces(
         return []
     may_quote, may_react, may_pin, may_see_revisions, _moderates = kind
     published = [post.id for post in posts if post.state == "published"]
-    html = render_template(
+    html = fragments.cut(
         "forum/_posts_fragment.html",
+        ("csrf",),
+        allow=POST_GLOBALS,
         access=access,
         topic=topic,
         after=after,
@@ -157,8 +134,7 @@ def render_pieces(
         reaction_after=after if 0 < after < 2**31 else 0,
         reaction_words=extra_routes.reaction_words(),
     )
-    parts = html.split(POST_END)
-    return [_cut(part, post) for part, post in zip(parts, posts, strict=False)]
+    return [_piece(part, post) for part, post in zip(html.split("post"), posts, strict=False)]
 
 
 def shared_posts(actor: User, access: GroupAccess, topic: Topic, *, after: int) -> SharedPosts:
@@ -222,49 +198,57 @@ def collapsed_warnings_of(actor: User) -> frozenset[str]:
     return warning_preferences.collapsed_warnings(actor)
 
 
-def _mark_mine(reactions_html: str, kinds: frozenset[str]) -> str:
-    for kind in kinds:
-        reactions_html = reactions_html.replace(
-            f'name="kind" value="{kind}"><input type="hidden" name="on" value="1" data-reaction-on>',
-            f'name="kind" value="{kind}"><input type="hidden" name="on" value="0" data-reaction-on>',
-            1,
-        ).replace(f'aria-pressed="false" data-kind="{kind}"', f'aria-pressed="true" data-kind="{kind}"', 1)
-    return reactions_html
-
-
 def compose(pieces: Iterable[PostPiece], overlay: Overlay) -> Markup:
-    """The posts as one reader sees them. Adds nothing that is not already escaped or sanitised."""
-    token = str(escape(overlay.token))
+    """The posts as one reader sees them: each post's cut filled with the reader's values (escaped there)."""
     mine = overlay.mine or {}
+    token = escape(overlay.token)  # escaped once: Markup values go into the holes as they are
     out: list[str] = []
     for piece in pieces:
-        reactions_html = token.join(piece.reactions)
-        if piece.id in mine:
-            reactions_html = _mark_mine(reactions_html, mine[piece.id])
-        content = piece.warning_open + piece.inner + piece.warning_close
+        values: dict[object, Markup] = {"csrf": token}
+        if piece.id not in overlay.editable_ids:
+            values["edit"] = NOTHING
+        if piece.author_id is not None and piece.author_id == overlay.reader_id:
+            values["report"] = NOTHING
+        for kind in mine.get(piece.id, ()):
+            values["on", kind] = OFF  # the form now takes the reaction back
+            values["pressed", kind] = PRESSED
         if piece.content_warning and piece.content_warning in overlay.collapsed_warnings:
             # The reader keeps this kind of warning collapsed: text, images and reactions all stay inside.
             summary = _(
                 "Content warning: %(warning)s (you keep these collapsed). Show the post",
                 warning=write_routes.content_warning_phrase(piece.content_warning),
             )
-            content = (
-                f'<details class="content-warning content-warning--kept" data-keep-collapsed>'
-                f"<summary>{escape(summary)}</summary>{piece.inner}{reactions_html}</details>"
-            )
-            reactions_html = ""
+            values["warning"] = values["/warning"] = NOTHING
+            values["kept"], values["/kept"] = KEPT_COLLAPSED % summary, DETAILS_END
         if piece.author_id is not None and piece.author_id in overlay.muted_author_ids:
             summary = _("A post by %(name)s, whom you muted. Show the post", name=piece.author_name)
-            content = (
-                f'<details class="post-muted" data-keep-collapsed><summary>{escape(summary)}</summary>'
-                f"{content}{reactions_html}</details>"
-            )
-            reactions_html = ""
-        out.append(piece.head + content + reactions_html + piece.footer)
-        if piece.id in overlay.editable_ids:
-            out.append(piece.edit)
-        out.append(piece.tail.replace(CSRF, token))
-        if piece.author_id is None or piece.author_id != overlay.reader_id:
-            out.append(piece.report)
-        out.append(piece.tail_end)
-    return Markup("".join(out))  # noqa: S704 (pieces rendered by Jinja with autoescape; the token is escaped)
+            values["muted"], values["/muted"] = MUTED % summary, DETAILS_END
+        out.append(piece.html.fill(values))
+    return Markup("".join(out))  # noqa: S704 (each part filled by core.fragments: Jinja's output, escaped values)
+
+
+def reply_form(access: GroupAccess, topic: Topic, quote: str, may_post_as_coach: bool, token: str) -> Markup:
+    """The reply form. Empty, it is the same for every reader of a kind but its CSRF token: kept per topic,
+    language and kind. With a quote it is cut for this request only."""
+
+    def render() -> fragments.Cut:
+        form = ReplyForm(formdata=None, data={"body": quote})
+        return fragments.cut(
+            "forum/_reply_form.html",
+            ("csrf",),
+            allow=REPLY_FORM_GLOBALS,
+            access=access,
+            topic=topic,
+            reply_form=form,
+            may_post_as_coach=may_post_as_coach,
+        )
+
+    if quote or not fragments.keeping():
+        return render().fill({"csrf": token})
+    key = ("reply-form", access.group.slug, topic.id, str(get_locale()), may_post_as_coach)
+    cache = page_cache()
+    kept = cache.get(key)
+    if kept is None:
+        kept = render()
+        cache.put(key, kept)
+    return kept.fill({"csrf": token})

@@ -4,8 +4,10 @@ blueprint; ``init_app`` registers it (and this feature's socket events, CLI and 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
+from community.core import layout
 from community.forum import (  # noqa: F401  (their views register on bp)
     bp,
     extra_routes,
@@ -13,12 +15,16 @@ from community.forum import (  # noqa: F401  (their views register on bp)
     member_data,
     moderated,
     notices,
+    places,
+    preference_routes,
     retention,
     routes,
+    screening,
     search_routes,
     write_routes,
 )
 from community.groups import page_sections
+from community.moderation import signals as moderation_signals
 from community.moderation import targets
 from community.notifications.kinds import register_target_topics
 
@@ -31,3 +37,8 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     targets.register_place(moderated.TOPIC)
     page_sections.register("forum", order=10, template="forum/_group_topics.html", data=routes.group_page_topics)
     register_target_topics("post", notices.post_topics)  # the inbox shows a reply's or mention's topic
+    moderation_signals.published_count.connect(screening.published_posts)
+    moderation_signals.recent_posts.connect(screening.recent_posts)
+    layout.register(
+        layout.NavEntry("search", _l("Search"), "forum.search_page", 50, layout.on_endpoint("forum.search_page"))
+    )

@@ -21,7 +21,7 @@ from community.core.realtime import group_room, queue_event
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum import mentions, policy
+from community.forum import mentions, places, policy
 from community.forum import notices as forum_notifications
 from community.forum.models import Post, Topic
 from community.forum.services import BODY_MAX, POSTS_PER_PAGE, TITLE_MAX
@@ -174,7 +174,7 @@ def reply(
     topic = _published_topic(access, topic_id)
     check_can_post(actor, access)
     text, warning = clean_body(body), clean_warning(content_warning)
-    conflict.check_topic_slow_mode(actor, access.membership, topic.id)
+    places.check_topic_slow_mode(actor, access.membership, topic.id)
     screening = screen_text(actor, access, text, "reply", ("topic", topic.id), confirm_personal_details)
     post = _add_post(actor, access, topic, text, warning, _as_coach(actor, access, as_coach), screening)
     if screening.verdict == moderation.PUBLISH:
@@ -211,7 +211,7 @@ def _add_post(
     db.session.add(post)
     db.session.flush()
     if screening.verdict == moderation.HOLD:
-        moderation.enqueue_held(access.group, target_type="post", target_id=post.id, screening=screening)
+        moderation.enqueue_held(access.group, target_type="post", target_id=post.id, screening=screening, writer=actor)
     # Link "@Name" of group members and, when published, tell them (a held post: when a moderator approves).
     mentions.apply_mentions(access.group, post)
     return post

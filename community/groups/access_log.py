@@ -4,8 +4,10 @@ A line says who (staff id), on whose behalf (the organisation, from ORGANISATION
 data, what, when. It is append-only and hash-chained like the audit log (core/chain.py), and the member sees
 the lines about them on their privacy page.
 
-Other features call ``record_access(staff, subject, what, role)`` in the same transaction as the page that
-shows the data (moderator notes, a reported private conversation, ...).
+The read services that decide staff may see the thing call ``record_access(staff, subject, what, role)`` (or
+``record_private_conversation_reading``) in the same transaction as the page that shows it (an account's page,
+moderator notes, a safeguarding case, a reported private conversation, ...); routes, socket events and CLI
+commands never do.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ class AcceptForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     language = SelectField(_l("Language"), choices=[], validate_choice=True)
     year_of_birth = StringField(_l("Year of birth (optional)"), validators=[Optional(), Length(max=8)])
-    # Issue #7: asked when the year of birth says the person is younger than MINOR_CONSENT_AGE.
+    # Asked when the year of birth says the person is younger than MINOR_CONSENT_AGE: a guardian confirms.
     guardian_email = StringField(_l("Email address of a parent or guardian"), validators=[Optional(), Length(max=254)])
     consent = BooleanField(_l("I agree to the terms of use and the privacy notice"))
     submit = SubmitField(_l("Create my account and join"))

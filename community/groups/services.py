@@ -52,6 +52,11 @@ def memberships_of(user: User, *, entering: bool = False) -> list[GroupAccess]:
     ]
 
 
+def enterable_memberships(user: User) -> list[GroupAccess]:
+    """The groups whose rooms a member's socket joins: those they can open and the entry checks let them into."""
+    return memberships_of(user, entering=True)
+
+
 def _group_and_membership(user: User, slug: str) -> tuple[Group, Membership | None] | None:
     row = db.session.execute(
         select(Group, Membership)

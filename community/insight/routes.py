@@ -14,17 +14,6 @@ from community.extensions import db
 from community.insight import bp, charts, handover, pilot, policy, services
 
 
-@bp.app_context_processor
-def insight_nav() -> dict:
-    def can_see_insight() -> bool:
-        if not current_user.is_authenticated:
-            return False
-        moderates = any(m.role == "moderator" and m.state in ("active", "muted") for m in current_user.memberships)
-        return policy.can_use_insight_area(current_user, moderates)
-
-    return {"can_see_insight": can_see_insight}
-
-
 def _period():
     return services.parse_period(request.args.get("start"), request.args.get("end"), today=utcnow().date())
 

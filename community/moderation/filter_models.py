@@ -41,7 +41,7 @@ class GroupModerationSettings(db.Model):
     personal_details_mode: Mapped[str] = mapped_column(String(8), default="warn")
     new_member_max_links: Mapped[int | None] = mapped_column(Integer)  # None: the instance default
     new_member_max_mentions: Mapped[int | None] = mapped_column(Integer)
-    # Member reports (issue #6 C, moderation/reports.py): hide published content after this many distinct
+    # Member reports (moderation/reports.py): hide published content after this many distinct
     # reporters; None: the instance default (REPORT_HIDE_THRESHOLD); 0: never automatically.
     report_hide_threshold: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,5 +1,6 @@
 """Moderators' notes on a member, per group, visible to that group's moderators only. Each note is audited
-(without its text: the audit log holds no member or staff free text beyond reasons)."""
+(without its text: the audit log holds no member or staff free text beyond reasons), and every reading of the
+notes writes a line in the access log, which the member sees on their privacy page."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from community.core import audit
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.access_log import record_access, role_in_group
 from community.groups.models import Group, Membership
 from community.moderation import policy
 from community.moderation.models import ModeratorNote
@@ -49,7 +51,10 @@ def _open(actor: User, group_id: int, subject_id: int) -> tuple[Group, User]:
 
 
 def notes_on(actor: User, group_id: int, subject_id: int, *, before_id: int = 0) -> NotesPage:
+    """The notes the actor may read (a page of them), and the access-log line for this reading (NEN 7513); the
+    adapter commits it with the page."""
     group, subject = _open(actor, group_id, subject_id)
+    record_access(actor, subject, "moderator_notes", role_in_group(actor, group.id), detail=f"group {group.id}")
     query = select(ModeratorNote).where(ModeratorNote.group_id == group.id, ModeratorNote.subject_id == subject.id)
     if 0 < before_id < 2**31:
         query = query.where(ModeratorNote.id < before_id)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from community.moderation import bp, queue, reports, safety
+from community.moderation import bp, reports, safety
 
 KIND_LABELS = {
     "held": _l("Held by the filters"),
@@ -101,16 +101,6 @@ def duration_words(seconds: int | None) -> str:
     if seconds < 172800:
         return _("%(num)d hours", num=seconds // 3600)
     return _("%(num)d days", num=seconds // 86400)
-
-
-@bp.app_template_global("moderates_anything")
-def moderates_anything() -> bool:
-    """The navigation's "Moderation" link: admins, and moderators of at least one group (one query per page)."""
-    if not current_user.is_authenticated:
-        return False
-    if "kring_moderates" not in g:
-        g.kring_moderates = bool(current_user.is_admin) or queue.moderates_any(current_user)
-    return g.kring_moderates
 
 
 @bp.app_template_global("muted_authors")

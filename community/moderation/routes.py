@@ -255,15 +255,12 @@ def member_notes(group_id: int, user_id: int) -> Page:
             notes.add_note(current_user, group_id, user_id, form.body.data)
         if done.refused:
             page = notes.notes_on(current_user, group_id, user_id)
+            db.session.commit()  # the form comes back with the notes: a reading, logged like the GET
             return render_template("moderation/notes.html", page=page, form=form), 400
         flash(_("The note is saved. Only this group's moderators can read it."), "success")
         return redirect(url_for("moderation.member_notes", group_id=group_id, user_id=user_id), 303)
     page = notes.notes_on(current_user, group_id, user_id, before_id=_int("before"))
-    from community.groups.access_log import record_access, role_in_group  # issue #7: NEN 7513 access log
-
-    record_access(current_user, page.subject, "moderator_notes", role_in_group(current_user, page.group.id),
-                  detail=f"group {page.group.id}")  # fmt: skip
-    db.session.commit()
+    db.session.commit()  # the reading's access-log line
     history = queue_context.writer_history(page.group, page.subject)
     return render_template("moderation/notes.html", page=page, form=form, history=history)
 
@@ -285,21 +282,6 @@ def safety_set(user_id: int) -> Response:
         if done.ok:
             flash(str(SAFETY_MESSAGES[(kind, on)]), "success")
     return redirect(safe_next(request.form.get("next"), url_for("moderation.safety_page")), 303)
-
-
-@bp.route("/conversations/<int:conversation_id>/leave", methods=["POST"])
-def conversation_leave(conversation_id: int) -> Response:
-    if not forms.PlainForm().validate_on_submit():
-        flash(_("The form had expired. Please try again."), "error")
-        return redirect(url_for("chat.conversation_page", conversation_id=conversation_id), 303)
-    safety.leave_conversation(current_user, conversation_id)
-    db.session.commit()
-    safety.leave_conversation_room_now(current_user.id, conversation_id)
-    flash(
-        _("You left the conversation. It is deleted on your side; the other person can no longer write to you in it."),
-        "success",
-    )
-    return redirect(url_for("chat.conversations_page"), 303)
 
 
 SAFETY_MESSAGES = {

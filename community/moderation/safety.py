@@ -1,5 +1,6 @@
 """A member's own safety tools: mute someone (what they write collapses, for me only) and block someone (no
-private messages or mentions from them, and they cannot open my profile). Nobody is told."""
+private messages or mentions from them, and they cannot open my profile). Nobody is told. Leaving a private
+conversation is chat's (``chat.leaving``)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from sqlalchemy import ColumnElement, String, cast, delete, exists, func, or_, s
 from sqlalchemy.orm import aliased
 
 from community.auth.models import User
-from community.chat.models import Conversation, ConversationParticipant
 from community.core import page_preloads
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Membership
 from community.groups.policy import READING_STATES
+from community.moderation import signals
 from community.moderation.models import RELATION_KINDS, MemberRelation
 
 LIST_MAX = 500
@@ -105,11 +106,12 @@ def who_blocked(author_id: int, user_ids: list[int]) -> set[int]:
 
 
 def shares_place_with(actor_id: int, other: ColumnElement[int]) -> ColumnElement[bool]:
-    """SQL: the person ``other`` is someone the actor meets on Kring: both read a group, or the actor reads a
-    private conversation of a group they are in with them (the other may have left it, or the group).
+    """SQL: the person ``other`` is someone the actor meets on Kring: both read a group, or (chat's answer to
+    ``signals.shares_place``) the actor reads a private conversation of a group they are in with them (the other
+    may have left it, or the group).
 
     Only such people can be muted or blocked, or named in the actor's list: an account id proves nothing else
-    (issue: a member muted ids 1..30 and read the names of admins and of minors in other groups)."""
+    (a member muted ids 1..30 and read the names of admins and of minors in other groups)."""
     mine, theirs = aliased(Membership), aliased(Membership)
     in_group = exists().where(
         mine.user_id == actor_id,
@@ -118,18 +120,8 @@ def shares_place_with(actor_id: int, other: ColumnElement[int]) -> ColumnElement
         theirs.user_id == other,
         theirs.state.in_(READING_STATES),
     )
-    me, them, member = aliased(ConversationParticipant), aliased(ConversationParticipant), aliased(Membership)
-    in_conversation = exists().where(
-        me.user_id == actor_id,
-        me.left_at.is_(None),
-        them.conversation_id == me.conversation_id,
-        them.user_id == other,
-        Conversation.id == me.conversation_id,
-        member.group_id == Conversation.group_id,
-        member.user_id == actor_id,
-        member.state.in_(READING_STATES),
-    )
-    return or_(in_group, in_conversation)
+    elsewhere = [condition for _receiver, condition in signals.shares_place.send(actor_id=actor_id, other=other)]
+    return or_(in_group, *elsewhere)
 
 
 def _may_name(actor: User, other_id: int) -> bool:
@@ -213,57 +205,3 @@ def relation_kinds(actor: User, other_id: int) -> set[str]:
             select(MemberRelation.kind).where(MemberRelation.user_id == actor.id, MemberRelation.other_id == other_id)
         )
     )
-
-
-# --- leaving a private conversation ----------------------------------------------------------------------------
-
-
-def leave_conversation(actor: User, conversation_id: int) -> Conversation:
-    """Leave a private conversation and delete it from one's own side: it leaves the actor's list and they can
-    no longer open it; the other person keeps their copy, sees that it is closed, and cannot write to them in it.
-    Talking again later starts a new conversation."""
-    participant = (
-        db.session.scalar(
-            select(ConversationParticipant).where(
-                ConversationParticipant.conversation_id == conversation_id,
-                ConversationParticipant.user_id == actor.id,
-                ConversationParticipant.left_at.is_(None),
-            )
-        )
-        if 0 < conversation_id < 2**31
-        else None
-    )
-    conversation = db.session.get(Conversation, conversation_id) if participant is not None else None
-    if conversation is None or conversation.kind != "private":
-        raise NotFound(_l("We could not find that conversation."))
-    participant.left_at = utcnow()
-    db.session.flush()
-    return conversation
-
-
-def partner_left(conversation_id: int, actor_id: int) -> bool:
-    """Has the other participant of a private conversation left it?"""
-    return (
-        db.session.scalar(
-            select(ConversationParticipant.id)
-            .where(
-                ConversationParticipant.conversation_id == conversation_id,
-                ConversationParticipant.user_id != actor_id,
-                ConversationParticipant.left_at.isnot(None),
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def leave_conversation_room_now(user_id: int, conversation_id: int) -> None:
-    """After the commit: this process's sockets of the member stop receiving the conversation."""
-    from community.core.realtime import NAMESPACE, conversation_room, user_room
-    from community.extensions import socketio
-
-    server = socketio.server
-    if server is None:
-        return
-    for sid, _eio in list(server.manager.get_participants(NAMESPACE, user_room(user_id))):
-        server.leave_room(sid, conversation_room(conversation_id), namespace=NAMESPACE)

@@ -23,19 +23,17 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from community.auth.models import User
-from community.core import config_cache
-from community.core.errors import DomainError
+from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import Post
 from community.groups.models import Group, Membership
-from community.moderation import filters, limits, personal_details, safeguarding
-from community.moderation.filter_models import GroupModerationSettings
+from community.moderation import conflict, filters, limits, personal_details, safeguarding, targets
 from community.moderation.models import PRIORITY_HIGH, PRIORITY_NORMAL, PRIORITY_URGENT, QueueItem
 from community.moderation.personal_details import PersonalDetailsWarning
+from community.moderation.settings import SettingsSnapshot, settings_for
 
 PUBLISH, HOLD, REFUSE = "publish", "hold", "refuse"
 KINDS = ("topic", "reply", "edit", "message", "announcement", "profile", "display_name")
@@ -43,7 +41,17 @@ CATEGORIES = ("member_state", "premoderation", "filter", "limits", "safeguarding
 GROUP_KINDS = ("topic", "reply", "edit", "message", "announcement")  # text written inside a group
 WARNABLE_KINDS = ("topic", "reply", "edit", "message")  # where the writer can be asked "publish anyway?"
 
-__all__ = ["HOLD", "PUBLISH", "REFUSE", "PersonalDetailsWarning", "Screening", "enqueue_held", "screen"]
+__all__ = [
+    "HOLD",
+    "PUBLISH",
+    "REFUSE",
+    "PersonalDetailsWarning",
+    "Screening",
+    "SettingsSnapshot",
+    "enqueue_held",
+    "screen",
+    "settings_for",
+]
 
 
 @dataclass(frozen=True)
@@ -59,48 +67,6 @@ class Screening:
     @property
     def state(self) -> str:
         return {PUBLISH: "published", HOLD: "held", REFUSE: "refused"}[self.verdict]
-
-
-@dataclass(frozen=True)
-class SettingsSnapshot:
-    """A group's moderation settings as plain values (what the pipeline reads; cached per process)."""
-
-    personal_details_mode: str
-    new_member_max_links: int | None
-    new_member_max_mentions: int | None
-    report_hide_threshold: int | None
-
-
-SETTINGS_CACHE = "moderation.settings"
-config_cache.register(SETTINGS_CACHE, GroupModerationSettings)
-
-
-def settings_for(group: Group | None) -> SettingsSnapshot | None:
-    """The group's settings row as plain values, or None (the instance defaults). Every message and post asks,
-    so it is kept per process (``core.config_cache``)."""
-    if group is None:
-        return None
-
-    def load() -> SettingsSnapshot | None:
-        row = db.session.get(GroupModerationSettings, group.id)
-        if row is None:
-            return None
-        return SettingsSnapshot(
-            row.personal_details_mode, row.new_member_max_links, row.new_member_max_mentions, row.report_hide_threshold
-        )
-
-    return config_cache.cached(SETTINGS_CACHE, group.id, load)
-
-
-def _posts_so_far(user: User, group: Group) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Post)
-            .where(Post.author_id == user.id, Post.group_id == group.id, Post.state == "published")
-        )
-        or 0
-    )
 
 
 def _member_state(actor: User, membership: Membership | None, kind: str) -> Screening | None:
@@ -126,7 +92,8 @@ def _premoderation(actor: User, group: Group, kind: str) -> Screening | None:
     if group.premoderation == "all":
         return Screening(HOLD, _("This group checks every post before it is shown."), category="premoderation")
     first_posts_checked = group.premoderation == "new_members" and kind not in ("message", "announcement")
-    if first_posts_checked and _posts_so_far(actor, group) < group.premoderation_first_posts:
+    first_posts = group.premoderation_first_posts
+    if first_posts_checked and limits.published_count(actor, group, first_posts, ("post",)) < first_posts:
         return Screening(
             HOLD, _("A new member's first posts are checked before they are shown."), category="premoderation"
         )
@@ -138,8 +105,6 @@ def _filters(group: Group | None, text: str, place: tuple[str, int] | None) -> S
     if not hits:
         return None
     if group is not None and place is not None:
-        from community.moderation import conflict  # imported late: conflict builds on this module
-
         conflict.note_filter_hit(group, place)
     first = hits[0]
     if first.action == "refuse":
@@ -241,17 +206,13 @@ def screen(
 
 
 def _writer_of(target_type: str, target_id: int) -> User | None:
-    if target_type == "post":
-        post = db.session.get(Post, target_id)
-        return post.author if post is not None else None
-    if target_type == "message":
-        from community.chat.models import Message
-
-        message = db.session.get(Message, target_id)
-        return message.author if message is not None else None
+    """For callers that did not say who wrote the held text."""
     if target_type == "user":
         return db.session.get(User, target_id)
-    return None
+    try:
+        return targets.load(target_type, target_id).author
+    except NotFound:
+        return None
 
 
 def enqueue_held(

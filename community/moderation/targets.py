@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from community.auth.models import User
 from community.core.errors import NotFound
@@ -31,7 +31,6 @@ from community.groups.access_log import record_private_conversation_reading
 from community.groups.models import Group, Membership
 from community.moderation import policy
 from community.moderation.models import Appeal, ModerationAction, QueueItem
-from community.moderation.safeguarding import queries as safeguarding_queries
 
 NOT_FOUND = _l("We could not find that post or message. It may have been deleted.")
 GONE = ("removed", "deleted")
@@ -115,6 +114,7 @@ class TargetKind:
     is_participant: Callable[[User, Target], bool] | None = None
     conversation_reported: Callable[[Target], bool] | None = None
     participants: Callable[[Target], Sequence[tuple[int, datetime | None]]] | None = None
+    case_open: Callable[[Target], bool] | None = None  # an open safeguarding case about one of its messages
 
 
 @dataclass(frozen=True)
@@ -128,12 +128,25 @@ class SlowedPlace:
 
 @dataclass(frozen=True)
 class PlaceKind:
-    """A place content lives in (a topic, a chat room): what a conflict alert is about."""
+    """A place content lives in (a topic, a chat room), from the feature that owns it: what the queue shows
+    around an item, what a conflict alert is about, and the place's slow mode."""
 
-    name: str
+    name: str  # "topic", "conversation"
     load: Callable[[int], Any]  # the place, or None
     latest: Callable[[Any, int], list]  # its latest published posts or messages, oldest first (at most n)
     slowed: Callable[[int], list[SlowedPlace]]  # the group's (id) places in slow mode now
+    target_type: str  # what is written there and reported: "post", "message"
+    # The place's group id, or None when there is no such place or heat is not watched there (a private
+    # conversation, where two people are expected to take turns).
+    watched_group_id: Callable[[int], int | None]
+    place_of: Callable[[int], int | None]  # the place of one of its posts or messages (by id), or None
+    # The authors of the place's last ``count`` published posts/messages since a moment, newest first, and how
+    # many of them answer the other person among the two (None where answering does not count: a topic).
+    recent_exchange: Callable[[int, datetime, int], tuple[list[int | None], int | None]]
+    item_ids: Callable[[int], Select]  # SQL: the ids of the place's posts or messages (for counting reports)
+    slow_mode: Callable[[int], int]  # the place's slow mode in seconds (0: none)
+    set_slow_mode: Callable[[Group, int, int, int | None], None]  # (group, place id, seconds, set by), announced
+    not_found: str  # what a moderator is told about a place that is not in their group
 
 
 _KINDS: dict[str, TargetKind] = {}
@@ -166,6 +179,10 @@ def kind_of(target_type: str) -> TargetKind:
 def find(target_type: str) -> TargetKind | None:
     """The registered kind, or None."""
     return _KINDS.get(target_type)
+
+
+def places() -> tuple[PlaceKind, ...]:
+    return tuple(_PLACES.values())
 
 
 def place_kind(place_type: str) -> PlaceKind | None:
@@ -238,7 +255,7 @@ def _private_grounds(actor: User, registered: TargetKind, target: Target, item: 
         return "participant"
     if registered.conversation_reported is not None and registered.conversation_reported(target):
         return "report"
-    if target.conversation.id in safeguarding_queries.conversations_with_open_case([target.conversation.id]):
+    if registered.case_open is not None and registered.case_open(target):
         return "case"
     if item is not None and item.resolved_at is None and _about(item, target):
         return "item"

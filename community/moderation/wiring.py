@@ -6,7 +6,18 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.moderation import actions_expiry, bp, events, member_data, routes, rules_routes  # noqa: F401  (views on bp)
+from community.auth import signals as auth_signals
+from community.core import layout
+from community.moderation import (  # noqa: F401  (views on bp)
+    actions_expiry,
+    bp,
+    events,
+    member_data,
+    navigation,
+    profile_receivers,
+    routes,
+    rules_routes,
+)
 from community.moderation.safeguarding import wiring as safeguarding
 
 
@@ -16,3 +27,6 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     events.register(socketio)
     actions_expiry.register_cli(app)
+    layout.register(navigation.ENTRY)
+    auth_signals.profile_changing.connect(profile_receivers.screen_profile_change)
+    auth_signals.profile_opening.connect(profile_receivers.hide_from_blocked)

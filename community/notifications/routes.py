@@ -1,50 +1,25 @@
-"""HTTP adapters: the member's notifications, marking them read, and the unread count in the navigation."""
+"""HTTP adapters: the member's notifications and marking them read."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 
-from community.core import page_preloads
 from community.extensions import db
-from community.notifications import bp, services
+from community.notifications import bp, navigation, services
 
 log = logging.getLogger(__name__)
-
-
-@bp.app_context_processor
-def notification_count() -> dict[str, Callable[[], int | None]]:
-    """``unread_notifications()`` for the navigation: read with the session lookup on pages, else one indexed
-    count, at most once per request (kept with the preloads: a change in this request forgets it)."""
-
-    def unread_notifications() -> int | None:
-        if not current_user.is_authenticated:
-            return None
-        preloaded = page_preloads.get(current_user, services.UNREAD_PRELOAD)
-        if preloaded is not page_preloads.MISSING:
-            return preloaded
-        try:
-            count = services.unread_count(current_user.id)
-        except SQLAlchemyError as error:  # the navigation must never turn a page (or an error page) into a 500
-            log.warning("unread count unavailable: %s", type(error).__name__)
-            db.session.rollback()  # PostgreSQL refuses every later query of an aborted transaction
-            count = None
-        page_preloads.keep(current_user, services.UNREAD_PRELOAD, count)
-        return count
-
-    return {"unread_notifications": unread_notifications}
 
 
 @bp.route("/notifications")
 def inbox() -> str:
     before = request.args.get("before", type=int)
     items, has_more = services.list_notifications(current_user, before_id=before if before and before > 0 else None)
-    return render_template("notifications/inbox.html", items=items, has_more=has_more, before=before)
+    unread = navigation.unread_for(current_user)
+    return render_template("notifications/inbox.html", items=items, has_more=has_more, before=before, unread=unread)
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])

@@ -6,9 +6,18 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 
-from community.notifications import bp, cli, member_data, routes, settings_routes  # noqa: F401  (their views register on bp)
+from community.core import layout
+from community.notifications import (  # noqa: F401  (their views register on bp)
+    bp,
+    cli,
+    member_data,
+    navigation,
+    routes,
+    settings_routes,
+)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     member_data.connect()  # its part of a member's export and erasure
     app.register_blueprint(bp)
+    layout.register(navigation.ENTRY)

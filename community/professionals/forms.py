@@ -18,6 +18,13 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+
+def int_or_none(value: object) -> int | None:
+    """A submitted id (query argument or field) as a number, or None when it is not one a database id can be."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 10 else None
+
+
 WEEKDAY_LABELS = (
     _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"),
 )  # fmt: skip

@@ -11,9 +11,9 @@ from community.core.forms import form_action, language_choices, select_choices
 from community.extensions import db
 from community.professionals import bp, policy, profiles, questions, review
 from community.professionals import requests as professional_requests
-from community.professionals._adapters import int_or_none
-from community.professionals.common import groups_by_id, local_now, moderator_group_ids, writable_group_ids
-from community.professionals.forms import WEEKDAY_LABELS, AvailabilityForm, ProfileForm, RequestForm
+from community.professionals.forms import WEEKDAY_LABELS, AvailabilityForm, ProfileForm, RequestForm, int_or_none
+from community.professionals.group_reach import groups_by_id, moderator_group_ids, writable_group_ids
+from community.professionals.local_time import local_now
 from community.professionals.models import ProfileLanguage
 
 Page = str | Response | tuple[str, int]

@@ -22,22 +22,17 @@ from community.groups.models import Group, Membership
 from community.moderation import services as moderation
 from community.professionals import availability, photos, policy
 from community.professionals.availability import Expectation
-from community.professionals.common import (
-    INTRO_MAX,
-    NAME_MAX,
-    ORGANISATION_MAX,
-    ROLE_MAX,
-    SPECIALTIES_PER_PROFILE,
-    groups_by_id,
-    local_now,
-    moderator_group_ids,
-    one_line,
-    reading_group_ids,
-)
+from community.professionals.group_reach import groups_by_id, moderator_group_ids, reading_group_ids
+from community.professionals.local_time import local_now
 from community.professionals.models import ProfessionalProfile, ProfileLanguage, ProfileSpecialty, Specialty
 
 LIST_MAX = 200  # professionals shown to one member: bounded by the groups they are in
 _DB_INT_MAX = 2**31 - 1
+NAME_MAX = 80
+ROLE_MAX = 80
+ORGANISATION_MAX = 120
+INTRO_MAX = 2000
+SPECIALTIES_PER_PROFILE = 12
 
 
 @dataclass(frozen=True)
@@ -193,8 +188,12 @@ def browse(viewer: User, filters: Filters) -> list[ProfileView]:
 # --- writing one's own profile ------------------------------------------------------------------------------
 
 
+def _one_line(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
 def _text(value: str | None, limit: int, field: str, message: str) -> str:
-    cleaned = one_line(value)
+    cleaned = _one_line(value)
     if len(cleaned) > limit:
         raise DomainError(message, field=field)
     return cleaned
@@ -239,7 +238,7 @@ def save_profile(
     works_in = moderator_group_ids(actor)
     if not policy.can_edit_own_profile(actor, works_in):
         raise Forbidden(_("Only professionals (moderators of a group) have a profile."))
-    name = one_line(public_name)
+    name = _one_line(public_name)
     if not 2 <= len(name) <= NAME_MAX:
         raise DomainError(_("Give the name you want to be known by, 2 to %(max)d characters.", max=NAME_MAX),
                           field="public_name")  # fmt: skip

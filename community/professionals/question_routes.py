@@ -14,8 +14,8 @@ from community.core.forms import form_action
 from community.core.time import utcnow
 from community.groups.services import GroupAccess, open_group
 from community.professionals import bp, questions
-from community.professionals.common import moderator_group_ids
 from community.professionals.forms import ActionForm, AnswerForm, QuestionForm
+from community.professionals.group_reach import moderator_group_ids
 
 Page = str | Response | tuple[str, int]
 

@@ -21,17 +21,13 @@ from community.groups.services import GroupAccess
 from community.moderation import services as moderation
 from community.notifications.services import notify
 from community.professionals import policy
-from community.professionals.common import (
-    ANSWER_MAX,
-    QUESTION_MAX,
-    mail_after_commit,
-    moderator_group_ids,
-    reading_group_ids,
-    writable_group_ids,
-)
+from community.professionals.group_reach import moderator_group_ids, reading_group_ids, writable_group_ids
+from community.professionals.mailing import mail_after_commit
 from community.professionals.models import ProfessionalQuestion
 
 LIST_PAGE = 50
+QUESTION_MAX = 4000
+ANSWER_MAX = 8000
 TARGET = "professional_question"  # notifications
 QUEUE_TARGET = "pro_question"  # the moderation queue (its target_type holds at most 16 characters)
 

@@ -11,9 +11,9 @@ from community.core.forms import form_action, select_choices
 from community.extensions import db
 from community.professionals import bp, policy, questions
 from community.professionals import requests as service
-from community.professionals._adapters import int_or_none
-from community.professionals.common import local_now, moderator_group_ids
-from community.professionals.forms import ActionForm, DeclineForm
+from community.professionals.forms import ActionForm, DeclineForm, int_or_none
+from community.professionals.group_reach import moderator_group_ids
+from community.professionals.local_time import local_now
 
 Page = str | Response | tuple[str, int]
 

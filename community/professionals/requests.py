@@ -24,17 +24,14 @@ from community.moderation import services as moderation
 from community.notifications.services import notify
 from community.professionals import availability, policy, profiles
 from community.professionals.availability import Expectation
-from community.professionals.common import (
-    DECLINE_NOTE_MAX,
-    REQUEST_MESSAGE_MAX,
-    local_now,
-    mail_after_commit,
-    moderator_group_ids,
-    writable_group_ids,
-)
+from community.professionals.group_reach import moderator_group_ids, writable_group_ids
+from community.professionals.local_time import local_now
+from community.professionals.mailing import mail_after_commit
 from community.professionals.models import ProfessionalProfile, ProfessionalRequest
 
 LIST_PAGE = 50
+REQUEST_MESSAGE_MAX = 500
+DECLINE_NOTE_MAX = 500
 TARGET = "professional_request"  # notifications
 QUEUE_TARGET = "pro_request"  # the moderation queue (its target_type holds at most 16 characters)
 

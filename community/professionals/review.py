@@ -12,11 +12,11 @@ from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.professionals import policy
-from community.professionals.common import SPECIALTY_MAX, one_line
 from community.professionals.models import ProfessionalProfile, Specialty
 
 REVIEW_PAGE = 100
 REASON_MAX = 500
+SPECIALTY_MAX = 60
 SPECIALTIES_MAX = 300
 
 
@@ -88,7 +88,7 @@ def list_specialties(*, active_only: bool = True) -> list[Specialty]:
 
 
 def _clean_name(name: str, *, except_id: int | None = None) -> str:
-    cleaned = one_line(name)
+    cleaned = " ".join((name or "").split())
     if not 2 <= len(cleaned) <= SPECIALTY_MAX:
         raise DomainError(_("Give the specialty a name of 2 to %(max)d characters.", max=SPECIALTY_MAX), field="name")
     query = select(Specialty.id).where(func.lower(Specialty.name) == cleaned.lower())

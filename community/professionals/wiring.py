@@ -4,8 +4,10 @@ blueprint; ``init_app`` registers it (and this feature's socket events, CLI and 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
+from community.core import layout
 from community.moderation import targets
 from community.professionals import (  # noqa: F401  (their views register on bp)
     bp,
@@ -16,7 +18,7 @@ from community.professionals import (  # noqa: F401  (their views register on bp
     request_routes,
     review_routes,
 )
-from community.professionals._adapters import local_moment
+from community.professionals.local_time import local_moment
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
@@ -25,3 +27,8 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     targets.register_kind(moderated.QUESTION)  # held questions and requests are decided in the queue
     targets.register_kind(moderated.REQUEST)
+    layout.register(
+        layout.NavEntry(
+            "professionals", _l("Professionals"), "professionals.browse_page", 40, layout.on_blueprint("professionals")
+        )
+    )

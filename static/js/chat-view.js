@@ -191,7 +191,7 @@ export function chatView(root, strings, options) {
     } else if (options.isModerator) {
       box.appendChild(button("remove", strings.remove, message, "chat-tool--danger"));
     }
-    // Moderation (issue #6): moderators get every action on a page of its own; members may report.
+    // Moderation: moderators get every action on a page of its own; members may report.
     if (strings.report_url && !isOwn(message) && message.author && message.state !== "removed") {
       var more = el("a", "chat-tool", options.isModerator ? strings.moderate : strings.report);
       more.href = (options.isModerator ? strings.moderate_url : strings.report_url) + message.id;
@@ -238,7 +238,7 @@ export function chatView(root, strings, options) {
     body.appendChild(template.content);
     var mutedIds = options.mutedIds || [];
     if (message.author && !isOwn(message) && mutedIds.indexOf(message.author.id) !== -1) {
-      // Someone the reader muted (issue #6): collapsed, one click away.
+      // Someone the reader muted: collapsed, one click away.
       var details = el("details", "chat-msg__muted");
       details.appendChild(el("summary", null, format(strings.muted_summary, { name: author })));
       details.appendChild(body);

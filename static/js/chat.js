@@ -416,7 +416,7 @@ function start(root, socket) {
     else if (action === "worried") raiseWorry(message, button);
   }
 
-  // --- safeguarding (issue #6): the helplines after a held message, and "I'm worried about this person" -----
+  // --- safeguarding: the helplines after a held message, and "I'm worried about this person" ----------------
 
   /**
    * A native dialog (focus kept inside, Escape closes) with the notices read out as an alert.

@@ -53,6 +53,6 @@ def admin_urls(app, world: dict) -> list[tuple[str, str]]:
             continue
         path = rule.rule
         for name in rule.arguments:
-            path = re.sub(rf"<[^>]*:?{name}>", str(values.get(name, 1)), path)  # other ids (issue #7): 1
+            path = re.sub(rf"<[^>]*:?{name}>", str(values.get(name, 1)), path)  # other ids: 1
         urls.extend((method, path) for method in sorted(rule.methods & {"GET", "POST"}))
     return urls

@@ -132,17 +132,17 @@ def build_world(app: Flask) -> dict[str, object]:
         room = chat.group_room_conversation(group.id)
         in_room = chat.open_conversation(people["member"], room.id)
         message = sending.send(in_room, client_id="matrix-world", body="Hi").message
-        # Professionals (issue #9): profiles, an open request and a question (tests/professionals/matrix_world.py).
+        # Professionals: profiles, an open request and a question (tests/professionals/matrix_world.py).
         from tests.professionals.matrix_world import add_professionals
 
         professionals = add_professionals(people, group)
-        from tests.moderation.safeguarding_world import add_matrix_case  # issue #6: a safeguarding case
+        from tests.moderation.safeguarding_world import add_matrix_case  # a safeguarding case
 
         case_id = add_matrix_case(people, message.id)
-        from tests.moderation.test_queue_world import add_matrix_items  # issue #6 C: a queue item, a decision
+        from tests.moderation.test_queue_world import add_matrix_items  # a queue item, a decision
 
         moderation_values = add_matrix_items(people, group, opened.post.id)
-        from tests.moderation.test_pipeline_world import add_matrix_filters  # issue #6 A: keyword filters
+        from tests.moderation.test_pipeline_world import add_matrix_filters  # keyword filters
 
         moderation_values |= add_matrix_filters(people, group)
         db.session.commit()

@@ -1,7 +1,7 @@
 """Reactions, announcements and mention notifications in a real browser, against the demo community.
 
 sam, noor and milan are members of "Young people"; youthworker (Ravi) moderates it. These tests need the
-tables of issue 4 in the live server's migrations.
+reactions and announcements tables in the live server's migrations.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from community.accessibility.models import MemberPreferences
-from community.chat import private, reads, sending
+from community.chat import private, sending, unread
 from community.chat import services as chat
 from community.chat.models import Message
 from community.core.time import utcnow
@@ -391,7 +391,7 @@ def test_my_conversations_lists_private_ones_and_rooms_with_unread_counts(app, c
     with app.app_context():
         from community.auth.models import User
 
-        assert sum(reads.unread_counts(db.session.get(User, world["sam"])).values()) == 3
+        assert sum(unread.unread_counts(db.session.get(User, world["sam"])).values()) == 3
     html = client.get("/conversations").get_data(as_text=True)
     assert f'href="/conversations/{conversation_id}">Yara</a>' in html
     assert "2 unread" in html and "1 unread" in html
@@ -412,7 +412,7 @@ def test_a_failing_unread_count_never_breaks_a_page(app, client, world, monkeypa
     def broken(user):
         raise OperationalError("SELECT", {}, Exception("database went away"))
 
-    monkeypatch.setattr("community.chat.reads.unread_counts", broken)
+    monkeypatch.setattr("community.chat.unread.unread_counts", broken)
     sign_in(client, "sam")
     response = client.get("/")
     assert response.status_code == 200

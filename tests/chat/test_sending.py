@@ -7,8 +7,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from community.chat import reading as chat_reading
-from community.chat import sending
+from community.chat import message_history, sending
 from community.chat import services as chat
 from community.chat.models import Message
 from community.extensions import db
@@ -156,7 +155,7 @@ def test_catch_up_is_bounded_and_says_when_there_is_more(world):
     with world.app.app_context():
         sam_user = db.session.get(groups.User, world.ids["sam"])
         access = chat.open_conversation(sam_user, world.room_id)
-        page = chat_reading.catch_up(access, 1, limit=3)
+        page = message_history.catch_up(access, 1, limit=3)
         assert [m.seq for m in page.messages] == [2, 3, 4] and page.has_more is True
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from community.accessibility.models import MemberPreferences
 from community.auth import sessions as auth_sessions
 from community.auth.models import User
-from community.chat import presence, private, reads
+from community.chat import presence, private, unread
 from community.chat.models import ChatRead
 from community.core import page_preloads
 from community.extensions import db
@@ -31,9 +31,9 @@ def _unread(world, username: str) -> dict[int, int]:
         db.session.commit()
     with world.app.test_request_context("/"):
         user = auth_sessions.user_for_token(token, with_memberships=True)
-        preloaded = page_preloads.get(user, reads.UNREAD_PRELOAD)
-        page_preloads.forget(user, reads.UNREAD_PRELOAD)
-        queried = reads.unread_counts(user)
+        preloaded = page_preloads.get(user, unread.UNREAD_PRELOAD)
+        page_preloads.forget(user, unread.UNREAD_PRELOAD)
+        queried = unread.unread_counts(user)
     assert preloaded == queried, "the page's counts differ from the query's"
     return queried
 
@@ -59,7 +59,7 @@ def test_unread_counts_come_in_one_query_and_move_with_chat_read(world):
 
 
 def test_unread_counts_are_capped_so_a_never_opened_room_costs_the_same(world, monkeypatch):
-    monkeypatch.setattr(reads, "UNREAD_CAP", 2)
+    monkeypatch.setattr(unread, "UNREAD_CAP", 2)
     auth_sessions._session_statement.cache_clear()  # the preload reads the cap when the statement is built
     try:
         noor = world.socket("noor")

@@ -18,10 +18,10 @@ PUBLIC_ENDPOINTS = {
     "auth.reset_password",
     "groups.accept_invitation",
     "groups.join_with_code",
-    "consent.guardian_link",  # issue #7: a parent or guardian confirms a minor's account (signed, expiring link)
-    "accessibility.preferences",  # issue #8: display settings, also before signing in
-    "accessibility.choose_language",  # issue #8: the language picker for visitors
-    "accessibility.statement",  # issue #8: the accessibility statement
+    "consent.guardian_link",  # a parent or guardian confirms a minor's account (signed, expiring link)
+    "accessibility.preferences",  # display settings, also before signing in
+    "accessibility.choose_language",  # the language picker for visitors
+    "accessibility.statement",  # the accessibility statement
 }
 
 
@@ -100,7 +100,7 @@ def test_pages_behind_sign_in_are_never_cached_and_public_assets_may_be(app, cli
 
 def test_base_template_has_language_direction_landmarks_and_skip_link(app, client):
     html = client.get("/login").get_data(as_text=True)
-    assert re.search(r'<html lang="en" dir="ltr"[ >]', html)  # then the display preferences (issue #8)
+    assert re.search(r'<html lang="en" dir="ltr"[ >]', html)  # then the display preferences
     assert '<a class="skip-link" href="#main">' in html
     assert '<main id="main" tabindex="-1"' in html
     assert "<header" in html and "<footer" in html
@@ -109,7 +109,7 @@ def test_base_template_has_language_direction_landmarks_and_skip_link(app, clien
 
 def test_arabic_pages_are_right_to_left(client):
     html = client.get("/login", headers={"Accept-Language": "ar"}).get_data(as_text=True)
-    assert '<html lang="ar" dir="rtl" ' in html  # then the display preferences (issue #8)
+    assert '<html lang="ar" dir="rtl" ' in html  # then the display preferences
 
 
 def test_templates_and_styles_load_nothing_from_another_origin(app):

@@ -19,8 +19,9 @@ from sqlalchemy import event, select
 from community.auth.models import User
 from community.extensions import db
 from community.forum import reactions, writing
-from community.forum.models import REACTION_KINDS, Post
+from community.forum.models import Post
 from community.groups.services import open_group
+from community.reactions.models import REACTION_KINDS
 from tests.factories import add_to_group, make_group, make_user, sign_in
 
 WRITES = ("insert", "update", "delete", "replace", "merge")

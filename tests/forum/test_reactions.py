@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from community.auth.models import User
 from community.extensions import db, socketio
 from community.forum import reactions, writing
-from community.forum.models import Post, Reaction
+from community.forum.models import Post
 from community.groups.models import Group, Membership
 from community.groups.services import open_group
+from community.reactions.models import Reaction
 from tests.factories import add_to_group, csrf_token, make_group, make_user, sign_in
 
 

@@ -152,7 +152,7 @@ def test_a_reply_is_published_counted_and_announced_to_the_group_by_ids_only(wor
         assert db.session.get(Topic, topic_id).reply_count == 1
     assert response.headers["Location"] == f"/g/{world.slug}/t/{topic_id}#post-{post.id}"
     events = [(event["name"], event["args"][0]) for event in socket.get_received()]
-    # Noor opened the topic, so she is also told of the reply (issue #10): ids and a count only.
+    # Noor opened the topic, so she is also told of the reply: ids and a count only.
     assert events == [("forum:post", {"topic_id": topic_id, "post_id": post.id}),
                       ("notification:new", {"count": 1, "kind": "reply"})]  # fmt: skip
     socket.disconnect()

@@ -6,9 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from community.auth.models import User
+from community.chat import services as chat_services
 from community.core.audit import AuditEntry
 from community.extensions import db
 from community.groups.models import Group
+from community.moderation.safeguarding import services
 from community.moderation.safeguarding.models import SafeguardingCase
 from tests.chat.helpers import World, build_world
 from tests.factories import add_to_group, make_user
@@ -58,6 +60,5 @@ def topic_form(client, slug: str, body: str, title: str = "A hard week"):
 def add_matrix_case(people: dict, message_id: int) -> int:
     """For tests/auth/test_authorization_matrix.py: a safeguarding case the group's moderator raised about the
     member's chat message in the group's room."""
-    from community.moderation.safeguarding import services
-
-    return services.raise_concern(people["moderator"], "message", message_id).case.id
+    moderator = people["moderator"]
+    return services.raise_concern(moderator, chat_services.concern_about_message(moderator, message_id)).case.id

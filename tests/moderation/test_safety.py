@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from community.auth.models import User
+from community.chat import leaving
 from community.extensions import db
 from community.groups.models import Group
 from community.moderation import safety
@@ -126,8 +127,7 @@ def test_a_private_conversation_started_before_a_block_takes_no_more_messages(wo
 
 
 def test_leaving_a_private_conversation_deletes_it_on_my_side_and_closes_it(world):
-    from community.chat import private, sending
-    from community.chat import reading as chat_reading
+    from community.chat import message_history, private, sending
     from community.chat import services as chat
     from community.core.errors import Forbidden, NotFound
     from community.groups import services as groups
@@ -153,7 +153,7 @@ def test_leaving_a_private_conversation_deletes_it_on_my_side_and_closes_it(worl
     with world.app.app_context():
         noah = db.session.get(User, world.ids["noah"])
         access = chat.open_conversation(noah, conversation_id)  # Noah keeps his copy
-        assert [m.body_source for m in chat_reading.latest(access).messages] == ["Hi Mia"]
+        assert [m.body_source for m in message_history.latest(access).messages] == ["Hi Mia"]
         with pytest.raises(Forbidden, match="closed"):
             sending.send(access, client_id="after-leaving", body="Are you there?")
         db.session.rollback()
@@ -162,6 +162,4 @@ def test_leaving_a_private_conversation_deletes_it_on_my_side_and_closes_it(worl
         assert again.created and again.conversation.id != conversation_id
         db.session.rollback()
         with pytest.raises(NotFound):
-            from community.moderation import safety
-
-            safety.leave_conversation(db.session.get(User, world.ids["mia"]), conversation_id)  # already left
+            leaving.leave_conversation(db.session.get(User, world.ids["mia"]), conversation_id)  # already left

@@ -13,7 +13,8 @@ from community.chat.models import Conversation, Message
 from community.consent.models import ConsentRecord
 from community.core.audit import AuditEntry
 from community.extensions import db
-from community.forum.models import Post, Reaction
+from community.forum.models import Post
+from community.reactions.models import Reaction
 from tests.consent.helpers import agree_all, audit_actions, build_world, publish_required
 from tests.factories import PASSWORD, post_form
 from tests.privacy.content import make_content

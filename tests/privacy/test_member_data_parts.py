@@ -22,7 +22,7 @@ from tests.conftest import build_app
 from tests.consent.helpers import build_world
 from tests.factories import post_form
 from tests.privacy.content import make_content
-from tests.privacy.test_more_kinds import make_extra
+from tests.privacy.test_moderation_professional_notification_data import make_extra
 
 WITH_PERSONAL_DATA = {
     "community.auth.member_data",

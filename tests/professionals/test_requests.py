@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from community.chat.models import Conversation, ConversationParticipant
 from community.extensions import db
 from community.notifications.models import EmailOutbox, Notification
-from community.professionals.common import local_now
+from community.professionals.local_time import local_now
 from community.professionals.models import ProfessionalProfile, ProfessionalRequest
 from tests.factories import post_form, sign_in
 

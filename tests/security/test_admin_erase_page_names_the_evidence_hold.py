@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from community.extensions import db
+from community.forum import services as forum_services
 from community.forum import writing as forum
 from community.groups import services as groups
 from community.moderation import actions, reports
@@ -58,6 +59,7 @@ def test_the_admin_erase_page_says_an_open_report_keeps_what_it_needs_until_it_i
 def test_the_admin_erase_page_says_an_open_safeguarding_case_keeps_what_it_needs(world):
     post_id = _post_by(world, "mia")
     with world.app.app_context():
-        safeguarding.raise_concern(world.user("otto"), "post", post_id, note="Worried about her")
+        about = forum_services.concern_about_post(post_id)
+        safeguarding.raise_concern(world.user("otto"), about, note="Worried about her")
         db.session.commit()
     assert HELD in _erase_page(world, "mia")

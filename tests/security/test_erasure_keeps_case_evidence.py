@@ -15,6 +15,7 @@ from community.chat import services as chat
 from community.chat.models import Conversation, Message
 from community.core.audit import AuditEntry
 from community.extensions import db
+from community.forum import services as forum_services
 from community.forum import writing as forum
 from community.forum.models import Post
 from community.groups import services as groups
@@ -149,7 +150,8 @@ def test_an_open_safeguarding_case_keeps_its_texts_and_post_until_it_is_closed(w
         worried = forum.create_topic(mia, access, title="A hard week", body="Miapost about a hard week").post.id
         other = forum.create_topic(mia, access, title="Recipes", body="Miarecipe for soup").post.id
         otto, mona = world.user("otto"), world.user("mona")
-        case_id = safeguarding.raise_concern(otto, "post", worried, note="Ottoworry about mia").case.id
+        about = forum_services.concern_about_post(worried)
+        case_id = safeguarding.raise_concern(otto, about, note="Ottoworry about mia").case.id
         safeguarding.add_note(mona, case_id, "Handover: mia seemed low")
         db.session.commit()
 

@@ -127,7 +127,8 @@ def build(app, grounds: str, *, premoderation: str = "none") -> PrivateWorld:
         if grounds == "report":  # the young person reports the answer: the whole conversation is under review
             reports.submit(sam, reports.reportable(sam, "message", answer.id), "unkind")
         elif grounds == "case":  # the youth worker is worried about what the young person wrote
-            safeguarding.raise_concern(worker, "message", secret.id, note="Sleeping outside")
+            about = chat.concern_about_message(worker, secret.id)
+            safeguarding.raise_concern(worker, about, note="Sleeping outside")
         db.session.commit()
         return PrivateWorld(app, world.ids, group.id, conversation_id, secret.id, answer.id)
 

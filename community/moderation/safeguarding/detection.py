@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from community.moderation.safeguarding import lexicon
+from community.moderation.safeguarding import helplines, lexicon
 from community.moderation.safeguarding.patterns import (
     GAP,
     GAP_WORDS,
@@ -95,9 +95,7 @@ class SafeguardingSignal:
     @property
     def notice(self) -> str:
         """The calm helpline message for the writer (Markup with a link to /help; see ``helplines``)."""
-        from community.moderation.safeguarding.helplines import helpline_message
-
-        return helpline_message(self)
+        return helplines.helpline_message(self)
 
 
 def _words(raw: object, what: str) -> list[str]:

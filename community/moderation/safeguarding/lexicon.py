@@ -20,6 +20,8 @@ from collections.abc import Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from simplemma.strategies.dictionaries import frontcode
+from simplemma.strategies.dictionaries.dictionary_factory import _read_decompressed
 
 from community.moderation.safeguarding.text import normalise_word, quick_fold
 
@@ -34,9 +36,6 @@ def _dictionary_records(language: str) -> Iterable[tuple[bytes, bytes]]:
     Uses simplemma's front-coded stream reader (pinned version in requirements.txt; a test reads every
     language, so an upgrade that changes the format fails there, not in production).
     """
-    from simplemma.strategies.dictionaries import frontcode
-    from simplemma.strategies.dictionaries.dictionary_factory import _read_decompressed
-
     data = _read_decompressed(language)
     reverse, _count, position = frontcode._read_header(data)
     for _start, key, value in frontcode._iter_records(data, position):

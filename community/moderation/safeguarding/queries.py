@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.chat.models import Message
 from community.extensions import db
-from community.forum.models import Post
 from community.groups.models import Membership
-from community.moderation.safeguarding import services
+from community.moderation import signals
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
 
 LIST_MAX = 100
 CONTEXT_POSTS = 5
+
+
+def open_case_about(target_type: str | None, target_id: int | None) -> SafeguardingCase | None:
+    """The case still open about a post or message, if there is one (a new signal or worry joins it)."""
+    if target_type is None or target_id is None:
+        return None
+    return db.session.scalar(
+        select(SafeguardingCase)
+        .where(
+            SafeguardingCase.target_type == target_type,
+            SafeguardingCase.target_id == target_id,
+            SafeguardingCase.status != "closed",
+        )
+        .order_by(SafeguardingCase.id)
+        .limit(1)
+    )
 
 
 def workable_group_ids(actor: User) -> list[int] | None:
@@ -54,51 +70,17 @@ def notes_of(case: SafeguardingCase) -> list[SafeguardingNote]:
     )
 
 
-def subject_recent_posts(case: SafeguardingCase, limit: int = CONTEXT_POSTS) -> list[Post]:
-    """The subject's latest posts in the case's group (published or held), for context."""
+def subject_recent_posts(case: SafeguardingCase, limit: int = CONTEXT_POSTS) -> list[Any]:
+    """The subject's latest posts in the case's group (published or held), for context: the forum answers
+    ``signals.recent_posts``."""
     if case.subject_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(Post)
-            .where(
-                Post.group_id == case.group_id, Post.author_id == case.subject_id, Post.state.in_(("published", "held"))
-            )
-            .order_by(Post.id.desc())
-            .limit(limit)
-        )
-    )
+    answers = signals.recent_posts.send(group_id=case.group_id, user_id=case.subject_id, limit=limit)
+    return [post for _receiver, posts in answers for post in posts][:limit]
 
 
-def target_of(case: SafeguardingCase) -> Post | Message | None:
-    if case.target_type == "post" and case.target_id:
-        return db.session.get(Post, case.target_id)
-    if case.target_type == "message" and case.target_id:
-        return db.session.get(Message, case.target_id)
-    return None
-
-
-def held_case_for_author(viewer: User, post: Post) -> SafeguardingCase | None:
-    """The open detected case about the viewer's own held post (the post shows the helplines)."""
-    if post.state != "held" or post.author_id != viewer.id:
-        return None
-    case = services.open_case_about("post", post.id)
+def held_case_for_author(viewer: User, post_id: int) -> SafeguardingCase | None:
+    """The open detected case about the viewer's own held post (the post shows the helplines); the caller
+    knows the post is held and the viewer's."""
+    case = open_case_about("post", post_id)
     return case if case is not None and case.subject_id == viewer.id else None
-
-
-def conversations_with_open_case(conversation_ids: list[int]) -> set[int]:
-    """Which of these conversations have an open (not yet closed) case about one of their messages: while it is
-    open, the group's moderators may read the conversation (``chat.policy.can_read_conversation``)."""
-    if not conversation_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Message.conversation_id)
-            .join(
-                SafeguardingCase,
-                (SafeguardingCase.target_type == "message") & (SafeguardingCase.target_id == Message.id),
-            )
-            .where(Message.conversation_id.in_(conversation_ids), SafeguardingCase.status != "closed")
-            .distinct()
-        )
-    )

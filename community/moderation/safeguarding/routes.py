@@ -1,46 +1,41 @@
-"""HTTP adapters for safeguarding: the helplines page, "I'm worried about this person" on a post or a chat
-message, and the moderators' case list and case page (on the moderation blueprint). Each route calls one
-service, commits once, and redirects, or shows the form again with the reason (HTTP 400)."""
+"""HTTP adapters for safeguarding: the helplines page and the moderators' case list and case page (on the
+moderation blueprint). "I'm worried about this person" on a post or a chat message is the forum's and chat's
+(``raising.concern_page``). Each route calls one service, commits once, and redirects, or shows the form again
+with the reason (HTTP 400)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from community.core.errors import DomainError
-from community.core.security import member_limit
+from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import Post
-from community.groups.services import open_group
-from community.moderation import bp
+from community.moderation import bp, targets
 from community.moderation.queue import moderates_any
-from community.moderation.safeguarding import helplines, queries, services
-from community.moderation.safeguarding.forms import OUTCOME_LABELS, CloseForm, ConcernForm, NoteForm
+from community.moderation.safeguarding import helplines, member_bp, queries, services
+from community.moderation.safeguarding.forms import OUTCOME_LABELS, CloseForm, NoteForm
 from community.moderation.safeguarding.models import SafeguardingCase
 
-member_bp = Blueprint("safeguarding", __name__)
 Page = str | Response | tuple[str, int]
-# Per member, one allowance with the safeguarding:raise socket event (events.py counts in the same bucket).
-raise_limit = member_limit("SAFEGUARDING_RAISE_RATE", services.RAISE_LIMIT_SCOPE, methods=["POST"])
 
 
 # --- template helpers ------------------------------------------------------------------------------------------
 
 
 @member_bp.app_template_global("safeguarding_post")
-def safeguarding_post(post: Post) -> dict[str, Any]:
+def safeguarding_post(post: Any) -> dict[str, Any]:
     """For ``moderation/safeguarding/_post_actions.html``. A published post's part of the topic page is rendered
     once for many readers (forum.topic_view), so "I'm worried about this person" depends on the post alone (on
     one's own post the page answers with the helplines). Held posts are rendered per reader: the writer's own
     held post with an open case shows the helplines (one query, for held posts only)."""
     held_case = None
     if post.state == "held" and current_user.is_authenticated and post.author_id == current_user.id:
-        held_case = queries.held_case_for_author(current_user, post)
+        held_case = queries.held_case_for_author(current_user, post.id)
     return {"may_raise": post.state == "published" and post.author_id is not None, "held_case": held_case}
 
 
@@ -98,70 +93,6 @@ def help_page() -> Page:
     return render_template("moderation/safeguarding/help.html", lines=helplines.helplines(current_user.language))
 
 
-def _raise(target_type: str, target_id: int, cancel_url: str, context: dict[str, Any]) -> Page:
-    form = ConcernForm()
-    if form.validate_on_submit():
-        try:
-            services.raise_concern(
-                current_user, target_type, target_id, note=form.note.data or "", danger_now=form.danger_now.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 404:
-                raise
-            if error.field == "note":
-                form.note.errors = [error.message]
-                form_error = None
-            else:
-                form_error = error.message
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Thank you for telling us. The group's moderators have been alerted and will look at this "
-                    "soon. You did the right thing."
-                ),
-                "posted",
-            )
-            return redirect(url_for("safeguarding.help_page", raised=1), 303)
-    else:
-        form_error = None
-    html = render_template(
-        "moderation/safeguarding/raise.html",
-        form=form,
-        form_error=form_error,
-        cancel_url=cancel_url,
-        lines=helplines.helplines(current_user.language),
-        **context,
-    )
-    return html, 400 if request.method == "POST" else 200
-
-
-@member_bp.route("/g/<slug>/posts/<int:post_id>/worried", methods=["GET", "POST"])
-@raise_limit
-def raise_post(slug: str, post_id: int) -> Page:
-    access = open_group(current_user, slug)
-    post = db.session.get(Post, post_id)
-    if post is None or post.group_id != access.group.id or post.state != "published":
-        services.raise_not_found()
-    cancel = url_for("forum.topic_page", slug=slug, topic_id=post.topic_id, _anchor=f"post-{post.id}")
-    action = url_for("safeguarding.raise_post", slug=slug, post_id=post.id)
-    return _raise("post", post.id, cancel, {"access": access, "subject": post.author, "action": action})
-
-
-@member_bp.route("/messages/<int:message_id>/worried", methods=["GET", "POST"])
-@raise_limit
-def raise_message(message_id: int) -> Page:
-    message, conversation = services.readable_message(current_user, message_id)  # chat's own access rules
-    access = open_group(current_user, conversation.group.slug)
-    if conversation.kind == "private":
-        cancel = url_for("chat.conversation_page", conversation_id=conversation.id)
-    else:
-        cancel = url_for("chat.room_page", slug=access.group.slug, _anchor=f"message-{message.id}")
-    action = url_for("safeguarding.raise_message", message_id=message.id)
-    return _raise("message", message.id, cancel, {"access": access, "subject": message.author, "action": action})
-
-
 # --- moderators: cases -------------------------------------------------------------------------------------------
 
 
@@ -181,23 +112,30 @@ def safeguarding_cases() -> Page:
     )
 
 
-def _case_page(case_id: int, *, note_form: NoteForm | None = None, close_form: CloseForm | None = None) -> str:
-    access = services.open_case(current_user, case_id)
-    if request.method == "GET":
-        services.record_admin_view(current_user, access)
-        if access.case.subject_id:  # issue #7: the NEN 7513 access log, shown to the member
-            from community.groups.access_log import record_access, role_in_group
+def _target_of(case: SafeguardingCase) -> Any:
+    """The post or message the case is about, for the page to quote; None when it is gone (or none)."""
+    if not case.target_type or not case.target_id:
+        return None
+    try:
+        target = targets.load(case.target_type, case.target_id)
+    except NotFound:
+        return None
+    return target.post or target.message
 
-            record_access(current_user, access.case.subject_id, "safeguarding_case",
-                          role_in_group(current_user, access.group.id), detail=f"case {access.case.id}")  # fmt: skip
+
+def _case_page(case_id: int, *, note_form: NoteForm | None = None, close_form: CloseForm | None = None) -> str:
+    if request.method == "GET":
+        access = services.read_case(current_user, case_id)
         db.session.commit()
+    else:
+        access = services.open_case(current_user, case_id)
     case: SafeguardingCase = access.case
     return render_template(
         "moderation/safeguarding/case.html",
         case=case,
         group=access.group,
         clock=services.clock(case),
-        target=queries.target_of(case),
+        target=_target_of(case),
         recent_posts=queries.subject_recent_posts(case),
         notes=queries.notes_of(case),
         note_form=note_form or NoteForm(formdata=None),

@@ -1,5 +1,9 @@
 """Safeguarding cases: opening (detected crisis language, or a person's worry), taking, hand-over notes,
-closing with an outcome, the response clock and the email escalation.
+closing with an outcome, and the response clock (the email escalation is ``escalation``).
+
+Reading the post or message a worry is about is not done here: the feature that owns it applies its own read
+rules and passes a :class:`ConcernTarget` (``forum.services.concern_about_post``,
+``chat.services.concern_about_message``).
 
 Services take the actor and plain values, check the rules through ``policy``, write an audit row for every
 change in the same transaction, and queue the live alert; the adapter commits once. Audit rows carry ids,
@@ -17,18 +21,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.chat.models import Conversation, Message
 from community.core import audit
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
-from community.forum.models import Post
+from community.groups.access_log import record_access, role_in_group
 from community.groups.models import Group, Membership
 from community.moderation import signals
 from community.moderation.models import PRIORITY_URGENT, QueueItem
 from community.moderation.safeguarding import alerts, policy
 from community.moderation.safeguarding.detection import SafeguardingSignal
 from community.moderation.safeguarding.models import OUTCOMES, SafeguardingCase, SafeguardingNote
+from community.moderation.safeguarding.queries import open_case_about
 
 NOTE_MAX = 4000
 RAISE_LIMIT_SCOPE = "safeguarding-raise"  # one rate-limit allowance (SAFEGUARDING_RAISE_RATE) for pages and sockets
@@ -64,22 +68,6 @@ def clock(case: SafeguardingCase, now: datetime | None = None) -> Clock:
 
 
 # --- opening ---------------------------------------------------------------------------------------------------
-
-
-def open_case_about(target_type: str | None, target_id: int | None) -> SafeguardingCase | None:
-    """The case still open about a post or message, if there is one (a new signal or worry joins it)."""
-    if target_type is None or target_id is None:
-        return None
-    return db.session.scalar(
-        select(SafeguardingCase)
-        .where(
-            SafeguardingCase.target_type == target_type,
-            SafeguardingCase.target_id == target_id,
-            SafeguardingCase.status != "closed",
-        )
-        .order_by(SafeguardingCase.id)
-        .limit(1)
-    )
 
 
 def _new_case(
@@ -189,46 +177,25 @@ def raise_not_found() -> None:
     raise NotFound(TARGET_NOT_FOUND)
 
 
-def readable_message(actor: User, message_id: int, *, group_id: int | None = None) -> tuple[Message, Conversation]:
-    """A published chat message the actor can read (chat's own access rules), else "not found"."""
-    from community.chat.services import open_conversation  # membership, private participants, adult/minor rule
+@dataclass(frozen=True)
+class ConcernTarget:
+    """A published post or chat message the actor may read, found by the feature that owns it: what a worry is
+    about, in which group, and whose it is."""
 
-    message = db.session.get(Message, message_id) if 0 < message_id < 2**31 else None
-    if message is None or message.state != "published":
-        raise NotFound(TARGET_NOT_FOUND)
-    conversation = db.session.get(Conversation, message.conversation_id)
-    if group_id is not None and conversation.group_id != group_id:
-        raise NotFound(TARGET_NOT_FOUND)
-    open_conversation(actor, conversation.id)
-    return message, conversation
+    target_type: str  # "post" or "message"
+    target_id: int
+    group: Group
+    subject: User | None  # the writer
 
 
-def _target(actor: User, target_type: str, target_id: int) -> tuple[Group, Membership | None, User | None]:
-    """The group and author of a post or message the actor may read (404 otherwise, never 403)."""
-    if not 0 < target_id < 2**31:
-        raise NotFound(TARGET_NOT_FOUND)
-    if target_type == "post":
-        post = db.session.get(Post, target_id)
-        if post is None or post.state != "published":
-            raise NotFound(TARGET_NOT_FOUND)
-        group_id, author = post.group_id, post.author
-    elif target_type == "message":
-        message, conversation = readable_message(actor, target_id)
-        group_id, author = conversation.group_id, message.author
-    else:
-        raise NotFound(TARGET_NOT_FOUND)
-    group = db.session.get(Group, group_id)
+def raise_concern(actor: User, about: ConcernTarget, *, note: str = "", danger_now: bool = False) -> Raised:
+    """ "I'm worried about this person", on a post or a chat message the actor can read (``about``). Opens a
+    case (source "member", or "staff" when a moderator raises it) and alerts the moderators; a second worry about
+    the same item joins the open case as a note instead of opening another."""
+    group, subject, target_type, target_id = about.group, about.subject, about.target_type, about.target_id
     membership = db.session.scalar(
-        select(Membership).where(Membership.group_id == group_id, Membership.user_id == actor.id)
+        select(Membership).where(Membership.group_id == group.id, Membership.user_id == actor.id)
     )
-    return group, membership, author
-
-
-def raise_concern(actor: User, target_type: str, target_id: int, *, note: str = "", danger_now: bool = False) -> Raised:
-    """ "I'm worried about this person", on a post or a chat message the actor can read. Opens a case (source
-    "member", or "staff" when a moderator raises it) and alerts the moderators; a second worry about the same
-    item joins the open case as a note instead of opening another."""
-    group, membership, subject = _target(actor, target_type, target_id)
     if not policy.can_raise_concern(actor, group, membership, subject):
         if subject is not None and subject.id == actor.id:
             raise DomainError(
@@ -302,6 +269,17 @@ def record_admin_view(actor: User, access: CaseAccess) -> None:
             group_id=access.group.id,
             reason="instance admin outside the group",
         )
+
+
+def read_case(actor: User, case_id: int) -> CaseAccess:
+    """Open the case page: the case if the actor may work it, the audit row for an instance admin reading in, and
+    the access-log line about its subject (NEN 7513, shown to the member). One call per page shown."""
+    access = open_case(actor, case_id)
+    record_admin_view(actor, access)
+    if access.case.subject_id:
+        record_access(actor, access.case.subject_id, "safeguarding_case", role_in_group(actor, access.group.id),
+                      detail=f"case {access.case.id}")  # fmt: skip
+    return access
 
 
 def take_case(actor: User, case_id: int) -> SafeguardingCase:

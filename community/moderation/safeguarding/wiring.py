@@ -1,16 +1,23 @@
 """Wiring for safeguarding, called by ``create_app`` before the moderation blueprint is registered (the case
-pages are routes on it): the members' blueprint (/help, "I'm worried"), the socket event and the CLI."""
+pages are routes on it): the members' blueprint (/help, and the "I'm worried" pages the forum and chat put on
+it) and the CLI. The ``safeguarding:raise`` socket event is chat's (``chat.concern_events``)."""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
-from community.moderation.safeguarding import cli, events, member_data, routes
+from community.core import layout
+from community.moderation.safeguarding import cli, member_bp, member_data, routes  # noqa: F401  (views on the blueprints)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
     member_data.connect()  # its part of a member's export and erasure
-    app.register_blueprint(routes.member_bp)
-    events.register(socketio)
+    app.register_blueprint(member_bp)
+    layout.register(
+        layout.NavEntry(
+            "help", _l("Get help"), "safeguarding.help_page", 60, layout.on_endpoint("safeguarding.help_page")
+        )
+    )
     cli.register(app)

@@ -1,5 +1,6 @@
 """Socket.IO adapter: ``safeguarding:raise`` {message_id, note?, danger_now?} — "I'm worried about this
-person" on a chat message. Same rules as the page: the service re-checks that the member can read the message.
+person" on a chat message. Same rules as the page: chat finds the message with its own read rules
+(``services.concern_about_message``), then safeguarding opens or joins the case.
 
 Flask's request hooks do not run for socket events, so the handler refuses a signed-out socket itself, checks
 the payload strictly, commits once (the moderators' alert goes out after the commit) and acknowledges
@@ -20,12 +21,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import SocketIO
 
-from community.chat import validation
+from community.chat import services, validation
 from community.core.counters import hit_shared_limit
 from community.core.errors import DomainError
 from community.core.security import member_key
 from community.extensions import db
-from community.moderation.safeguarding import helplines, services
+from community.moderation.safeguarding import helplines
+from community.moderation.safeguarding import services as safeguarding
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +45,16 @@ def raise_ack(payload: Any) -> dict[str, Any]:
     try:
         if not current_user.is_authenticated:
             return {"ok": False, "error": _("Your session has ended. Sign in again to go on.")}
-        if hit_shared_limit(current_app.config["SAFEGUARDING_RAISE_RATE"], member_key(), services.RAISE_LIMIT_SCOPE):
+        if hit_shared_limit(
+            current_app.config["SAFEGUARDING_RAISE_RATE"], member_key(), safeguarding.RAISE_LIMIT_SCOPE
+        ):
             return _too_many()
         data = validation.payload_object(payload)
         message_id = validation.integer(data, "message_id")
-        note = validation.text(data, "note", max_length=services.NOTE_MAX, required=False)
+        note = validation.text(data, "note", max_length=safeguarding.NOTE_MAX, required=False)
         danger_now = validation.boolean(data, "danger_now") if "danger_now" in data else False
-        services.raise_concern(current_user, "message", message_id, note=note, danger_now=danger_now)
+        about = services.concern_about_message(current_user, message_id)
+        safeguarding.raise_concern(current_user, about, note=note, danger_now=danger_now)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

@@ -1,0 +1,62 @@
+"""Leaving a private conversation: the member deletes it from their own side; the other person keeps their copy,
+sees that it is closed, and cannot write to them in it. Talking again later starts a new conversation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from community.auth.models import User
+from community.chat.models import Conversation, ConversationParticipant
+from community.core.errors import NotFound
+from community.core.realtime import NAMESPACE, conversation_room, user_room
+from community.core.time import utcnow
+from community.extensions import db, socketio
+
+
+def leave_conversation(actor: User, conversation_id: int) -> Conversation:
+    """Leave a private conversation and delete it from one's own side: it leaves the actor's list and they can
+    no longer open it; the other person keeps their copy, sees that it is closed, and cannot write to them in it.
+    Talking again later starts a new conversation."""
+    participant = (
+        db.session.scalar(
+            select(ConversationParticipant).where(
+                ConversationParticipant.conversation_id == conversation_id,
+                ConversationParticipant.user_id == actor.id,
+                ConversationParticipant.left_at.is_(None),
+            )
+        )
+        if 0 < conversation_id < 2**31
+        else None
+    )
+    conversation = db.session.get(Conversation, conversation_id) if participant is not None else None
+    if conversation is None or conversation.kind != "private":
+        raise NotFound(_l("We could not find that conversation."))
+    participant.left_at = utcnow()
+    db.session.flush()
+    return conversation
+
+
+def partner_left(conversation_id: int, actor_id: int) -> bool:
+    """Has the other participant of a private conversation left it?"""
+    return (
+        db.session.scalar(
+            select(ConversationParticipant.id)
+            .where(
+                ConversationParticipant.conversation_id == conversation_id,
+                ConversationParticipant.user_id != actor_id,
+                ConversationParticipant.left_at.isnot(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def leave_conversation_room_now(user_id: int, conversation_id: int) -> None:
+    """After the commit: this process's sockets of the member stop receiving the conversation."""
+    server = socketio.server
+    if server is None:
+        return
+    for sid, _eio in list(server.manager.get_participants(NAMESPACE, user_room(user_id))):
+        server.leave_room(sid, conversation_room(conversation_id), namespace=NAMESPACE)
