@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from community.consent import bp, forms, guardian, policy, rules, services, signup
 from community.core.errors import DomainError, NotFound
+from community.core.forms import form_action
 from community.core.security import public, safe_next, token_page
 from community.extensions import db, limiter
 from community.groups.entry_checks import RULES_CHECK
@@ -27,13 +28,10 @@ def required() -> Page:
     if form.validate_on_submit():
         posted = [int(v) for v in request.form.getlist("version") if v.isdigit()]
         agreed = {int(v) for v in request.form.getlist("agree") if v.isdigit()}
-        try:
+        with form_action(passes=(), flash_unplaced=False) as action:  # a refusal is shown above the documents
             services.decide(current_user, {vid: vid in agreed for vid in posted})
-        except DomainError as refusal:
-            db.session.rollback()
-            error = refusal.message
-        else:
-            db.session.commit()
+        error = action.message
+        if action.ok:
             if services.has_required_consents(current_user):
                 flash(_("Thank you. Your answers are saved."), "success")
                 return redirect(safe_next(request.args.get("next")), 303)
@@ -53,13 +51,10 @@ def withdraw() -> Page:
         if not form.confirm.data:
             form.confirm.errors = [_("Tick the box to confirm that you understand what happens.")]
         else:
-            try:
+            with form_action(passes=(), flash_unplaced=False) as action:  # a refusal is shown above the form
                 services.withdraw(current_user, "health_data")
-            except DomainError as refusal:
-                db.session.rollback()
-                error = refusal.message
-            else:
-                db.session.commit()
+            error = action.message
+            if action.ok:
                 flash(_("You withdrew your consent. Your account is paused."), "info")
                 return redirect(url_for("privacy.overview"), 303)
     status = 400 if (error or form.errors) else 200
@@ -77,13 +72,9 @@ def pending() -> Page:
     form = forms.GuardianResendForm()
     if form.validate_on_submit():
         row = guardian.pending_row(current_user)
-        try:
+        with form_action(form, "guardian_email", passes=()) as action:
             guardian.request_confirmation(current_user, form.guardian_email.data or (row.guardian_email if row else ""))
-        except DomainError as refusal:
-            db.session.rollback()
-            form.guardian_email.errors = [refusal.message]
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("We sent the link again."), "success")
             return redirect(url_for("consent.pending"), 303)
     return render_template("consent/pending.html", form=form), 400 if form.errors else 200
@@ -124,19 +115,24 @@ def _open_for_rules(slug: str) -> GroupAccess:
     return open_group(current_user, slug, skip_checks=(RULES_CHECK,))
 
 
+def _posted_version(form: forms.AcceptRulesForm) -> int:
+    """The version the member read and accepts; a hidden field that is not a number is a refusal like a stale one."""
+    try:
+        return int(form.version_id.data or 0)
+    except ValueError:
+        raise DomainError(_("Something in the request was not right.")) from None
+
+
 @bp.route("/g/<slug>/rules", methods=["GET", "POST"])
 def group_rules(slug: str) -> Page:
     access = _open_for_rules(slug)
     group, membership = access.group, access.membership
     form, error = forms.AcceptRulesForm(), None
     if form.validate_on_submit():
-        try:
-            rules.accept_rules(current_user, group, membership, int(form.version_id.data or 0))
-        except (DomainError, ValueError) as refusal:
-            db.session.rollback()
-            error = getattr(refusal, "message", _("Something in the request was not right."))
-        else:
-            db.session.commit()
+        with form_action(passes=(), flash_unplaced=False) as action:  # a refusal is shown above the rules
+            rules.accept_rules(current_user, group, membership, _posted_version(form))
+        error = action.message
+        if action.ok:
             flash(_("Thank you. Welcome to %(group)s.", group=group.name), "success")
             return redirect(url_for("groups.group_page", slug=slug), 303)
     item = rules.rules_standing(current_user, group)
@@ -159,14 +155,10 @@ def group_rules_edit(slug: str) -> Page:
     form = forms.RulesForm(data={"text": item.current.text if item else "", "language": current_user.language}
                            if request.method == "GET" else None)  # fmt: skip
     if form.validate_on_submit():
-        try:
+        with form_action(form, "text", passes=()) as action:
             rules.write_rules(current_user, group, language=form.language.data, text=form.text.data,
-                                 summary=form.summary.data or "")  # fmt: skip
-        except DomainError as refusal:
-            db.session.rollback()
-            getattr(form, refusal.field or "text", form.text).errors = [refusal.message]
-        else:
-            db.session.commit()
+                              summary=form.summary.data or "")  # fmt: skip
+        if action.ok:
             flash(_("The rules are published. Members are asked to accept them at their next visit."), "success")
             return redirect(url_for("consent.group_rules", slug=slug), 303)
     return render_template("consent/rules_edit.html", group=group, form=form), 400 if form.errors else 200

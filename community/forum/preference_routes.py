@@ -8,7 +8,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.core.errors import DomainError
+from community.core.forms import form_action
 from community.extensions import db, limiter
 from community.forum import bp, notices, warning_preferences
 from community.forum.forms import CollapsedWarningsForm
@@ -20,13 +20,9 @@ def content_warnings() -> str | Response | tuple[str, int]:
     """Which content warnings the member keeps collapsed in the forum."""
     form = CollapsedWarningsForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "collapsed_warnings", passes=()) as action:
             warning_preferences.set_collapsed_warnings(current_user, form.collapsed_warnings.data or [])
-        except DomainError as error:
-            db.session.rollback()
-            form.collapsed_warnings.errors = [*form.collapsed_warnings.errors, error.message]
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("Your choice of content warnings is saved."), "success")
             return redirect(url_for("forum.content_warnings"))
     elif not form.is_submitted():

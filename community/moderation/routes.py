@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from community.core.errors import DomainError, NotFound
+from community.core.errors import NotFound
+from community.core.forms import form_action, put_error_on_field
 from community.core.security import safe_next
 from community.extensions import db
 from community.moderation import (
@@ -53,14 +54,6 @@ def _int(name: str, default: int = 0) -> int:
         return int(request.values.get(name, default))
     except (TypeError, ValueError):
         return default
-
-
-def _flash_error(error: DomainError) -> None:
-    """A refusal the moderator can act on is shown on the page; "not found" and "forbidden" stay what they are."""
-    db.session.rollback()
-    if error.status_code in (403, 404):
-        raise error
-    flash(str(error.message), "error")
 
 
 # --- the queue -----------------------------------------------------------------------------------------------
@@ -111,24 +104,20 @@ def item_page(item_id: int) -> str:
 @bp.route("/items/<int:item_id>/claim", methods=["POST"])
 def item_claim(item_id: int) -> Response:
     if forms.PlainForm().validate_on_submit():
-        try:
+        with form_action() as done:  # a refusal is flashed; not found and forbidden go to the error page
             queue.claim(current_user, item_id)
-            db.session.commit()
+        if done.ok:
             flash(_("You have taken this item. Other moderators see that you are on it."), "success")
-        except DomainError as error:
-            _flash_error(error)
     return redirect(url_for("moderation.item_page", item_id=item_id), 303)
 
 
 @bp.route("/items/<int:item_id>/release", methods=["POST"])
 def item_release(item_id: int) -> Response:
     if forms.PlainForm().validate_on_submit():
-        try:
+        with form_action() as done:
             queue.release(current_user, item_id)
-            db.session.commit()
+        if done.ok:
             flash(_("The item is back in the queue for anyone to take."), "success")
-        except DomainError as error:
-            _flash_error(error)
     return redirect(url_for("moderation.item_page", item_id=item_id), 303)
 
 
@@ -139,7 +128,7 @@ def item_act(item_id: int) -> Page:
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("moderation.item_page", item_id=item_id), 303)
     action = form.action.data or ""
-    try:
+    with form_action() as done:  # a refusal is flashed, and also shown beside the reason or the words
         if action in policy.APPEAL_DECISIONS:
             appeals.decide(current_user, item_id, action, form.reason.data)
         else:
@@ -147,16 +136,11 @@ def item_act(item_id: int) -> Page:
                 current_user, item_id, action, reason=form.reason.data, body=form.body.data, days=_int("days", -1),
                 revoke_codes=bool(form.revoke_codes.data),
             )  # fmt: skip
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        if error.status_code in (403, 404):
-            raise
-        form.reason.errors = [str(error.message)] if error.field == "reason" else []
-        form.body.errors = [str(error.message)] if error.field == "body" else []
+    if done.error is not None:
+        if done.error.field in ("reason", "body"):
+            put_error_on_field(form, done.error)
         detail = queue_context.detail(current_user, item_id)
         _keep_access_log(detail.target)
-        flash(str(error.message), "error")
         return render_template("moderation/item.html", detail=detail, form=form, plain=forms.PlainForm()), 400
     flash(str(DONE_MESSAGES.get(action, _("Done."))), "success")
     if action in policy.MEMBER_ACTIONS:
@@ -177,24 +161,19 @@ def content_act(target_type: str, target_id: int) -> Page:
             form.body.data = target.post.body_source if target.post else target.message.body_source
     elif form.validate_on_submit():
         action = form.action.data or ""
-        try:
+        with form_action() as done:  # a refusal is flashed; not found and forbidden go to the error page
             actions.act_on_content(
                 current_user, target_type, target_id, action,
                 reason=form.reason.data, body=form.body.data, days=_int("days", -1),
                 revoke_codes=bool(form.revoke_codes.data),
             )  # fmt: skip
-            db.session.commit()
-            flash(str(DONE_MESSAGES.get(action, _("Done."))), "success")
-            return redirect(_back_to(target), 303)
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code in (403, 404):
-                raise
-            flash(str(error.message), "error")
+        if done.refused:
             group, target, writer = queue_context.target_detail(current_user, target_type, target_id)
             _keep_access_log(target)
             return render_template("moderation/item_content.html", group=group, target=target, writer=writer,
                                    form=form), 400  # fmt: skip
+        flash(str(DONE_MESSAGES.get(action, _("Done."))), "success")
+        return redirect(_back_to(target), 303)
     return render_template("moderation/item_content.html", group=group, target=target, writer=writer, form=form)
 
 
@@ -220,15 +199,12 @@ def report(target_type: str, target_id: int) -> Page:
     item = reports.reportable(current_user, target_type, target_id, _int("group") or None)
     form = forms.ReportForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with form_action(form, "reason", passes=()) as done:
             reports.submit(current_user, item, form.reason.data or "", form.note.data)
-            db.session.commit()
+        if done.ok:
             safety_section = safety.safety_controls(current_user, item.author) if item.author else None
             return render_template("moderation/report_done.html", item=item, safety=safety_section)
-        except DomainError as error:
-            db.session.rollback()
-            (form.note if error.field == "note" else form.reason).errors = [str(error.message)]
-            return render_template("moderation/report.html", item=item, form=form), 400
+        return render_template("moderation/report.html", item=item, form=form), 400
     return render_template("moderation/report.html", item=item, form=form)
 
 
@@ -252,23 +228,20 @@ def notice(action_id: int) -> Page:
         which = request.form.get("which")
         form = appeal_form if which == "appeal" else rephrase_form
         if form.validate_on_submit():
-            try:
+            with form_action(passes=()) as done:  # a refusal is flashed, and also shown beside the text
                 if which == "appeal":
                     appeals.appeal(current_user, action_id, appeal_form.note.data)
                     message = _("Thank you. Another moderator will look again and you will hear the answer here.")
                 else:
                     appeals.resubmit(current_user, action_id, rephrase_form.body.data)
                     message = _("Thank you. A moderator will look at your rephrased text before it is shown.")
-                db.session.commit()
-                flash(message, "success")
-                return redirect(url_for("moderation.notice", action_id=action_id), 303)
-            except DomainError as error:
-                db.session.rollback()
-                (appeal_form.note if which == "appeal" else rephrase_form.body).errors = [str(error.message)]
-                flash(str(error.message), "error")
+            if done.error is not None:
+                put_error_on_field(form, done.error, "note" if which == "appeal" else "body")
                 found = appeals.notice(current_user, action_id)
                 return render_template("moderation/appeal.html", found=found, appeal_form=appeal_form,
                                        rephrase_form=rephrase_form), 400  # fmt: skip
+            flash(message, "success")
+            return redirect(url_for("moderation.notice", action_id=action_id), 303)
     return render_template("moderation/appeal.html", found=found, appeal_form=appeal_form, rephrase_form=rephrase_form)
 
 
@@ -279,19 +252,14 @@ def notice(action_id: int) -> Page:
 def member_notes(group_id: int, user_id: int) -> Page:
     form = forms.NoteForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with form_action(form, "body", passes=(NotFound,)) as done:
             notes.add_note(current_user, group_id, user_id, form.body.data)
-            db.session.commit()
-            flash(_("The note is saved. Only this group's moderators can read it."), "success")
-            return redirect(url_for("moderation.member_notes", group_id=group_id, user_id=user_id), 303)
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 404:
-                raise
-            form.body.errors = [str(error.message)]
+        if done.refused:
             page = notes.notes_on(current_user, group_id, user_id)
             db.session.commit()  # the form comes back with the notes: a reading, logged like the GET
             return render_template("moderation/notes.html", page=page, form=form), 400
+        flash(_("The note is saved. Only this group's moderators can read it."), "success")
+        return redirect(url_for("moderation.member_notes", group_id=group_id, user_id=user_id), 303)
     page = notes.notes_on(current_user, group_id, user_id, before_id=_int("before"))
     db.session.commit()  # the reading's access-log line
     history = queue_context.writer_history(page.group, page.subject)
@@ -310,15 +278,10 @@ def safety_page() -> str:
 def safety_set(user_id: int) -> Response:
     kind, on = request.form.get("kind", ""), request.form.get("on") == "1"
     if forms.PlainForm().validate_on_submit():
-        try:
+        with form_action(passes=(NotFound,)) as done:  # a refusal is flashed
             safety.set_relation(current_user, user_id, kind, on=on)
-            db.session.commit()
+        if done.ok:
             flash(str(SAFETY_MESSAGES[(kind, on)]), "success")
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 404:
-                raise
-            flash(str(error.message), "error")
     return redirect(safe_next(request.form.get("next"), url_for("moderation.safety_page")), 303)
 
 

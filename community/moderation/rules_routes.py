@@ -9,9 +9,8 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
-from community.core.errors import DomainError
+from community.core.forms import form_action
 from community.extensions import db
 from community.groups.models import Group, Membership
 from community.groups.services import open_group_settings
@@ -27,14 +26,6 @@ def _group(slug: str) -> tuple[Group, Membership | None]:
     return access.group, access.membership
 
 
-def _field_error(form: FlaskForm, error: DomainError) -> str | None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        return error.message
-    field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-    return None
-
-
 def _list_url(group: Group | None) -> str:
     return url_for("moderation.group_filters", slug=group.slug) if group else url_for("moderation.instance_filters")
 
@@ -47,10 +38,11 @@ def _filters_page(group: Group | None, membership: Membership | None, rule_id: i
         form = FilterForm(formdata=None, data={**data, "enabled": rule.enabled})
     else:
         form = FilterForm()
-    form_error, sample = None, None
+    form_error, sample, saved = None, None, None
     status = 200
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        # A refusal goes beside its field, else above the form; trying a sample stores nothing.
+        with form_action(form, passes=(), flash_unplaced=False) as action:
             if form.test.data:
                 sample = filters.test_sample(
                     current_user, group, membership, form.sample.data or "",
@@ -62,12 +54,11 @@ def _filters_page(group: Group | None, membership: Membership | None, rule_id: i
                     pattern=form.pattern.data or "", match=form.match.data or "", action=form.action.data or "",
                     reason=form.reason.data or "", enabled=bool(form.enabled.data), rule_id=rule_id,
                 )  # fmt: skip
-                db.session.commit()
-                flash(_("The filter is saved.") if rule_id else _("The filter is added."), "success")
-                return redirect(_list_url(group) + f"#filter-{saved.id}", 303)
-        except DomainError as error:
-            db.session.rollback()
-            form_error, status = _field_error(form, error), 400
+        if action.refused:
+            form_error, status = action.message, 400
+        elif saved is not None:
+            flash(_("The filter is saved.") if rule_id else _("The filter is added."), "success")
+            return redirect(_list_url(group) + f"#filter-{saved.id}", 303)
     elif request.method == "POST":
         status = 400
     html = render_template(
@@ -135,7 +126,7 @@ def group_moderation_settings(slug: str) -> Page:
     if request.method == "POST":
         status = 400
         if form.validate_on_submit():
-            try:
+            with form_action(form, passes=(), flash_unplaced=False) as action:  # beside its field, else above
                 changed = group_settings.update(
                     current_user, group, membership,
                     premoderation=form.premoderation.data or "",
@@ -146,11 +137,8 @@ def group_moderation_settings(slug: str) -> Page:
                     new_member_max_mentions=form.new_member_max_mentions.data,
                     report_hide_threshold=form.report_hide_threshold.data,
                 )  # fmt: skip
-            except DomainError as error:
-                db.session.rollback()
-                form_error = _field_error(form, error)
-            else:
-                db.session.commit()
+            form_error = action.message
+            if action.ok:
                 flash(_("The settings are saved.") if changed else _("Nothing was changed."), "success")
                 return redirect(url_for("moderation.group_moderation_settings", slug=slug), 303)
         else:

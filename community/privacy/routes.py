@@ -9,9 +9,8 @@ from flask_login import current_user
 from community.consent import guardian
 from community.consent import ledger as consent_ledger
 from community.consent import services as consent
-from community.core.errors import DomainError
+from community.core.forms import form_action
 from community.core.security import member_limit
-from community.extensions import db
 from community.groups import access_log
 from community.privacy import bp, erasure, export, forms
 
@@ -42,13 +41,9 @@ def overview() -> str:
 def request_export() -> Response:
     form = forms.ExportForm()
     if form.validate_on_submit():
-        try:
+        with form_action(passes=()) as action:  # a refusal is flashed on the privacy page
             item = export.request_export(current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if action.ok:
             if item.state == "ready":
                 flash(_("Your download is ready below."), "success")
             else:
@@ -68,14 +63,10 @@ def download(export_id: int) -> Response:
 def delete_account() -> Page:
     form = forms.EraseForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "password", passes=()) as action:
             erasure.erase_self(current_user, password=form.password.data or "", mode=form.mode.data or "",
                                confirm=bool(form.confirm.data))  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "password", form.password).errors = [error.message]
-        else:
-            db.session.commit()
+        if action.ok:
             session.clear()
             flash(_("Your account is deleted. Thank you for having been part of Kring."), "info")
             return redirect(url_for("auth.login"), 303)

@@ -11,9 +11,9 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.core.errors import DomainError
+from community.core.errors import NotFound
+from community.core.forms import form_action
 from community.core.security import member_limit
-from community.extensions import db
 from community.moderation.safeguarding import helplines, services
 from community.moderation.safeguarding.forms import ConcernForm
 
@@ -25,19 +25,11 @@ raise_limit = member_limit("SAFEGUARDING_RAISE_RATE", services.RAISE_LIMIT_SCOPE
 def concern_page(about: services.ConcernTarget, cancel_url: str, context: dict[str, Any]) -> Page:
     form = ConcernForm()
     if form.validate_on_submit():
-        try:
+        # A refusal about the note goes beside it, any other above the form.
+        with form_action(form, passes=(NotFound,), flash_unplaced=False) as action:
             services.raise_concern(current_user, about, note=form.note.data or "", danger_now=form.danger_now.data)
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 404:
-                raise
-            if error.field == "note":
-                form.note.errors = [error.message]
-                form_error = None
-            else:
-                form_error = error.message
-        else:
-            db.session.commit()
+        form_error = action.message
+        if action.ok:
             flash(
                 _(
                     "Thank you for telling us. The group's moderators have been alerted and will look at this "

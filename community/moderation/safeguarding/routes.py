@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from community.core.errors import DomainError, NotFound
+from community.core.errors import NotFound
+from community.core.forms import form_action
 from community.core.time import utcnow
 from community.extensions import db
 from community.moderation import bp, targets
@@ -142,15 +143,9 @@ def safeguarding_case(case_id: int) -> Page:
 def safeguarding_take(case_id: int) -> Page:
     form = NoteForm()  # only for the CSRF check
     if form.validate_on_submit():
-        try:
+        with form_action(passes=(NotFound,)) as action:  # a refusal is flashed
             services.take_case(current_user, case_id)
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 404:
-                raise
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if action.ok:
             flash(_("You have taken this case. The clock is answered."), "posted")
     return redirect(url_for("moderation.safeguarding_case", case_id=case_id), 303)
 
@@ -159,15 +154,10 @@ def safeguarding_take(case_id: int) -> Page:
 def safeguarding_note(case_id: int) -> Page:
     form = NoteForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, "body", passes=(NotFound,)) as action:
             services.add_note(current_user, case_id, form.body.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 404:
-                raise
-            form.body.errors = [error.message]
+        if action.refused:
             return _case_page(case_id, note_form=form), 400
-        db.session.commit()
         flash(_("Your hand-over note is saved."), "posted")
     return redirect(url_for("moderation.safeguarding_case", case_id=case_id, _anchor="notes"), 303)
 
@@ -176,20 +166,11 @@ def safeguarding_note(case_id: int) -> Page:
 def safeguarding_close(case_id: int) -> Page:
     form = CloseForm()
     if form.validate_on_submit():
-        try:
+        with form_action(form, passes=(NotFound,)) as action:  # beside the outcome or its note, else flashed
             services.close_case(
                 current_user, case_id, outcome=form.outcome.data or "", note=form.outcome_note.data or ""
             )
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 404:
-                raise
-            target = form.outcome_note if error.field == "outcome_note" else form.outcome
-            if error.field in ("outcome", "outcome_note"):
-                target.errors = [error.message]
-            else:
-                flash(error.message, "error")
+        if action.refused:
             return _case_page(case_id, close_form=form), 400
-        db.session.commit()
         flash(_("The case is closed and its outcome recorded."), "posted")
     return redirect(url_for("moderation.safeguarding_case", case_id=case_id), 303)
