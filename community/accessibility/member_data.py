@@ -9,7 +9,7 @@ from sqlalchemy import delete
 
 from community.accessibility.models import MemberPreferences
 from community.auth.models import User
-from community.auth.signals import member_erasing, member_export_requested
+from community.auth.signals import contribute_member_data
 from community.extensions import db
 
 
@@ -27,5 +27,4 @@ def erase(user: User, **_details: Any) -> None:
 
 def connect() -> None:
     """From ``accessibility.wiring.init_app``; connecting again is a no-op (blinker keys receivers by identity)."""
-    member_export_requested.connect(export_part, weak=False)
-    member_erasing.connect(erase, weak=False)
+    contribute_member_data(export=export_part, erase=erase)

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from community.auth.models import User, UserSession
 from community.auth.reset_models import PasswordResetToken
-from community.auth.signals import member_erasing, member_export_requested
+from community.auth.signals import contribute_member_data
 from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
 from community.extensions import db
 
@@ -50,5 +50,4 @@ def erase(user: User, **_details: Any) -> None:
 def connect() -> None:
     """From ``auth.wiring.init_app``. Connecting the same function again is a no-op (blinker keys receivers by
     identity), so a second app in the process adds nothing."""
-    member_export_requested.connect(export_part, weak=False)
-    member_erasing.connect(erase, weak=False)
+    contribute_member_data(export=export_part, erase=erase)

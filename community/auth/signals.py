@@ -6,7 +6,9 @@ receivers in its ``wiring`` module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from blinker import Namespace
 
@@ -83,3 +85,20 @@ user_disconnected = _signals.signal("user-disconnected")
 """A socket closed (``auth.events``), while it is still in its rooms and after the socket registry forgot it.
 Sender: the socket's id. No database work is committed here: a server-side close runs inside the HTTP request
 that caused it. A receiver's failure is logged. Connected: chat's presence."""
+
+
+def contribute_member_data(
+    *,
+    export: Callable[..., Any] | None = None,
+    size: Callable[..., Any] | None = None,
+    erase: Callable[..., Any] | None = None,
+    released: Callable[..., Any] | None = None,
+) -> None:
+    """A feature's part of a member's export and erasure, connected in one call from its ``member_data.connect``
+    (strong references; connecting the same function again is a no-op, so a second app adds nothing)."""
+    for signal, receiver in (
+        (member_export_requested, export), (member_export_size, size),
+        (member_erasing, erase), (member_evidence_released, released),
+    ):  # fmt: skip
+        if receiver is not None:
+            signal.connect(receiver, weak=False)

@@ -19,10 +19,7 @@ from community.auth.member_data import when
 from community.auth.models import User
 from community.auth.signals import (
     Evidence,
-    member_erasing,
-    member_evidence_released,
-    member_export_requested,
-    member_export_size,
+    contribute_member_data,
 )
 from community.chat.models import ChatRead, Conversation, ConversationParticipant, Message
 from community.extensions import db
@@ -114,7 +111,4 @@ def erase_released(user: User, *, mode: str, keep: Evidence, **_details: Any) ->
 
 def connect() -> None:
     """From ``chat.wiring.init_app``; connecting again is a no-op (blinker keys receivers by identity)."""
-    member_export_requested.connect(export_part, weak=False)
-    member_export_size.connect(export_size, weak=False)
-    member_erasing.connect(erase, weak=False)
-    member_evidence_released.connect(erase_released, weak=False)
+    contribute_member_data(export=export_part, size=export_size, erase=erase, released=erase_released)

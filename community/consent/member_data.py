@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from community.auth.member_data import when
 from community.auth.models import User
-from community.auth.signals import member_erasing, member_export_requested
+from community.auth.signals import contribute_member_data
 from community.consent import ledger
 from community.consent.models import GuardianConfirmation
 from community.extensions import db
@@ -38,5 +38,4 @@ def erase(user: User, **_details: Any) -> None:
 
 def connect() -> None:
     """From ``consent.wiring.init_app``; connecting again is a no-op (blinker keys receivers by identity)."""
-    member_export_requested.connect(export_part, weak=False)
-    member_erasing.connect(erase, weak=False)
+    contribute_member_data(export=export_part, erase=erase)

@@ -20,7 +20,10 @@ from sqlalchemy import delete, or_, select, update
 
 from community.auth.member_data import LIMIT, when
 from community.auth.models import User
-from community.auth.signals import Evidence, member_erasing, member_evidence_released, member_export_requested
+from community.auth.signals import (
+    Evidence,
+    contribute_member_data,
+)
 from community.extensions import db
 from community.groups.member_data import GroupNames
 from community.moderation.models import Appeal, MemberRelation, ModerationAction, ModeratorNote, Report
@@ -90,6 +93,4 @@ def erase_released(user: User, *, keep: Evidence, **_details: Any) -> dict[str, 
 
 def connect() -> None:
     """From ``moderation.wiring.init_app``; connecting again is a no-op (blinker keys receivers by identity)."""
-    member_export_requested.connect(export_part, weak=False)
-    member_erasing.connect(erase, weak=False)
-    member_evidence_released.connect(erase_released, weak=False)
+    contribute_member_data(export=export_part, erase=erase, released=erase_released)

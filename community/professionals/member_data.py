@@ -19,7 +19,7 @@ from sqlalchemy import delete, or_, select, update
 
 from community.auth.member_data import LIMIT, when
 from community.auth.models import User
-from community.auth.signals import member_erasing, member_export_requested
+from community.auth.signals import contribute_member_data
 from community.extensions import db
 from community.groups.member_data import GroupNames
 from community.professionals import photos
@@ -140,5 +140,4 @@ def erase(user: User, **_details: Any) -> dict[str, int]:
 
 def connect() -> None:
     """From ``professionals.wiring.init_app``; connecting again is a no-op (blinker keys receivers by identity)."""
-    member_export_requested.connect(export_part, weak=False)
-    member_erasing.connect(erase, weak=False)
+    contribute_member_data(export=export_part, erase=erase)

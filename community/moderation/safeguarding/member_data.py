@@ -22,7 +22,10 @@ from sqlalchemy import select, update
 
 from community.auth.member_data import LIMIT, when
 from community.auth.models import User
-from community.auth.signals import Evidence, member_erasing, member_evidence_released, member_export_requested
+from community.auth.signals import (
+    Evidence,
+    contribute_member_data,
+)
 from community.extensions import db
 from community.groups.member_data import GroupNames
 from community.groups.models import Membership
@@ -91,6 +94,4 @@ def erase(user: User, *, keep: Evidence, moderated_group_ids: list[int], **_deta
 def connect() -> None:
     """From ``moderation.safeguarding.wiring.init_app``; connecting again is a no-op (blinker keys receivers by
     identity)."""
-    member_export_requested.connect(export_part, weak=False)
-    member_erasing.connect(erase, weak=False)
-    member_evidence_released.connect(erase, weak=False)
+    contribute_member_data(export=export_part, erase=erase, released=erase)
