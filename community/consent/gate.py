@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, has_request_context, redirect, request, url_for
+from flask import Flask, Response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from community.auth.models import User
 from community.consent import guardian, rules, services
+from community.core import page_preloads
 from community.core.errors import Forbidden
 from community.extensions import db
 from community.groups.models import Group, Membership
@@ -41,14 +42,15 @@ class ConsentRequired(Forbidden):
 def platform_open_for(user: User) -> bool:
     """False while a minor waits for a guardian or a required consent is missing (or withdrawn).
 
-    Remembered for the rest of an HTTP request (the hook and ``open_group`` both ask); never across socket
-    events, which share their handshake's environ, so a withdrawal is seen at the next event.
+    Kept with the page preloads for the rest of the request or socket event (the hook and ``open_group`` both
+    ask); a new consent record forgets it (``consent.services.append_record``), and every socket event asks
+    again, so a withdrawal is seen at the next event.
     """
-    in_request = has_request_context() and getattr(request, "event", None) is None
-    cache = request.environ.setdefault("kring.consent_open", {}) if in_request else {}
-    if user.id not in cache:
-        cache[user.id] = not guardian.is_pending(user) and services.has_required_consents(user)
-    return cache[user.id]
+    known = page_preloads.get(user, services.PLATFORM_OPEN)
+    if known is page_preloads.MISSING:
+        known = not guardian.is_pending(user) and services.has_required_consents(user)
+        page_preloads.keep(user, services.PLATFORM_OPEN, known)
+    return known
 
 
 def require_platform_consent(user: User) -> None:

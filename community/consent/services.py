@@ -21,6 +21,7 @@ from community.auth.models import User
 from community.consent import in_force, policy
 from community.consent.documents import current_number, instance_document, version_in
 from community.consent.models import DOCUMENT_KINDS, ConsentDocument, ConsentRecord, ConsentVersion
+from community.core import page_preloads
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
@@ -54,6 +55,9 @@ class Standing:
             and self.latest_version is not None
             and self.latest_version.version < self.current.version
         )
+
+
+PLATFORM_OPEN = "consent_platform_open"  # page_preloads: may the member use the platform now (consent.gate)
 
 
 def latest_record(user: User, document_id: int) -> ConsentRecord | None:
@@ -137,6 +141,7 @@ def append_record(user: User, version: ConsentVersion, decision: str, *, method:
                            decision=decision, method=method, language=language, confirmed_by=confirmed_by,
                            guardian_confirmation_id=guardian_confirmation_id, created_at=utcnow())  # fmt: skip
     db.session.add(record)
+    page_preloads.forget(user, PLATFORM_OPEN)
     return record
 
 
