@@ -14,10 +14,8 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.auth.models import User
 from community.core.errors import NotFound
 from community.core.forms import form_action
-from community.extensions import db
 from community.groups.models import Group
 from community.groups.policy import can_manage_groups
 from community.privacy import admin_bp as bp
@@ -32,23 +30,9 @@ def admins_only() -> None:
         raise NotFound(_("We could not find that page."))
 
 
-def _account_or_404(user_id: int) -> User:
-    person = db.session.get(User, user_id)
-    if person is None or person.state == "deleted":
-        raise NotFound(_("We could not find that account."))
-    return person
-
-
-def _group_or_404(group_id: int) -> Group:
-    group = db.session.get(Group, group_id)
-    if group is None:
-        raise NotFound(_("We could not find that group."))
-    return group
-
-
 @bp.route("/accounts/<int:user_id>/erase", methods=["GET", "POST"])
 def account_erase(user_id: int) -> Page:
-    person = _account_or_404(user_id)
+    person = erasure.open_account_to_erase(current_user, user_id)
     form = forms.AdminEraseForm()
     if form.validate_on_submit():
         with form_action(form, "reason", passes=()) as action:
@@ -64,7 +48,7 @@ def account_erase(user_id: int) -> Page:
 @bp.route("/groups/<int:group_id>/retention", methods=["GET", "POST"])
 def group_retention(group_id: int) -> Page:
     """The form sits on the admin group page; this page shows it again with the reason when it is refused."""
-    group = _group_or_404(group_id)
+    group = retention.open_group_retention(current_user, group_id)
     form = forms.RetentionForm(obj=None if request.method == "POST" else _RetentionValues(group))
     if form.validate_on_submit():
         with form_action(form, "chat_days", passes=()) as action:
@@ -73,7 +57,7 @@ def group_retention(group_id: int) -> Page:
         if action.ok:
             flash(_("The retention periods are saved."), "success")
             return redirect(url_for("admin.group_detail", group_id=group_id), 303)
-    group = _group_or_404(group_id)  # reloaded after a rollback
+    group = retention.open_group_retention(current_user, group_id)  # reloaded after a rollback
     return render_template("privacy/group_retention.html", group=group, form=form), 400 if form.errors else 200
 
 

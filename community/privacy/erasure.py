@@ -39,6 +39,7 @@ from community.core.time import utcnow
 from community.core.transaction import on_commit
 from community.extensions import db
 from community.groups.models import Membership
+from community.groups.policy import can_manage_groups
 from community.privacy import erasure_holds, export
 from community.privacy.models import DataExport
 
@@ -74,6 +75,15 @@ def check_self_erasure(user: User, password: str, mode: str, confirm: bool) -> N
 def erase_self(user: User, *, password: str, mode: str, confirm: bool) -> Erased:
     check_self_erasure(user, password, mode, confirm)
     return erase(user, mode=mode, actor_id=user.id)
+
+
+def open_account_to_erase(actor: User, user_id: int) -> User:
+    """The account an admin is about to erase on request: admins only (the admin area's rule); anyone else, an
+    unknown id and an account already erased all get "not found"."""
+    person = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
+    if not can_manage_groups(actor) or person is None or person.state == "deleted":
+        raise NotFound(_l("We could not find that account."))
+    return person
 
 
 def held_for_open_matters(actor: User, user: User) -> bool:

@@ -25,6 +25,7 @@ from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group
+from community.groups.policy import can_manage_groups
 from community.groups.signals import retention_due
 
 
@@ -48,6 +49,15 @@ def check_days(value: int | None, field: str) -> int | None:
     if value > 36_500:
         raise DomainError(_l("A retention period can be at most 36,500 days."), field=field)
     return value
+
+
+def open_group_retention(actor: User, group_id: int) -> Group:
+    """The group whose retention periods an admin sets: admins only; anyone else and an unknown id get
+    "not found"."""
+    group = db.session.get(Group, group_id) if 0 < group_id < 2**31 else None
+    if not can_manage_groups(actor) or group is None:
+        raise NotFound(_l("We could not find that group."))
+    return group
 
 
 def set_group_retention(actor: User, group: Group, *, chat_days: int | None, posts_days: int | None) -> Group:

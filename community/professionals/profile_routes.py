@@ -8,13 +8,11 @@ from flask_login import current_user
 
 from community.core.errors import NotFound
 from community.core.forms import form_action, language_choices, select_choices
-from community.extensions import db
 from community.professionals import bp, policy, profiles, questions, review
 from community.professionals import requests as professional_requests
 from community.professionals.forms import WEEKDAY_LABELS, AvailabilityForm, ProfileForm, RequestForm, int_or_none
 from community.professionals.group_reach import groups_by_id, moderator_group_ids, writable_group_ids
 from community.professionals.local_time import local_now
-from community.professionals.models import ProfileLanguage
 
 Page = str | Response | tuple[str, int]
 
@@ -100,7 +98,7 @@ def _own_forms(profile) -> tuple[ProfileForm, AvailabilityForm]:
     profile_form = ProfileForm(obj=profile if request.method == "GET" else None)
     if request.method == "GET" and profile is not None:
         profile_form.intro.data = profile.intro_source
-        profile_form.languages.data = [language.code for language in profile_languages(profile)]
+        profile_form.languages.data = profiles.languages_of([profile.id]).get(profile.id, [])
         profile_form.specialties.data = [str(s.id) for s in profiles.specialties_of([profile.id]).get(profile.id, [])]
     if request.method == "GET" and profile is None:
         profile_form.public_name.data = current_user.display_name  # a start; they choose how to be known
@@ -112,10 +110,6 @@ def _own_forms(profile) -> tuple[ProfileForm, AvailabilityForm]:
         availability_form.away_until.data = profile.away_until
         availability_form.paused.data = profile.paused
     return profile_form, availability_form
-
-
-def profile_languages(profile):
-    return db.session.scalars(db.select(ProfileLanguage).where(ProfileLanguage.profile_id == profile.id)).all()
 
 
 def _own_page(profile_form: ProfileForm, availability_form, status: int = 200) -> tuple[str, int]:
