@@ -11,22 +11,23 @@ from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
 
 
-def moderator_group_ids(user: User | None) -> set[int]:
-    """The groups someone works in: active moderator of an active group, with an active account."""
+def _active_group_ids(user: User | None, *, moderator: bool) -> set[int]:
+    """Active memberships of active groups, of an active account (as moderator only, with ``moderator``)."""
     if not groups_policy.is_active_account(user) or user is None:
         return set()
-    return set(
-        db.session.scalars(
-            select(Membership.group_id)
-            .join(Group, Group.id == Membership.group_id)
-            .where(
-                Membership.user_id == user.id,
-                Membership.role == "moderator",
-                Membership.state == "active",
-                Group.state == "active",
-            )
-        )
+    query = (
+        select(Membership.group_id)
+        .join(Group, Group.id == Membership.group_id)
+        .where(Membership.user_id == user.id, Membership.state == "active", Group.state == "active")
     )
+    if moderator:
+        query = query.where(Membership.role == "moderator")
+    return set(db.session.scalars(query))
+
+
+def moderator_group_ids(user: User | None) -> set[int]:
+    """The groups someone works in: active moderator of an active group, with an active account."""
+    return _active_group_ids(user, moderator=True)
 
 
 def reading_group_ids(user: User | None) -> set[int]:
@@ -42,15 +43,7 @@ def reading_group_ids(user: User | None) -> set[int]:
 
 
 def writable_group_ids(user: User | None) -> set[int]:
-    if not groups_policy.is_active_account(user) or user is None:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Membership.group_id)
-            .join(Group, Group.id == Membership.group_id)
-            .where(Membership.user_id == user.id, Membership.state == "active", Group.state == "active")
-        )
-    )
+    return _active_group_ids(user, moderator=False)
 
 
 def groups_by_id(ids: set[int]) -> list[Group]:
