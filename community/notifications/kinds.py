@@ -32,6 +32,11 @@ class Kind:
     # One email line per kind; {count} notifications of it. No member text, no names, no group names.
     email_one: object = ""
     email_many: object = ""
+    # Default for pushing it to the member's devices (Web Push); the push says email_one/email_many, nothing more.
+    push: bool = True
+    # One notification per target until the member reads it (a private conversation): further events on the
+    # same target add no new row while an unread one is there.
+    once_until_read: bool = False
 
 
 _ALL = (
