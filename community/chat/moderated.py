@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community.auth.models import User
-from community.chat import places, policy, sending, services
+from community.chat import notices, places, policy, sending, services
 from community.chat.models import Conversation, ConversationParticipant, Message
 from community.chat.payloads import message_payload, moderator_ids
 from community.core.errors import DomainError, NotFound
@@ -50,6 +50,7 @@ def set_message_state(message: Message, conversation: Conversation, state: str, 
     if state == "published":
         is_moderator = message.author_id in moderator_ids(conversation.group_id, {message.author_id or 0})
         queue_event("chat:message", {"message": message_payload(message, author_is_moderator=is_moderator)}, room=room)
+        notices.message_published(conversation, message)  # a held message tells its readers once approved
     elif before == "published":
         queue_event(
             "chat:message_removed",

@@ -19,7 +19,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField, TextAreaField
 
-from community.chat import bp, leaving, page_data, presence, private, sending, services, unread
+from community.chat import bp, leaving, notices, page_data, presence, private, sending, services, unread
+from community.chat.message_history import PAGE_SIZE
 from community.chat.page_data import ChatView
 from community.chat.services import ConversationAccess
 from community.core.errors import DomainError
@@ -207,7 +208,22 @@ def conversation_page(conversation_id: int) -> Page:
         return access
     if access.read_by_staff:
         db.session.commit()  # the access-log lines open_conversation wrote for staff who are not in it
+    elif notices.conversation_read(current_user.id, conversation_id):
+        db.session.commit()  # opening it (also without JavaScript) reads its "someone wrote to you" notice
     return _conversation(access, _message_form(), _before_arg())
+
+
+@bp.route("/messages/<int:message_id>")
+def message_page(message_id: int) -> Response:
+    """Where a notification about a chat message leads: its room or conversation, at the message ("not found"
+    unless the member can read the published message now)."""
+    message, conversation = services.readable_message(current_user, message_id)
+    older = conversation.last_seq - message.seq >= PAGE_SIZE  # not on the latest page: the page that ends with it
+    args = {"before": message.seq + 1} if older else {}
+    anchor = f"message-{message.id}"
+    if conversation.kind == "private":
+        return redirect(url_for("chat.conversation_page", conversation_id=conversation.id, _anchor=anchor, **args), 303)
+    return redirect(url_for("chat.room_page", slug=conversation.group.slug, _anchor=anchor, **args), 303)
 
 
 @bp.route("/conversations/<int:conversation_id>/send", methods=["POST"])

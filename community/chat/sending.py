@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
-from community.chat import leaving, policy, throttle, unread
+from community.chat import leaving, notices, policy, throttle, unread
 from community.chat.errors import Invalid, Muted, RateLimited, SlowMode, TooLarge
 from community.chat.models import Conversation, Message
 from community.chat.payloads import message_payload
@@ -216,6 +216,7 @@ def send(
     conflict.after_write(access.group, place)  # a heated room alerts its moderators (group rooms only)
     if access.conversation.kind == "private":
         unread.after_private_message(access, message)
+    notices.message_published(access.conversation, message)  # the partner, the people it mentions or answers
     return SendResult(message, duplicate=False)
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from community.auth.models import User
+from community.chat import notices
 from community.chat.models import ChatRead, Conversation, ConversationParticipant, Message
 from community.chat.services import ConversationAccess
 from community.core import page_preloads
@@ -73,6 +74,7 @@ def mark_read(access: ConversationAccess, seq: int) -> int:
         if seq > access.participant.last_read_seq:
             access.participant.last_read_seq = seq
         stored = access.participant.last_read_seq
+        notices.conversation_read(actor.id, conversation.id)  # its "someone wrote to you" notice is read too
     else:
         stored = _mark_room_read(actor.id, conversation.id, seq)
     unread = _count_after(conversation.id, stored, conversation.last_seq, actor.id)
@@ -126,6 +128,8 @@ def after_private_message(access: ConversationAccess, message: Message) -> None:
     come with each page and with chat:read."""
     if access.participant is not None and access.participant.last_read_seq < message.seq:
         access.participant.last_read_seq = message.seq
+    if access.participant is not None:
+        notices.conversation_read(access.actor.id, access.conversation.id)  # whoever writes has read it
     rows = db.session.execute(
         select(ConversationParticipant.user_id, ConversationParticipant.last_read_seq).where(
             ConversationParticipant.conversation_id == access.conversation.id,

@@ -33,6 +33,7 @@ from community.groups.models import Group
 from community.groups.signals import group_created
 from community.moderation import signals as moderation_signals
 from community.moderation import targets
+from community.notifications.kinds import register_target_link
 
 
 def make_group_room(group: Group, **_extra: Any) -> None:
@@ -54,5 +55,8 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     moderation_signals.shares_place.connect(private.shares_conversation)
     realtime.register_group_rooms(conversation_rooms)
     layout.register(navigation.ENTRY)
+    # Where a notification opens: the conversation, or a message in its room (each page checks access again).
+    register_target_link("conversation", lambda conversation_id, _slug: f"/conversations/{conversation_id}")
+    register_target_link("message", lambda message_id, _slug: f"/messages/{message_id}")
     auth_signals.user_connected.connect(presence.on_user_connected)  # who is online
     auth_signals.user_disconnected.connect(presence.on_user_disconnected)

@@ -1,4 +1,5 @@
-"""What the forum tells the notifications feature: replies to a member's topics and posts, new announcements,
+"""What the forum tells the notifications feature: replies to a member's topics and posts, new topics (to those
+who asked for them per group), new announcements,
 the topics behind the posts an inbox lists, and muting a topic.
 
 Called from the forum's write path (``forum/writing.py``, ``forum/coach.py``) once a post or announcement is
@@ -26,7 +27,7 @@ ANNOUNCEMENT_READERS_MAX = 5000  # a group larger than this is told in the centr
 
 def post_published(post: Post) -> list[int]:
     """A reply became visible: tell the topic's author and the earlier writers of the topic (not the replier,
-    not people already told about this post). The first post of a topic tells nobody."""
+    not people already told about this post). The first post of a topic is a new topic (:func:`topic_published`)."""
     if post.state != "published":
         return []
     topic = db.session.get(Topic, post.topic_id)
@@ -34,7 +35,7 @@ def post_published(post: Post) -> list[int]:
         return []
     first_id = db.session.scalar(select(Post.id).where(Post.topic_id == topic.id).order_by(Post.id).limit(1))
     if first_id == post.id:
-        return []
+        return topic_published(topic, post)
     earlier = db.session.scalars(
         select(Post.author_id)
         .where(Post.topic_id == topic.id, Post.id < post.id, Post.state == "published", Post.author_id.isnot(None))
@@ -50,6 +51,23 @@ def post_published(post: Post) -> list[int]:
     services.notify(
         recipients, kind="reply", actor_id=post.author_id, group_id=post.group_id, target_type="post",
         target_id=post.id, topic_id=post.topic_id,
+    )  # fmt: skip
+    return recipients
+
+
+def topic_published(topic: Topic, post: Post) -> list[int]:
+    """A new topic became visible (written, or its held opening post approved): the members who asked to hear of
+    every new topic in the group (``GroupNotificationSetting.new_topics``, off by default) and can read it now.
+    Not its writer, nor anyone its opening post already told (a mention says more), nor anyone told before."""
+    listeners = set(preferences.new_topic_listeners(topic.group_id)) - {post.author_id}
+    readers = _readers(topic.group_id, listeners)
+    told = services.already_notified("new_topic", "post", post.id) | services.already_notified(
+        "mention", "post", post.id
+    )
+    recipients = sorted(readers - told)
+    services.notify(
+        recipients, kind="new_topic", actor_id=post.author_id, group_id=topic.group_id, target_type="post",
+        target_id=post.id, topic_id=topic.id,
     )  # fmt: skip
     return recipients
 

@@ -157,6 +157,8 @@ def create_topic(
     db.session.add(topic)
     db.session.flush()
     post = _add_post(actor, access, topic, text, warning, _as_coach(actor, access, as_coach), screening)
+    if screening.verdict == moderation.PUBLISH:
+        forum_notifications.topic_published(topic, post)  # who asked for new topics here (a held one: on approval)
     return WriteResult(post, topic, screening.state, screening.notices, page_after=0)
 
 

@@ -91,6 +91,20 @@ def blocked_between(first_id: int, second_id: int) -> bool:
     )
 
 
+def who_muted(author_id: int, user_ids: list[int]) -> set[int]:
+    """Which of ``user_ids`` muted or blocked ``author_id``: they hear of nothing the author does (registered as a
+    recipient filter of ``notifications.notify`` by moderation's wiring). One query."""
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(MemberRelation.user_id).where(
+                MemberRelation.other_id == author_id, MemberRelation.user_id.in_(user_ids)
+            )
+        )
+    )
+
+
 def who_blocked(author_id: int, user_ids: list[int]) -> set[int]:
     """Which of ``user_ids`` have blocked ``author_id`` (a mention by the author tells none of them)."""
     if not user_ids:

@@ -30,10 +30,11 @@ from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
-from community.moderation import conflict, filters, limits, personal_details, safeguarding, targets
+from community.moderation import conflict, filters, limits, personal_details, policy, safeguarding, targets
 from community.moderation.models import PRIORITY_HIGH, PRIORITY_NORMAL, PRIORITY_URGENT, QueueItem
 from community.moderation.personal_details import PersonalDetailsWarning
 from community.moderation.settings import SettingsSnapshot, settings_for
+from community.notifications import services as notifications
 
 PUBLISH, HOLD, REFUSE = "publish", "hold", "refuse"
 KINDS = ("topic", "reply", "edit", "message", "announcement", "profile", "display_name")
@@ -230,11 +231,37 @@ def enqueue_held(
     )
     db.session.add(item)
     db.session.flush()
-    if screening.category == "safeguarding" and screening.signal is not None:
-        writer = writer or _writer_of(target_type, target_id)
-        if writer is not None:
-            safeguarding.open_case_for_held(item, screening.signal, writer)
+    writer = writer or _writer_of(target_type, target_id)
+    if screening.category == "safeguarding" and screening.signal is not None and writer is not None:
+        safeguarding.open_case_for_held(item, screening.signal, writer)
+    _tell_moderators_held(group, writer.id if writer is not None else None)
     return item
+
+
+HELD_TOLD_MAX = 200  # a group has a handful of moderators; the bound keeps one held item's cost fixed
+
+
+def _tell_moderators_held(group: Group, writer_id: int | None) -> None:
+    """The group's moderators who may act on the queue hear that something waits (never the writer). Kind
+    "held_item" is told once per group until read, so thirty held posts are one unread notification."""
+    rows = db.session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.group_id == group.id,
+            Membership.role == "moderator",
+            Membership.state == "active",
+            User.state == "active",
+        )
+        .order_by(User.id)
+        .limit(HELD_TOLD_MAX)
+    ).all()
+    staff = [
+        user.id for user, membership in rows if user.id != writer_id and policy.can_moderate(user, group, membership)
+    ]
+    notifications.notify(
+        staff, kind="held_item", actor_id=None, group_id=group.id, target_type="group_queue", target_id=group.id
+    )
 
 
 # --- profile text and display names --------------------------------------------------------------------------

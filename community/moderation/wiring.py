@@ -21,6 +21,8 @@ from community.moderation import (  # noqa: F401  (views on bp)
     safety,
 )
 from community.moderation.safeguarding import wiring as safeguarding
+from community.notifications import kinds as notification_kinds
+from community.notifications import preferences as notification_preferences
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
@@ -30,6 +32,12 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     events.register(socketio)
     actions_expiry.register_cli(app)
     layout.register(navigation.ENTRY)
+    # Someone the recipient muted or blocked notifies them of nothing they write (every channel).
+    notification_preferences.register_recipient_filter("muted_or_blocked", safety.who_muted)
+    notification_kinds.register_target_link("group_queue", lambda group_id, _slug: f"/moderation/g/{group_id}")
+    notification_kinds.register_target_link(
+        "safeguarding_case", lambda case_id, _slug: f"/moderation/safeguarding/{case_id}"
+    )
     auth_signals.profile_changing.connect(profile_receivers.screen_profile_change)
     auth_signals.profile_opening.connect(profile_receivers.hide_from_blocked)
     profile_sections.register(

@@ -42,7 +42,7 @@ class Kind:
 _ALL = (
     Kind("mention", _l("Someone mentioned you"), True, email="immediately",
          email_one=_l("Someone mentioned you."), email_many=_l("You were mentioned %(count)d times.")),
-    Kind("reply", _l("Replies to your topics and posts"), True, email="daily",
+    Kind("reply", _l("Replies to your topics, posts and messages"), True, email="daily",
          email_one=_l("You have a new reply."), email_many=_l("You have %(count)d new replies.")),
     Kind("professional_answer", _l("Answers from a professional"), True, email="immediately",
          email_one=_l("A professional answered your question."),
@@ -65,6 +65,23 @@ _ALL = (
          email_many=_l("%(count)d questions are waiting for your team.")),
     Kind("announcement", _l("New announcements in your groups"), True, email="daily",
          email_one=_l("There is a new announcement."), email_many=_l("There are %(count)d new announcements.")),
+    # Like a messenger: at once, but once per conversation until the member has read it (chat clears it).
+    Kind("private_message", _l("Private messages"), True, email="immediately", once_until_read=True,
+         email_one=_l("Someone wrote to you."),
+         email_many=_l("You have new private messages in %(count)d conversations.")),
+    Kind("chat_mention", _l("Someone mentioned you in a chat"), True, email="immediately",
+         email_one=_l("Someone mentioned you in a chat."),
+         email_many=_l("You were mentioned %(count)d times in chats.")),
+    # Off unless the member asks for it per group (GroupNotificationSetting.new_topics): the forum tells only them.
+    Kind("new_topic", _l("New topics in the groups you chose"), True, email="daily",
+         email_one=_l("There is a new topic."), email_many=_l("There are %(count)d new topics.")),
+    Kind("held_item", _l("Posts and messages waiting for review (moderators)"), False, email="immediately",
+         once_until_read=True,
+         email_one=_l("Something is waiting for review."),
+         email_many=_l("Posts or messages are waiting for review in %(count)d groups.")),
+    Kind("safeguarding_case", _l("New safeguarding cases (moderators)"), False, email="immediately",
+         email_one=_l("A safeguarding case was opened."),
+         email_many=_l("%(count)d safeguarding cases were opened.")),
 )  # fmt: skip
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _ALL}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.core.time import utcnow
@@ -67,7 +67,8 @@ class NotificationPreference(db.Model):
 
 
 class GroupNotificationSetting(db.Model):
-    """Per member and group: muted (nothing from this group at all), or an email mode that overrides the kinds'."""
+    """Per member and group: muted (nothing from this group at all), an email mode that overrides the kinds', and
+    whether they hear of every new topic."""
 
     __tablename__ = "group_notification_settings"
     __table_args__ = (UniqueConstraint("user_id", "group_id"),)
@@ -77,6 +78,8 @@ class GroupNotificationSetting(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     muted: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(16))  # None: as the member's per-kind choice
+    # Tell the member about every new topic in this group (kind "new_topic"); off unless they ask for it.
+    new_topics: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TopicMute(db.Model):

@@ -3,7 +3,7 @@ mode for everything from that group), muted topics, and quiet hours."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +26,27 @@ from community.notifications.models import (
 )
 
 MUTE_TOPIC_LIMIT = 500  # a member's muted topics (each a row; the preferences page lists none of them)
+NEW_TOPIC_READERS_MAX = 5000  # members told of one new topic (like an announcement's readers)
+
+# Who hears nothing from an actor, decided by a higher feature (moderation: whom the recipient muted or blocked).
+# A filter gets (actor_id, recipient ids) and returns the ids to leave out, in one query for all of them.
+RecipientFilter = Callable[[int, list[int]], set[int]]
+_RECIPIENT_FILTERS: dict[str, RecipientFilter] = {}
+
+
+def register_recipient_filter(name: str, leave_out: RecipientFilter) -> None:
+    """Filled from a feature's wiring; registering a name again replaces it (many apps in one process)."""
+    _RECIPIENT_FILTERS[name] = leave_out
+
+
+def without_filtered(recipient_ids: list[int], actor_id: int | None) -> list[int]:
+    """The recipients no registered filter leaves out for this actor (nothing is filtered without an actor)."""
+    if actor_id is None or not recipient_ids:
+        return recipient_ids
+    left_out: set[int] = set()
+    for leave_out in _RECIPIENT_FILTERS.values():
+        left_out |= leave_out(actor_id, recipient_ids)
+    return [user_id for user_id in recipient_ids if user_id not in left_out]
 
 
 @dataclass(frozen=True)
@@ -156,12 +177,14 @@ def quiet_until(user_id: int, now: datetime) -> datetime | None:
     return end_local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
-def set_group_setting(user: User, group: Group, *, muted: bool, email: str | None) -> GroupNotificationSetting:
+def set_group_setting(
+    user: User, group: Group, *, muted: bool, email: str | None, new_topics: bool = False
+) -> GroupNotificationSetting:
     if email is not None and email not in EMAIL_MODES:
         raise DomainError(_l("Please choose how you want emails: immediately, daily, weekly or never."))
     row = db.session.scalar(select(GroupNotificationSetting).filter_by(user_id=user.id, group_id=group.id))
     row = row or GroupNotificationSetting(user_id=user.id, group_id=group.id)
-    row.muted, row.email = muted, email
+    row.muted, row.email, row.new_topics = muted, email, new_topics
     db.session.add(row)
     db.session.flush()
     return row
@@ -176,6 +199,23 @@ def group_settings(user_id: int, group_ids: list[int]) -> dict[int, GroupNotific
         )
     )
     return {row.group_id: row for row in rows}
+
+
+def new_topic_listeners(group_id: int) -> list[int]:
+    """Members who asked to hear of every new topic in this group (and did not mute it). The caller (the forum)
+    keeps only those who can read the group now."""
+    return list(
+        db.session.scalars(
+            select(GroupNotificationSetting.user_id)
+            .where(
+                GroupNotificationSetting.group_id == group_id,
+                GroupNotificationSetting.new_topics.is_(True),
+                GroupNotificationSetting.muted.is_(False),
+            )
+            .order_by(GroupNotificationSetting.user_id)
+            .limit(NEW_TOPIC_READERS_MAX)
+        )
+    )
 
 
 def is_topic_muted(user_id: int, topic_id: int) -> bool:

@@ -53,11 +53,18 @@ def notify(
     email preference for the kind then does not apply to this one, so nobody gets it twice or unasked.
 
     ``kind`` must be in the registry (``kinds.py``); an unknown kind raises ``UnknownNotificationKind`` before
-    anything is stored. Each recipient's preferences apply: a muted group or topic stores nothing; "in-app off"
-    keeps the row for email only; an "immediately" email goes into the outbox in this same transaction.
+    anything is stored. A recipient who muted or blocked the actor hears nothing of a content-bearing kind (the
+    filters registered with ``preferences.register_recipient_filter``); a kind told ``once_until_read`` skips
+    recipients who still have an unread one about the same target. Each recipient's preferences apply: a muted
+    group or topic stores nothing; "in-app off" keeps the row for email only; an "immediately" email goes into
+    the outbox in this same transaction.
     """
-    get_kind(kind)
+    registered = get_kind(kind)
     recipients = sorted({int(user_id) for user_id in recipient_ids} - {actor_id})
+    if registered.content_bearing:  # decisions and staff duties reach people whoever they muted
+        recipients = preferences.without_filtered(recipients, actor_id)  # whom they muted or blocked (moderation)
+    if registered.once_until_read and recipients:
+        recipients = _without_unread(recipients, kind, target_type, target_id)
     if not recipients:
         return []
     wanted = preferences.deliveries(recipients, kind=kind, group_id=group_id, topic_id=topic_id)
@@ -88,6 +95,46 @@ def notify(
     for user_id in shown:
         queue_event(NEW_EVENT, {"count": counts.get(user_id, 0), "kind": kind}, room=user_room(user_id))
     return rows
+
+
+def _without_unread(recipients: list[int], kind: str, target_type: str, target_id: int | None) -> list[int]:
+    """The recipients with no unread notification of this kind about this target (one query). Email-only rows
+    count too: the member hears once, in whatever way they chose, until they read the target."""
+    waiting = set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.target_type == target_type,
+                Notification.target_id == target_id if target_id is not None else Notification.target_id.is_(None),
+                Notification.kind == kind,
+                Notification.read_at.is_(None),
+                Notification.user_id.in_(recipients),
+            )
+        )
+    )
+    return [user_id for user_id in recipients if user_id not in waiting]
+
+
+def mark_target_read(user_id: int, kinds: Iterable[str], target_type: str, target_id: int) -> int:
+    """The member has seen the target itself (read the conversation): its unread notifications of these kinds
+    are read, and their open pages' counts update after the commit. One UPDATE; returns how many changed."""
+    changed = (
+        db.session.execute(
+            update(Notification)
+            .where(
+                Notification.user_id == user_id,
+                Notification.kind.in_(list(kinds)),
+                Notification.target_type == target_type,
+                Notification.target_id == target_id,
+                Notification.read_at.is_(None),
+            )
+            .values(read_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
+    if changed:
+        _tell_count(user_id)
+    return changed
 
 
 def already_notified(kind: str, target_type: str, target_id: int) -> set[int]:

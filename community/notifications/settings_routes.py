@@ -50,7 +50,7 @@ def save_settings():
             email = form.get(f"group_email_{access.group.id}", "")
             preferences.set_group_setting(
                 current_user, access.group, muted=form.get(f"group_muted_{access.group.id}") == "1",
-                email=email or None,
+                email=email or None, new_topics=form.get(f"group_new_topics_{access.group.id}") == "1",
             )  # fmt: skip
     if action.error:
         return _settings_page(action.error, 400)

@@ -11,7 +11,9 @@ from community.auth.models import User
 from community.core.realtime import queue_event, user_room
 from community.extensions import db
 from community.groups.models import Group, Membership
+from community.moderation.safeguarding import policy
 from community.moderation.safeguarding.models import SafeguardingCase
+from community.notifications import services as notifications
 
 ALERT_EVENT = "moderation:alert"
 MODERATORS_MAX = 200  # a group has a handful; the bound keeps one alert's cost fixed
@@ -59,3 +61,32 @@ def alert_moderators(case: SafeguardingCase, group: Group) -> int:
     for moderator in moderators:
         queue_event(ALERT_EVENT, payload, room=user_room(moderator.id))
     return len(moderators)
+
+
+def notify_new_case(case: SafeguardingCase, group: Group) -> list[int]:
+    """A new case: the group's moderators who may work cases hear of it in their notifications too (kind
+    "safeguarding_case"; no member text, the link opens the case page, which checks access again). Not the
+    person it is about, nor whoever raised it. Returns who was told."""
+    rows = db.session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.group_id == group.id,
+            Membership.role == "moderator",
+            Membership.state == "active",
+            User.state == "active",
+        )
+        .order_by(User.id)
+        .limit(MODERATORS_MAX)
+    ).all()
+    left_out = {case.subject_id, case.raised_by_id}
+    staff = [
+        user.id
+        for user, membership in rows
+        if user.id not in left_out and policy.can_work_cases(user, group, membership)
+    ]
+    notifications.notify(
+        staff, kind="safeguarding_case", actor_id=None, group_id=group.id, target_type="safeguarding_case",
+        target_id=case.id,
+    )  # fmt: skip
+    return staff

@@ -121,6 +121,7 @@ def _new_case(
         },
     )
     alerts.alert_moderators(case, group)
+    alerts.notify_new_case(case, group)
     return case
 
 
