@@ -28,6 +28,7 @@ from community.moderation import (
     safety,
 )
 from community.moderation.models import QUEUE_KINDS
+from community.notifications import services as notifications
 from community.notifications.kinds import register_target_link
 
 Page = str | Response | tuple[str, int]
@@ -66,6 +67,9 @@ def _queue_page(group=None) -> str:
     groups = [group] if group is not None else queue.moderated_groups(current_user)
     if request.args.get("fragment") == "1":  # the live list, fetched again by moderation-queue.js
         return render_template("moderation/queue_list.html", page=page, kind=kind)
+    # The moderator sees the queue: its "waiting for review" notices are read (the next held item tells again).
+    if notifications.mark_target_read(current_user.id, ("held_item",), "group_queue", group.id if group else None):
+        db.session.commit()
     return render_template(
         "moderation/queue.html",
         page=page,

@@ -114,9 +114,11 @@ def _without_unread(recipients: list[int], kind: str, target_type: str, target_i
     return [user_id for user_id in recipients if user_id not in waiting]
 
 
-def mark_target_read(user_id: int, kinds: Iterable[str], target_type: str, target_id: int) -> int:
-    """The member has seen the target itself (read the conversation): its unread notifications of these kinds
-    are read, and their open pages' counts update after the commit. One UPDATE; returns how many changed."""
+def mark_target_read(user_id: int, kinds: Iterable[str], target_type: str, target_id: int | None) -> int:
+    """The member has seen the target itself (read the conversation, opened the queue): its unread notifications
+    of these kinds are read, and their open pages' counts update after the commit. ``target_id`` None: every
+    target of that type. One UPDATE; returns how many changed."""
+    same_target = Notification.target_id == target_id if target_id is not None else Notification.target_id.isnot(None)
     changed = (
         db.session.execute(
             update(Notification)
@@ -124,7 +126,7 @@ def mark_target_read(user_id: int, kinds: Iterable[str], target_type: str, targe
                 Notification.user_id == user_id,
                 Notification.kind.in_(list(kinds)),
                 Notification.target_type == target_type,
-                Notification.target_id == target_id,
+                same_target,
                 Notification.read_at.is_(None),
             )
             .values(read_at=utcnow())

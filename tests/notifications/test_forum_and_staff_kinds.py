@@ -150,6 +150,18 @@ def test_held_items_are_one_unread_notification_per_group_for_its_moderators(db_
     assert world.unread("mona") == 1
 
 
+def test_opening_the_queue_reads_the_waiting_notice(app):
+    world = build_world(app)
+    set_premoderation(world, "all")
+    _topic(world, "sam", "Held")
+    assert world.unread("mona") == 1
+    assert world.http("mona").get(f"/moderation/g/{world.group_id}?fragment=1").status_code == 200
+    assert world.unread("mona") == 1, "the live list's refresh is not a visit"
+    assert world.http("mona").get(f"/moderation/g/{world.group_id}").status_code == 200
+    assert world.unread("mona") == 0
+    assert world.http("noor").get(f"/moderation/g/{world.group_id}").status_code == 404
+
+
 def test_muting_the_writer_never_hides_the_queue_from_a_moderator(app):
     world = build_world(app)
     _set_membership(world, "noor", role="moderator")
