@@ -24,7 +24,7 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
-from community.notifications import outbox, preferences
+from community.notifications import outbox, preferences, push
 from community.notifications.kinds import get_kind, target_link, target_topics
 from community.notifications.models import DigestRun, EmailOutbox, Notification
 
@@ -54,7 +54,8 @@ def notify(
 
     ``kind`` must be in the registry (``kinds.py``); an unknown kind raises ``UnknownNotificationKind`` before
     anything is stored. Each recipient's preferences apply: a muted group or topic stores nothing; "in-app off"
-    keeps the row for email only; an "immediately" email goes into the outbox in this same transaction.
+    keeps the row for email (or push) only; an "immediately" email goes into the outbox in this same transaction,
+    and so does a push to the member's devices (``push.queue``: bundled per target, held back by quiet hours).
     """
     get_kind(kind)
     recipients = sorted({int(user_id) for user_id in recipient_ids} - {actor_id})
@@ -66,7 +67,7 @@ def notify(
     for user_id, delivery in wanted.items():
         if own_email:
             delivery = replace(delivery, email="never")  # stored even when not shown: the record that we told them
-        elif not delivery.in_app and delivery.email == "never":
+        elif not delivery.in_app and delivery.email == "never" and not delivery.push:
             continue
         rows.append(
             Notification(
@@ -83,6 +84,10 @@ def notify(
     for row in rows:
         if row.email_mode == "immediately":
             outbox.queue_immediate(users[row.user_id], kind, group_id, now)
+    # Web Push last: rows for members with a device, in this transaction; sent after the commit.
+    pushed = [row for row in rows if wanted[row.user_id].push]
+    push.queue(pushed, kind=kind, group_id=group_id, key=push.target_key(target_type, target_id, topic_id, group_id),
+               now=now)  # fmt: skip
     shown = [row.user_id for row in rows if row.in_app]
     counts = unread_counts(shown)
     for user_id in shown:
