@@ -17,6 +17,7 @@ from tests.notifications.world import World, build_world
 
 MARKER = "zebra-marker-4417"  # member content: must never reach a push
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+ANDROID_CHROME = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"
 
 
 def subscribe(world: World, name: str, browser: Browser, user_agent: str = FIREFOX):
@@ -155,8 +156,7 @@ def test_a_muted_group_pushes_nothing(app, push_service):
 
 def test_the_device_list_shows_each_device_and_only_its_owner_removes_it(app, push_service):
     world = build_world(app)
-    noor, _response = subscribe(world, "noor", push_service.browser("phone"),
-                                "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36")  # fmt: skip
+    noor, _response = subscribe(world, "noor", push_service.browser("phone"), ANDROID_CHROME)
     page = noor.get("/account/devices")
     assert page.status_code == 200 and "Chrome on Android" in page.text and "None yet" in page.text
     mention_noor(world)
