@@ -11,11 +11,11 @@ from community.notifications import bp, outbox, push, services
 
 @bp.cli.command("prune")
 def prune_command() -> None:
-    """Remove notifications (and finished emails, digest records) older than NOTIFICATIONS_KEEP_DAYS."""
+    """Remove notifications (and finished emails and pushes, digest records) older than NOTIFICATIONS_KEEP_DAYS."""
     removed = services.prune()
     db.session.commit()
-    click.echo(f"Removed {removed['notifications']} notifications, {removed['emails']} finished emails and "
-               f"{removed['digest_runs']} digest records.")  # fmt: skip
+    click.echo(f"Removed {removed['notifications']} notifications, {removed['emails']} finished emails, "
+               f"{removed['pushes']} finished pushes and {removed['digest_runs']} digest records.")  # fmt: skip
 
 
 @bp.cli.command("send-mail")

@@ -26,7 +26,7 @@ from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
 from community.notifications import outbox, preferences, push
 from community.notifications.kinds import get_kind, target_link, target_topics
-from community.notifications.models import DigestRun, EmailOutbox, Notification
+from community.notifications.models import DigestRun, EmailOutbox, Notification, PushOutbox
 
 PER_PAGE = 25
 NEW_EVENT, COUNT_EVENT = "notification:new", "notification:count"
@@ -274,8 +274,10 @@ def prune(*, now: datetime | None = None, batch: int = 5000) -> dict[str, int]:
     """Delete what is older than NOTIFICATIONS_KEEP_DAYS, in batches (short transactions; cron-safe: a second
     run at the same time deletes nothing twice, it only finds less)."""
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["NOTIFICATIONS_KEEP_DAYS"])
-    removed = {"notifications": 0, "emails": 0, "digest_runs": 0}
+    removed = {"notifications": 0, "emails": 0, "digest_runs": 0, "pushes": 0}
     targets = (
+        # Pushes first: a pending one pointing at a notification about to go is simply kept without its link.
+        ("pushes", PushOutbox, (PushOutbox.created_at < cutoff) & PushOutbox.status.in_(("sent", "failed", "skipped"))),
         ("notifications", Notification, Notification.created_at < cutoff),
         (
             "emails",

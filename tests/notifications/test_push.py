@@ -4,14 +4,17 @@ says nothing anyone wrote, no names and, unless the member chose it, no group; i
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 from sqlalchemy import select
 
 from community.extensions import db
 from community.notifications import vapid
 from community.notifications.models import Notification, PushOutbox, PushSubscription
-from tests.factories import csrf_token
+from community.privacy.models import DataExport
+from tests.factories import PASSWORD, csrf_token, post_form
 from tests.notifications.push_service import Browser, PushService
 from tests.notifications.world import World, build_world
 
@@ -206,3 +209,23 @@ def test_the_same_browser_subscribing_again_replaces_its_row(app, push_service):
     with app.app_context():
         rows = db.session.scalars(select(PushSubscription)).all()
         assert [row.user_id for row in rows] == [world.ids["sam"]]
+
+
+def test_the_members_export_lists_their_devices_and_erasure_removes_them(app, push_service):
+    world = build_world(app)
+    browser = push_service.browser()
+    noor, _response = subscribe(world, "noor", browser)
+    mention_noor(world)
+    assert post_form(noor, "/account/privacy/export", {}, form_page="/account/privacy").status_code == 303
+    with app.app_context():
+        export_id = db.session.scalar(select(DataExport.id).order_by(DataExport.id.desc()))
+    archive = zipfile.ZipFile(io.BytesIO(noor.get(f"/account/privacy/exports/{export_id}").data))
+    settings = json.loads(archive.read("notification_settings.json"))
+    assert [device["device"] for device in settings["push_devices"]] == ["Firefox/Linux"]
+    assert [(sent["kind"], sent["status"]) for sent in settings["pushes"]] == [("mention", "sent")]
+    assert settings["push_shows_group_name"] is False
+    form = {"mode": "remove", "password": PASSWORD, "confirm": "y"}
+    assert post_form(noor, "/account/delete", form, form_page="/account/privacy").status_code == 303
+    with app.app_context():
+        for model in (PushSubscription, PushOutbox):
+            assert db.session.scalar(select(db.func.count()).select_from(model)) == 0
