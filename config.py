@@ -61,9 +61,15 @@ def checked_two_factor_keys(keys: list[str]) -> list[str]:
     return keys
 
 
+def instance_path() -> Path:
+    """The instance folder (KRING_INSTANCE_DIR, else instance/ next to the code), not created: also Flask's
+    ``app.instance_path``, where keys made at the first need are kept (the VAPID key)."""
+    return Path(os.environ.get("KRING_INSTANCE_DIR", BASE_DIR / "instance")).resolve()
+
+
 def instance_dir() -> Path:
     """Where development keeps its SQLite file and generated key: private to the user running Kring."""
-    path = Path(os.environ.get("KRING_INSTANCE_DIR", BASE_DIR / "instance"))
+    path = instance_path()
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

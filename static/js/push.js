@@ -24,11 +24,13 @@ function fromBase64Url(value) {
 async function start(root) {
   const needsJs = /** @type {HTMLElement | null} */ (root.querySelector("[data-push-needs-js]"));
   const unsupported = /** @type {HTMLElement | null} */ (root.querySelector("[data-push-unsupported]"));
-  const onButton = /** @type {HTMLButtonElement | null} */ (root.querySelector("[data-push-on]"));
-  const offButton = /** @type {HTMLButtonElement | null} */ (root.querySelector("[data-push-off]"));
+  const onBox = /** @type {HTMLElement | null} */ (root.querySelector("[data-push-on]"));
+  const offBox = /** @type {HTMLElement | null} */ (root.querySelector("[data-push-off]"));
+  const onButton = onBox && onBox.querySelector("button");
+  const offButton = offBox && offBox.querySelector("button");
   const status = /** @type {HTMLElement | null} */ (root.querySelector("[data-push-status]"));
   if (needsJs) needsJs.hidden = true;
-  if (!onButton || !offButton || !status) return;
+  if (!onBox || !offBox || !onButton || !offButton || !status) return;
 
   /** @param {string} key */
   function say(key) {
@@ -51,10 +53,13 @@ async function start(root) {
   const on = /** @type {HTMLButtonElement} */ (onButton);
   const off = /** @type {HTMLButtonElement} */ (offButton);
 
+  const onShown = /** @type {HTMLElement} */ (onBox);
+  const offShown = /** @type {HTMLElement} */ (offBox);
+
   /** @param {PushSubscription | null} subscription */
   function show(subscription) {
-    on.hidden = subscription !== null;
-    off.hidden = subscription === null;
+    onShown.hidden = subscription !== null;
+    offShown.hidden = subscription === null;
   }
 
   /** @param {string} url @param {unknown} body */
