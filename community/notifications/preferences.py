@@ -163,7 +163,23 @@ def _zone() -> ZoneInfo:
 
 def quiet_until(user_id: int, now: datetime) -> datetime | None:
     """When the member's quiet hours end, if ``now`` (naive UTC) falls in them; else None."""
-    row = db.session.get(NotificationSettings, user_id)
+    return _quiet_end(db.session.get(NotificationSettings, user_id), now)
+
+
+def quiet_ends(user_ids: list[int], now: datetime) -> dict[int, datetime]:
+    """``quiet_until`` for many members in one query: those in their quiet hours now, and when they end."""
+    if not user_ids:
+        return {}
+    rows = db.session.scalars(
+        select(NotificationSettings).where(
+            NotificationSettings.user_id.in_(user_ids), NotificationSettings.quiet_start.is_not(None)
+        )
+    )
+    ends = {row.user_id: _quiet_end(row, now) for row in rows}
+    return {user_id: end for user_id, end in ends.items() if end is not None}
+
+
+def _quiet_end(row: NotificationSettings | None, now: datetime) -> datetime | None:
     if row is None or row.quiet_start is None or row.quiet_end is None:
         return None
     zone = _zone()

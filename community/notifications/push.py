@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import ipaddress
 import json
 import logging
@@ -193,32 +194,52 @@ def target_key(target_type: str, target_id: int | None, topic_id: int | None, gr
 
 def queue(notes: list[Notification], *, kind: str, group_id: int | None, key: str, now: datetime) -> None:
     """In ``notify()``'s transaction: one outbox row per member with a device (bundled by ``key``), sent after
-    the commit unless quiet hours hold it back until they end."""
+    the commit unless quiet hours hold it back until they end. A few queries whatever the number of members (an
+    announcement reaches a whole group)."""
+    ids = [note.user_id for note in notes]
+    if ids:
+        with_devices = set(
+            db.session.scalars(select(PushSubscription.user_id).where(PushSubscription.user_id.in_(ids)).distinct())
+        )
+        notes = [note for note in notes if note.user_id in with_devices]
     if not notes:
         return
-    with_devices = set(
-        db.session.scalars(
-            select(PushSubscription.user_id).where(PushSubscription.user_id.in_([n.user_id for n in notes])).distinct()
+    ids = [note.user_id for note in notes]
+    quiet = preferences.quiet_ends(ids, now)
+    pending = {
+        (row.user_id, row.target_key): row
+        for row in db.session.execute(
+            select(PushOutbox.id, PushOutbox.user_id, PushOutbox.target_key, PushOutbox.kind).where(
+                PushOutbox.user_id.in_(ids), PushOutbox.target_key.in_((key, QUIET_KEY)),
+                PushOutbox.status == "pending",
+            )
         )
-    )
+    }  # fmt: skip
     window = now - timedelta(seconds=current_app.config["PUSH_BUNDLE_SECONDS"])
+    lately = set(
+        db.session.scalars(
+            select(PushOutbox.user_id).where(
+                PushOutbox.user_id.in_(ids), PushOutbox.target_key == key,
+                (PushOutbox.status == "sending") | ((PushOutbox.status == "sent") & (PushOutbox.sent_at >= window)),
+            )
+        )
+    )  # fmt: skip
     due: list[PushOutbox] = []
     for note in notes:
-        if note.user_id not in with_devices:
+        ends = quiet.get(note.user_id)
+        bundle = QUIET_KEY if ends else key
+        opens = note.id if note.in_app and not ends else None
+        waiting = pending.get((note.user_id, bundle))
+        if waiting is not None and _count_up(waiting.id, waiting.kind, kind, opens):
             continue
-        quiet = preferences.quiet_until(note.user_id, now)
-        bundle = QUIET_KEY if quiet else key
-        opens = note.id if note.in_app and not quiet else None
-        if _count_up(note.user_id, bundle, kind, opens):
-            continue
-        if not quiet and _pushed_lately(note.user_id, bundle, window):
+        if not ends and note.user_id in lately:
             continue  # the centre counts it; the phone was told about this target a moment ago
         row = PushOutbox(
-            user_id=note.user_id, kind=kind, group_id=group_id if not quiet else None, target_key=bundle,
-            notification_id=opens, item_count=1, created_at=now, next_attempt_at=quiet or now, sent_to=[],
+            user_id=note.user_id, kind=kind, group_id=group_id if not ends else None, target_key=bundle,
+            notification_id=opens, item_count=1, created_at=now, next_attempt_at=ends or now, sent_to=[],
         )  # fmt: skip
         db.session.add(row)
-        if not quiet:
+        if not ends:
             due.append(row)
     if due:
         db.session.flush()
@@ -226,34 +247,18 @@ def queue(notes: list[Notification], *, kind: str, group_id: int | None, key: st
             on_commit_batch(_send_committed, row.id)
 
 
-def _count_up(user_id: int, bundle: str, kind: str, opens: int | None) -> bool:
-    pending = db.session.execute(
-        select(PushOutbox.id, PushOutbox.kind, PushOutbox.group_id)
-        .where(PushOutbox.user_id == user_id, PushOutbox.target_key == bundle, PushOutbox.status == "pending")
-        .limit(1)
-    ).first()
-    if pending is None:
-        return False
-    values: dict[str, object] = {"item_count": PushOutbox.item_count + 1, "kind": kind if pending.kind == kind else ""}
+def _count_up(row_id: int, row_kind: str, kind: str, opens: int | None) -> bool:
+    values: dict[str, object] = {"item_count": PushOutbox.item_count + 1, "kind": kind if row_kind == kind else ""}
     if opens is not None:
         values["notification_id"] = opens  # the latest one: opening it shows the newest
     # Conditional: if a sender took it meanwhile, nothing changes here and the caller queues a new one.
     changed = db.session.execute(
         update(PushOutbox)
-        .where(PushOutbox.id == pending.id, PushOutbox.status == "pending")
+        .where(PushOutbox.id == row_id, PushOutbox.status == "pending")
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
     return bool(changed)
-
-
-def _pushed_lately(user_id: int, bundle: str, window: datetime) -> bool:
-    recent = select(PushOutbox.id).where(
-        PushOutbox.user_id == user_id,
-        PushOutbox.target_key == bundle,
-        (PushOutbox.status == "sending") | ((PushOutbox.status == "sent") & (PushOutbox.sent_at >= window)),
-    )
-    return db.session.scalar(recent.limit(1)) is not None
 
 
 # --- sending -----------------------------------------------------------------------------------------------------
@@ -355,6 +360,11 @@ def _send_one(row_id: int, now: datetime, http: requests.Session, report: PushRe
         report.skipped += 1
 
 
+def _topic(bundle: str) -> str:
+    """RFC 8030's Topic: at most 32 characters of base64url's alphabet (a longer target key is hashed)."""
+    return bundle if len(bundle) <= 32 else hashlib.sha256(bundle.encode()).hexdigest()[:32]
+
+
 def _push(subscription: PushSubscription, data: str, bundle: str, http: requests.Session) -> str:
     """One push to one device: "ok", "gone" (404/410), "retry ..." (429, 5xx, no connection) or "failed ..."."""
     config = current_app.config
@@ -367,7 +377,7 @@ def _push(subscription: PushSubscription, data: str, bundle: str, http: requests
             vapid_claims={"sub": vapid.subject(), "aud": f"{parts.scheme}://{parts.netloc}"},
             ttl=int(config["PUSH_TTL_SECONDS"]),
             # RFC 8030 Topic: a push still waiting at the service for this target is replaced, not added to.
-            headers={"Urgency": "normal", "Topic": bundle[:32]},
+            headers={"Urgency": "normal", "Topic": _topic(bundle)},
             timeout=float(config["PUSH_TIMEOUT_SECONDS"]),
             requests_session=http,
         )

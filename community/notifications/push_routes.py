@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.core.errors import DomainError
-from community.extensions import db, limiter
+from community.extensions import db
 from community.notifications import bp, push
 
 
@@ -18,9 +18,10 @@ def _refused(error: DomainError) -> tuple[Response, int]:
 
 
 @bp.route("/notifications/push/subscribe", methods=["POST"])
-@limiter.limit("30 per hour")
 def push_subscribe() -> Response | tuple[Response, int]:
-    """The browser's ``PushSubscription.toJSON()``; CSRF-protected like every POST (the X-CSRFToken header)."""
+    """The browser's ``PushSubscription.toJSON()``; CSRF-protected like every POST (the X-CSRFToken header).
+    No rate limit of its own: PUSH_MAX_DEVICES bounds what a member can store, and one address may be a whole
+    school's network."""
     try:
         push.subscribe(current_user, request.get_json(silent=True), request.headers.get("User-Agent", ""))
     except DomainError as error:

@@ -229,3 +229,17 @@ def test_the_members_export_lists_their_devices_and_erasure_removes_them(app, pu
     with app.app_context():
         for model in (PushSubscription, PushOutbox):
             assert db.session.scalar(select(db.func.count()).select_from(model)) == 0
+
+
+def test_an_announcement_reaches_each_members_own_devices(app, push_service):
+    world = build_world(app)
+    devices = {name: push_service.browser(name) for name in ("noor", "sam")}
+    for name, browser in devices.items():
+        subscribe(world, name, browser)
+    with app.app_context():
+        world.announce(f"News {MARKER}", f"Read this {MARKER}")
+    assert len(push_service.received) == 2
+    for name, browser in devices.items():
+        [received] = [r for r in push_service.received if browser.endpoint.endswith(r.path)]
+        pushed = browser.decrypt(received)
+        assert pushed["body"] == "There is a new announcement." and MARKER not in json.dumps(pushed), name
