@@ -9,6 +9,7 @@ database it protects protects nothing).
 from __future__ import annotations
 
 import atexit
+import base64
 import functools
 import ipaddress
 import os
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives.asymmetric import ec
 
 BASE_DIR = Path(__file__).resolve().parent
 INSECURE_KEYS = {"", "dev", "change-me", "changeme", "secret", "you-will-never-guess"}
@@ -59,9 +61,15 @@ def checked_two_factor_keys(keys: list[str]) -> list[str]:
     return keys
 
 
+def instance_path() -> Path:
+    """The instance folder (KRING_INSTANCE_DIR, else instance/ next to the code), not created: also Flask's
+    ``app.instance_path``, where keys made at the first need are kept (the VAPID key)."""
+    return Path(os.environ.get("KRING_INSTANCE_DIR", BASE_DIR / "instance")).resolve()
+
+
 def instance_dir() -> Path:
     """Where development keeps its SQLite file and generated key: private to the user running Kring."""
-    path = Path(os.environ.get("KRING_INSTANCE_DIR", BASE_DIR / "instance"))
+    path = instance_path()
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
@@ -237,6 +245,26 @@ class Config:
     NOTIFICATIONS_RETRY_MAX_SECONDS = 6 * 3600
     # A row left "sending" this long (the sender crashed mid-send) is taken again by the next run.
     NOTIFICATIONS_SENDING_STALE_SECONDS = 3600
+    # --- Web Push (issue #16; community/notifications/push.py, docs/notifications.md#push) ---
+    # The VAPID key that signs every push (base64url of the raw 32-byte P-256 key, as `web-push
+    # generate-vapid-keys` prints it, or PEM). Empty: one is made at the first need and kept in the instance
+    # folder (vapid_private_key.pem, mode 0600). Changing it invalidates every device's subscription.
+    VAPID_PRIVATE_KEY = ""
+    VAPID_SUBJECT = ""  # how a push service reaches the operator: mailto:... or https://...; empty: MAIL_FROM's address
+    PUSH_BUNDLE_SECONDS = 300  # at most one push per member and topic/conversation/group in this time
+    PUSH_TTL_SECONDS = 24 * 3600  # how long a push service keeps a push for a device that is offline
+    PUSH_TIMEOUT_SECONDS = 10
+    PUSH_MAX_DEVICES = 10  # devices (browsers) per account
+    # Push services a subscription may point at (host, or a domain and its subdomains): the server POSTs to the
+    # endpoint a browser gave, so it must never be one of our own or another internal machine. Empty: any https host.
+    PUSH_SERVICE_HOSTS: list = [
+        "fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com", "push.apple.com",
+        "notify.windows.com",
+    ]  # fmt: skip
+    # Tests only: an http endpoint on this machine (the tests' own push service). Production forces it off.
+    PUSH_ALLOW_INSECURE_ENDPOINTS = False
+    # After the commit, pushes go on a background thread (a greenlet under gevent); tests send at once.
+    PUSH_SEND_IN_BACKGROUND = True
     # --- Staff insight (issue #10; community/insight) ---
     INSIGHT_MIN_PEOPLE = 5  # figures about fewer people than this show as "fewer than 5"
     INSIGHT_MAX_RANGE_DAYS = 366
@@ -337,6 +365,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "memory"
     CHAT_PRESENCE_DELAY = 0.0
+    PUSH_ALLOW_INSECURE_ENDPOINTS = True
+    PUSH_SEND_IN_BACKGROUND = False
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     SERVER_NAME = None
@@ -349,6 +379,14 @@ class TestingConfig(Config):
         self.UPLOAD_DIR = _test_upload_dir()
         self.SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
         self.TWO_FACTOR_KEYS = [TESTING_TWO_FACTOR_KEY]
+        self.VAPID_PRIVATE_KEY = _test_vapid_key()  # never the instance folder
+
+
+@functools.cache
+def _test_vapid_key() -> str:
+    """One VAPID key per test process (a P-256 key, raw, base64url), so no test writes to instance/."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    return base64.urlsafe_b64encode(key.private_numbers().private_value.to_bytes(32, "big")).rstrip(b"=").decode()
 
 
 @functools.cache
@@ -376,6 +414,7 @@ class ProductionConfig(Config):
                 "DATABASE_URL must be set in production (for example postgresql+psycopg://kring@db/kring)."
             )
         self.DEMO_ALLOWED = False  # not even from the environment: demo accounts have a published password
+        self.PUSH_ALLOW_INSECURE_ENDPOINTS = False  # nor plain-http push endpoints
         security = mail_security({"MAIL_SECURITY": self.MAIL_SECURITY, "MAIL_USE_TLS": self.MAIL_USE_TLS})
         if self.MAIL_BACKEND == "smtp" and security == "none" and not _is_loopback(self.MAIL_SERVER):
             raise RuntimeError(

@@ -1,7 +1,8 @@
 """Notifications' part of a member's export and erasure.
 
 Export: their notifications (who caused one is another person: left out) and their notification settings
-(quiet hours, per kind, per group, muted topics, the emails and digests sent to them, a mail-problem flag).
+(quiet hours, per kind, per group, muted topics, the emails and digests sent to them, a mail-problem flag, their
+devices for push and the pushes sent to them).
 
 Erasure: all of that goes; notifications they caused for others lose the link to them.
 """
@@ -25,6 +26,8 @@ from community.notifications.models import (
     Notification,
     NotificationPreference,
     NotificationSettings,
+    PushOutbox,
+    PushSubscription,
     TopicMute,
 )
 
@@ -51,8 +54,9 @@ def _settings(uid: int, groups: GroupNames) -> dict[str, Any]:
     mail_problem = db.session.get(MailProblem, uid)
     return {
         "quiet_hours": {"start_minute": general.quiet_start, "end_minute": general.quiet_end} if general else None,
+        "push_shows_group_name": bool(general and general.push_group_name),
         "per_kind": [
-            {"kind": p.kind, "in_app": p.in_app, "email": p.email}
+            {"kind": p.kind, "in_app": p.in_app, "email": p.email, "push": p.push}
             for p in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == uid))
         ],
         "per_group": [
@@ -84,6 +88,23 @@ def _settings(uid: int, groups: GroupNames) -> dict[str, Any]:
                 select(DigestRun).where(DigestRun.user_id == uid).order_by(DigestRun.id.desc()).limit(LIMIT)
             )
         ],
+        # The push service's address of each device is a random token: its browser and dates say which it is.
+        "push_devices": [
+            {"device": d.user_agent, "created_at": when(d.created_at), "last_used_at": when(d.last_used_at)}
+            for d in db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == uid).limit(LIMIT))
+        ],
+        "pushes": [
+            {
+                "kind": p.kind,
+                "items": p.item_count,
+                "status": p.status,
+                "created_at": when(p.created_at),
+                "sent_at": when(p.sent_at),
+            }
+            for p in db.session.scalars(
+                select(PushOutbox).where(PushOutbox.user_id == uid).order_by(PushOutbox.id.desc()).limit(LIMIT)
+            )
+        ],
         "mail_problem": (
             {"flagged_at": when(mail_problem.flagged_at), "smtp_code": mail_problem.smtp_code} if mail_problem else None
         ),
@@ -105,6 +126,7 @@ def erase(user: User, **_details: Any) -> None:
         (NotificationPreference, NotificationPreference.user_id),
         (GroupNotificationSetting, GroupNotificationSetting.user_id), (TopicMute, TopicMute.user_id),
         (EmailOutbox, EmailOutbox.user_id), (DigestRun, DigestRun.user_id), (MailProblem, MailProblem.user_id),
+        (PushOutbox, PushOutbox.user_id), (PushSubscription, PushSubscription.user_id),
     ):  # fmt: skip
         db.session.execute(delete(model).where(column == uid))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.core.time import utcnow
@@ -51,10 +51,13 @@ class NotificationSettings(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     quiet_start: Mapped[int | None] = mapped_column(Integer)
     quiet_end: Mapped[int | None] = mapped_column(Integer)
+    # Pushes to the member's devices say the group's name only when they chose so (a lock screen is seen by others).
+    push_group_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class NotificationPreference(db.Model):
-    """Per member and kind: in the centre or not, and how by email. No row: the kind's defaults (kinds.py)."""
+    """Per member and kind: in the centre or not, how by email, pushed to their devices or not. No row: the kind's
+    defaults (kinds.py)."""
 
     __tablename__ = "notification_preferences"
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
@@ -64,6 +67,7 @@ class NotificationPreference(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     in_app: Mapped[bool] = mapped_column(Boolean, default=True)
     email: Mapped[str] = mapped_column(String(16), default="daily")
+    push: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class GroupNotificationSetting(db.Model):
@@ -155,3 +159,51 @@ class MailProblem(db.Model):
     smtp_code: Mapped[int] = mapped_column(Integer, default=0)
     # The address as it was when refused: a changed address clears the flag by itself.
     address_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PushSubscription(db.Model):
+    """One device (a browser's push subscription) of a member: where its push service takes messages for it and
+    the keys the messages are encrypted to. The endpoint is unique: a browser that subscribes again, even for
+    another member, replaces its row."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(1024), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(128))  # the browser's P-256 public key, base64url
+    auth: Mapped[str] = mapped_column(String(64))  # its 16-byte authentication secret, base64url
+    user_agent: Mapped[str] = mapped_column(String(64), default="")  # "Chrome on Android": a summary, not the header
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)  # the last push its service accepted
+
+
+class PushOutbox(db.Model):
+    """A push waiting to go to every device of a member, written in the same transaction as its notification.
+    It holds ids and a count only: the words are put together at send time, in the member's language, and say
+    what kind of thing happened and how often, never what anyone wrote. Rows with the same ``target_key`` (a
+    topic, a conversation, a group) are counted up instead of pushed again (bundling)."""
+
+    __tablename__ = "push_outbox"
+    __table_args__ = (
+        Index("ix_push_outbox_due", "status", "next_attempt_at"),
+        Index("ix_push_outbox_target", "user_id", "target_key", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))  # a notification kind; "" when kinds were bundled together
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    target_key: Mapped[str] = mapped_column(String(64))  # "topic-12", "post-40", "quiet" (bundled quiet hours)
+    # The latest notification behind it: the push opens it (marked read, then its page). None: the centre.
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="SET NULL"))
+    item_count: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # as EmailOutbox: OUTBOX_STATES
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str] = mapped_column(String(200), default="")  # the status code or error class, no address
+    # The devices (subscription ids) that took it already: a retry goes to the others only.
+    sent_to: Mapped[list] = mapped_column(JSON, default=list)

@@ -2,8 +2,9 @@
 
 Rows go into ``email_outbox`` in the same transaction as the notification that caused them, so an email is never
 lost when the mail server is down and never sent for something that was rolled back. ``send_due`` (cron:
-``flask notifications send-mail``) claims each row with one conditional UPDATE, so two senders never send the
-same row; a refused address (SMTP 5xx) is flagged for the admin and not retried.
+``flask notifications send-mail``) claims each row with one conditional UPDATE (``sending.py``, shared with the
+push channel), so two senders never send the same row; a refused address (SMTP 5xx) is flagged for the admin and
+not retried.
 
 No email carries member content, names or (for sensitive groups) the group's name: only counts and a link.
 """
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from community.auth.models import User
@@ -27,7 +28,7 @@ from community.core.mail import mail_connection, send_mail
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group
-from community.notifications import preferences
+from community.notifications import preferences, sending
 from community.notifications.kinds import email_line
 from community.notifications.models import DigestRun, EmailOutbox, MailProblem, Notification
 
@@ -114,31 +115,6 @@ class SendReport:
     skipped: int = 0
 
 
-def _backoff(attempts: int) -> timedelta:
-    config = current_app.config
-    seconds = config["NOTIFICATIONS_RETRY_BASE_SECONDS"] * (2 ** max(attempts - 1, 0))
-    return timedelta(seconds=min(seconds, config["NOTIFICATIONS_RETRY_MAX_SECONDS"]))
-
-
-def _claim(row_id: int, now: datetime) -> bool:
-    """Take one row for sending: a single conditional UPDATE, so of two senders exactly one wins."""
-    stale = now - timedelta(seconds=current_app.config["NOTIFICATIONS_SENDING_STALE_SECONDS"])
-    result = db.session.execute(
-        update(EmailOutbox)
-        .where(
-            EmailOutbox.id == row_id,
-            or_(
-                (EmailOutbox.status == "pending") & (EmailOutbox.next_attempt_at <= now),
-                (EmailOutbox.status == "sending") & (EmailOutbox.claimed_at < stale),
-            ),
-        )
-        .values(status="sending", claimed_at=now, attempts=EmailOutbox.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
-
-
 def _permanent_code(error: Exception) -> int | None:
     """The SMTP 5xx code if the server refused this recipient or message for good; None for a retryable error."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -151,43 +127,19 @@ def _permanent_code(error: Exception) -> int | None:
     return None
 
 
-def _finish(row_id: int, **values: object) -> None:
-    db.session.execute(
-        update(EmailOutbox)
-        .where(EmailOutbox.id == row_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
 @mail_connection()  # the whole run shares one SMTP connection
 def send_due(*, limit: int = 200, now: datetime | None = None) -> SendReport:
     """Send what is due, oldest first. Cron-safe: rows are claimed one by one; a crash leaves a row "sending",
     which is taken again after NOTIFICATIONS_SENDING_STALE_SECONDS."""
     report = SendReport()
     now = now or utcnow()
-    stale = now - timedelta(seconds=current_app.config["NOTIFICATIONS_SENDING_STALE_SECONDS"])
-    due = db.session.scalars(
-        select(EmailOutbox.id)
-        .where(
-            or_(
-                (EmailOutbox.status == "pending") & (EmailOutbox.next_attempt_at <= now),
-                (EmailOutbox.status == "sending") & (EmailOutbox.claimed_at < stale),
-            )
-        )
-        .order_by(EmailOutbox.next_attempt_at, EmailOutbox.id)
-        .limit(limit)
-    ).all()
-    db.session.commit()
-    max_attempts = current_app.config["NOTIFICATIONS_MAX_ATTEMPTS"]
-    for row_id in due:
-        if not _claim(row_id, now):
+    for row_id in sending.due_ids(EmailOutbox, now, limit):
+        if not sending.claim(EmailOutbox, row_id, now):
             continue
         row = db.session.get(EmailOutbox, row_id)
         user = db.session.get(User, row.user_id)
         if not _mailable(user):
-            _finish(row_id, status="skipped", last_error="no usable address")
+            sending.finish(EmailOutbox, row_id, status="skipped", last_error="no usable address")
             report.skipped += 1
             continue
         try:
@@ -198,16 +150,14 @@ def send_due(*, limit: int = 200, now: datetime | None = None) -> SendReport:
             log.warning("mail %s not sent: %s", row_id, reason)  # the row id and error class only, no address
             if code is not None:
                 _flag(user, code)
-                _finish(row_id, status="failed", last_error=reason)
+                sending.finish(EmailOutbox, row_id, status="failed", last_error=reason)
                 report.failed += 1
-            elif row.attempts >= max_attempts:
-                _finish(row_id, status="failed", last_error=reason)
-                report.failed += 1
-            else:
-                _finish(row_id, status="pending", last_error=reason, next_attempt_at=now + _backoff(row.attempts))
+            elif sending.retry_or_fail(EmailOutbox, row_id, row.attempts, now, reason):
                 report.retried += 1
+            else:
+                report.failed += 1
             continue
-        _finish(row_id, status="sent", sent_at=utcnow(), last_error="")
+        sending.finish(EmailOutbox, row_id, status="sent", sent_at=utcnow(), last_error="")
         report.sent += 1
     return report
 

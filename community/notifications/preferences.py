@@ -1,5 +1,6 @@
-"""What a member wants to hear about, and how: per kind (in the centre, by email), per group (muted, or an email
-mode for everything from that group), muted topics, and quiet hours."""
+"""What a member wants to hear about, and how: per kind (in the centre, by email, pushed to their devices), per
+group (muted, or an email mode for everything from that group), muted topics, quiet hours, and whether pushes
+name the group."""
 
 from __future__ import annotations
 
@@ -53,15 +54,16 @@ def without_filtered(recipient_ids: list[int], actor_id: int | None) -> list[int
 class Delivery:
     in_app: bool
     email: str  # one of EMAIL_MODES
+    push: bool = True  # to the member's devices (Web Push), if they turned it on for one
 
 
 def kind_preferences(user_id: int) -> dict[str, Delivery]:
     """Every kind with the member's choice, or the kind's default where they chose nothing."""
     chosen = {
-        row.kind: Delivery(row.in_app, row.email)
+        row.kind: Delivery(row.in_app, row.email, row.push)
         for row in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user_id))
     }
-    return {name: chosen.get(name, Delivery(kind.in_app, kind.email)) for name, kind in KINDS.items()}
+    return {name: chosen.get(name, Delivery(kind.in_app, kind.email, kind.push)) for name, kind in KINDS.items()}
 
 
 def deliveries(
@@ -103,10 +105,12 @@ def deliveries(
         if user_id in muted_groups or user_id in muted_topic:
             continue
         row = chosen.get(user_id)
-        in_app, email = (row.in_app, row.email) if row else (default.in_app, default.email)
+        in_app, email, push = (
+            (row.in_app, row.email, row.push) if row else (default.in_app, default.email, default.push)
+        )
         if group_email.get(user_id):
             email = group_email[user_id]
-        result[user_id] = Delivery(in_app, email)
+        result[user_id] = Delivery(in_app, email, push)
     return result
 
 
@@ -115,12 +119,31 @@ def save_kind_preferences(user: User, choices: Iterable[tuple[str, bool, str]]) 
     half-way (the caller commits once)."""
     rows = {row.kind: row for row in db.session.scalars(select(NotificationPreference).filter_by(user_id=user.id))}
     for kind, in_app, email in choices:
-        get_kind(kind)
+        default = get_kind(kind)
         if email not in EMAIL_MODES:
             raise DomainError(_l("Please choose how you want emails: immediately, daily, weekly or never."))
-        row = rows.get(kind) or NotificationPreference(user_id=user.id, kind=kind)
+        row = rows.get(kind) or NotificationPreference(user_id=user.id, kind=kind, push=default.push)
         row.in_app, row.email = bool(in_app), email
         db.session.add(row)
+    db.session.flush()
+
+
+def save_push_preferences(user: User, choices: dict[str, bool]) -> None:
+    """Per kind: pushed to the member's devices or not. A kind not in ``choices`` keeps its setting."""
+    rows = {row.kind: row for row in db.session.scalars(select(NotificationPreference).filter_by(user_id=user.id))}
+    for kind, push in choices.items():
+        default = get_kind(kind)
+        row = rows.get(kind) or NotificationPreference(user_id=user.id, kind=kind, in_app=default.in_app,
+                                                       email=default.email)  # fmt: skip
+        row.push = bool(push)
+        db.session.add(row)
+    db.session.flush()
+
+
+def save_push_group_name(user: User, shown: bool) -> None:
+    row = settings_of(user.id)
+    row.push_group_name = bool(shown)
+    db.session.add(row)
     db.session.flush()
 
 
@@ -161,7 +184,23 @@ def _zone() -> ZoneInfo:
 
 def quiet_until(user_id: int, now: datetime) -> datetime | None:
     """When the member's quiet hours end, if ``now`` (naive UTC) falls in them; else None."""
-    row = db.session.get(NotificationSettings, user_id)
+    return _quiet_end(db.session.get(NotificationSettings, user_id), now)
+
+
+def quiet_ends(user_ids: list[int], now: datetime) -> dict[int, datetime]:
+    """``quiet_until`` for many members in one query: those in their quiet hours now, and when they end."""
+    if not user_ids:
+        return {}
+    rows = db.session.scalars(
+        select(NotificationSettings).where(
+            NotificationSettings.user_id.in_(user_ids), NotificationSettings.quiet_start.is_not(None)
+        )
+    )
+    ends = {row.user_id: _quiet_end(row, now) for row in rows}
+    return {user_id: end for user_id, end in ends.items() if end is not None}
+
+
+def _quiet_end(row: NotificationSettings | None, now: datetime) -> datetime | None:
     if row is None or row.quiet_start is None or row.quiet_end is None:
         return None
     zone = _zone()

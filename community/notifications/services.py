@@ -24,9 +24,9 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
 from community.groups.policy import READING_STATES
-from community.notifications import outbox, preferences
+from community.notifications import outbox, preferences, push
 from community.notifications.kinds import get_kind, target_link, target_topics
-from community.notifications.models import DigestRun, EmailOutbox, Notification
+from community.notifications.models import DigestRun, EmailOutbox, Notification, PushOutbox
 
 PER_PAGE = 25
 NEW_EVENT, COUNT_EVENT = "notification:new", "notification:count"
@@ -56,24 +56,28 @@ def notify(
     anything is stored. A recipient who muted or blocked the actor hears nothing of a content-bearing kind (the
     filters registered with ``preferences.register_recipient_filter``); a kind told ``once_until_read`` skips
     recipients who still have an unread one about the same target. Each recipient's preferences apply: a muted
-    group or topic stores nothing; "in-app off" keeps the row for email only; an "immediately" email goes into
-    the outbox in this same transaction.
+    group or topic stores nothing; "in-app off" keeps the row for email (or push) only; an "immediately" email
+    goes into the outbox in this same transaction, and so does a push to the member's devices (``push.queue``:
+    bundled per target, held back by quiet hours).
     """
     registered = get_kind(kind)
     recipients = sorted({int(user_id) for user_id in recipient_ids} - {actor_id})
     if registered.content_bearing:  # decisions and staff duties reach people whoever they muted
         recipients = preferences.without_filtered(recipients, actor_id)  # whom they muted or blocked (moderation)
-    if registered.once_until_read and recipients:
-        recipients = _without_unread(recipients, kind, target_type, target_id)
+    # Told once until read: who still has an unread one about this target gets no new row, but their devices
+    # may hear again (push bundles per target: at most one push per conversation every few minutes).
+    waiting = _unread_about(recipients, kind, target_type, target_id) if registered.once_until_read else {}
     if not recipients:
         return []
     wanted = preferences.deliveries(recipients, kind=kind, group_id=group_id, topic_id=topic_id)
     now = utcnow()
     rows = []
     for user_id, delivery in wanted.items():
+        if user_id in waiting:
+            continue
         if own_email:
             delivery = replace(delivery, email="never")  # stored even when not shown: the record that we told them
-        elif not delivery.in_app and delivery.email == "never":
+        elif not delivery.in_app and delivery.email == "never" and not delivery.push:
             continue
         rows.append(
             Notification(
@@ -82,7 +86,8 @@ def notify(
                 emailed_at=now if delivery.email == "immediately" else None,
             )
         )  # fmt: skip
-    if not rows:
+    again = [note for user_id, note in waiting.items() if user_id in wanted and wanted[user_id].push]
+    if not rows and not again:
         return []
     db.session.add_all(rows)
     db.session.flush()
@@ -90,6 +95,10 @@ def notify(
     for row in rows:
         if row.email_mode == "immediately":
             outbox.queue_immediate(users[row.user_id], kind, group_id, now)
+    # Web Push last: rows for members with a device, in this transaction; sent after the commit.
+    pushed = [row for row in rows if wanted[row.user_id].push] + again
+    push.queue(pushed, kind=kind, group_id=group_id, key=push.target_key(target_type, target_id, topic_id, group_id),
+               now=now)  # fmt: skip
     shown = [row.user_id for row in rows if row.in_app]
     counts = unread_counts(shown)
     for user_id in shown:
@@ -97,21 +106,21 @@ def notify(
     return rows
 
 
-def _without_unread(recipients: list[int], kind: str, target_type: str, target_id: int | None) -> list[int]:
-    """The recipients with no unread notification of this kind about this target (one query). Email-only rows
-    count too: the member hears once, in whatever way they chose, until they read the target."""
-    waiting = set(
-        db.session.scalars(
-            select(Notification.user_id).where(
-                Notification.target_type == target_type,
-                Notification.target_id == target_id if target_id is not None else Notification.target_id.is_(None),
-                Notification.kind == kind,
-                Notification.read_at.is_(None),
-                Notification.user_id.in_(recipients),
-            )
+def _unread_about(recipients: list[int], kind: str, target_type: str, target_id: int | None) -> dict[int, Notification]:
+    """The recipients' unread notifications of this kind about this target, by member (one query). Email-only
+    rows count too: the member hears once, in whatever way they chose, until they read the target."""
+    if not recipients:
+        return {}
+    found = db.session.scalars(
+        select(Notification).where(
+            Notification.target_type == target_type,
+            Notification.target_id == target_id if target_id is not None else Notification.target_id.is_(None),
+            Notification.kind == kind,
+            Notification.read_at.is_(None),
+            Notification.user_id.in_(recipients),
         )
     )
-    return [user_id for user_id in recipients if user_id not in waiting]
+    return {note.user_id: note for note in found}
 
 
 def mark_target_read(user_id: int, kinds: Iterable[str], target_type: str, target_id: int | None) -> int:
@@ -318,8 +327,10 @@ def prune(*, now: datetime | None = None, batch: int = 5000) -> dict[str, int]:
     """Delete what is older than NOTIFICATIONS_KEEP_DAYS, in batches (short transactions; cron-safe: a second
     run at the same time deletes nothing twice, it only finds less)."""
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["NOTIFICATIONS_KEEP_DAYS"])
-    removed = {"notifications": 0, "emails": 0, "digest_runs": 0}
+    removed = {"notifications": 0, "emails": 0, "digest_runs": 0, "pushes": 0}
     targets = (
+        # Pushes first: a pending one pointing at a notification about to go is simply kept without its link.
+        ("pushes", PushOutbox, (PushOutbox.created_at < cutoff) & PushOutbox.status.in_(("sent", "failed", "skipped"))),
         ("notifications", Notification, Notification.created_at < cutoff),
         (
             "emails",

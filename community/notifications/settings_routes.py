@@ -11,7 +11,7 @@ from community.core.errors import DomainError
 from community.core.forms import form_action
 from community.extensions import db
 from community.groups.services import memberships_of
-from community.notifications import bp, mail_admin, preferences
+from community.notifications import bp, mail_admin, preferences, vapid
 from community.notifications.kinds import EMAIL_MODES, KINDS
 
 
@@ -22,7 +22,7 @@ def _settings_page(error: DomainError | None = None, status: int = 200):
     page = render_template(
         "notifications/settings.html", kinds=KINDS, chosen=preferences.kind_preferences(current_user.id),
         email_modes=EMAIL_MODES, accesses=accesses, group_rows=group_rows, settings=settings, error=error,
-        form=request.form if error else None,
+        form=request.form if error else None, vapid_public_key=vapid.browser_key(),
     )  # fmt: skip
     return page, status
 
@@ -45,6 +45,11 @@ def save_settings():
                 if f"email_{name}" in form
             ],
         )
+        if form.get("push_shown"):  # the page's push column (a form without it keeps the push settings)
+            preferences.save_push_preferences(
+                current_user, {name: form.get(f"push_{name}") == "1" for name in KINDS if f"email_{name}" in form}
+            )
+            preferences.save_push_group_name(current_user, form.get("push_group_name") == "1")
         preferences.save_quiet_hours(current_user, form.get("quiet_start", ""), form.get("quiet_end", ""))
         for access in memberships_of(current_user):
             email = form.get(f"group_email_{access.group.id}", "")

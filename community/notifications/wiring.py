@@ -12,6 +12,7 @@ from community.notifications import (  # noqa: F401  (their views register on bp
     cli,
     member_data,
     navigation,
+    push_routes,
     routes,
     settings_routes,
 )

@@ -78,3 +78,6 @@ def smtp_down() -> Iterator[SmtpServer]:
 
 def body_of(message: Message) -> str:
     return message.get_payload(decode=True).decode()
+
+
+from tests.notifications.push_service import push_service  # noqa: E402, F401  (the Web Push tests' push service)

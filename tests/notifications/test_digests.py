@@ -115,4 +115,4 @@ def test_prune_removes_what_is_older_than_90_days_and_keeps_the_rest(db_app):
     assert result.exit_code == 0 and "Removed 1 notifications, 1 finished emails" in result.output
     with db_app.app_context():
         assert db.session.scalars(select(Notification.id)).all() == [new_id]
-        assert services.prune() == {"notifications": 0, "emails": 0, "digest_runs": 0}  # a second run: nothing
+        assert services.prune() == {"notifications": 0, "emails": 0, "digest_runs": 0, "pushes": 0}  # again: nothing

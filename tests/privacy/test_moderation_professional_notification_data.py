@@ -162,7 +162,7 @@ def test_the_member_export_holds_every_new_kind_and_nothing_of_anyone_else(world
     assert [r["message"] for r in professionals["requests_you_sent"]] == ["Miarequest"]
     settings = data["notification_settings.json"]
     assert settings["quiet_hours"] == {"start_minute": 1320, "end_minute": 420}
-    assert settings["per_kind"] == [{"kind": "mention", "in_app": True, "email": "weekly"}]
+    assert settings["per_kind"] == [{"kind": "mention", "in_app": True, "email": "weekly", "push": True}]
     assert settings["per_group"][0]["muted"] is True
     assert settings["emails"][0]["subject"] == "Your Kring digest" and settings["digests"][0]["items"] == 3
     assert settings["mail_problem"]["smtp_code"] == 550
