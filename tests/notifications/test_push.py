@@ -243,3 +243,28 @@ def test_an_announcement_reaches_each_members_own_devices(app, push_service):
         [received] = [r for r in push_service.received if browser.endpoint.endswith(r.path)]
         pushed = browser.decrypt(received)
         assert pushed["body"] == "There is a new announcement." and MARKER not in json.dumps(pushed), name
+
+
+def test_a_private_conversation_pushes_once_per_few_minutes_and_again_after_while_one_notice_waits(app, push_service):
+    """Told once until read in the centre; on the phone at most one push per conversation per bundle window,
+    and a message after the window pushes again (nobody misses a conversation that went on)."""
+    world = build_world(app)
+    browser = push_service.browser()
+    subscribe(world, "noor", browser)
+    conversation_id = world.private("sam", "noor")
+    sam = world.socket("sam")
+    for number in range(3):
+        world.say(sam, conversation_id, f"{MARKER} {number}")
+    assert len(push_service.received) == 1
+    first = browser.decrypt(push_service.received[0])
+    assert first["body"] == "Someone wrote to you." and first["tag"] == f"kring-conversation-{conversation_id}"
+    assert MARKER not in json.dumps(first) and "Sam" not in json.dumps(first)
+
+    with app.app_context():  # the bundle window has passed
+        for row in db.session.scalars(select(PushOutbox)):
+            row.sent_at = row.sent_at.replace(year=row.sent_at.year - 1)
+        db.session.commit()
+    world.say(sam, conversation_id, f"{MARKER} later")
+    assert len(push_service.received) == 2
+    assert browser.decrypt(push_service.received[1])["tag"] == f"kring-conversation-{conversation_id}"
+    assert world.unread("noor") == 1, "still one notification in the centre"
