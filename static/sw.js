@@ -1,6 +1,7 @@
 // @ts-check
-// Kring's service worker (docs/phone.md). Served at /sw.js by community/accessibility/app_routes.py, which fills
-// in VERSION and SHELL (community/accessibility/installable.py); type-checked by tsconfig.sw.json.
+// Kring's service worker (docs/accessibility.md, "Installable app"). Served at /sw.js by
+// community/accessibility/app_routes.py, which fills in VERSION and SHELL (community/accessibility/installable.py);
+// type-checked by tsconfig.sw.json.
 //
 // What it keeps: the APPLICATION SHELL ONLY (stylesheets, scripts, fonts, icons, the Socket.IO client and the
 // offline page), fetched once at install. Never a page, message, image or API answer: on a shared phone, what

@@ -2,7 +2,8 @@
 a browser fetches the manifest without cookies, and a visitor's browser installs the worker too).
 
 None of them holds member data: the manifest is the same for everyone reading in one language and theme, the
-worker is the same for everyone, and the offline page shows no name, group or message (docs/phone.md).
+worker is the same for everyone, and the offline page shows no name, group or message (docs/accessibility.md,
+"Installable app").
 """
 
 from __future__ import annotations

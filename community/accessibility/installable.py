@@ -1,5 +1,5 @@
 """Kring as an installable app: the manifest, the theme colours, and the application shell the service worker
-keeps (docs/phone.md).
+keeps (docs/accessibility.md, "Installable app").
 
 The shell is what a page needs to draw itself and nothing a member wrote or may read: stylesheets, scripts,
 fonts, icons, the vendored Socket.IO client and the offline page. The service worker (``static/sw.js``, served
