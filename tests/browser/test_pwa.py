@@ -56,6 +56,15 @@ def cached(page: Page) -> dict[str, list[str]]:
     return page.evaluate(LIST_CACHES)
 
 
+def kept_offline_language(page: Page) -> str | None:
+    return page.evaluate(
+        """async () => {
+             const kept = await caches.match("/offline");
+             return kept ? kept.headers.get("Content-Language") : null;
+           }"""
+    )
+
+
 def assert_only_shell(page: Page, shell_urls: set[str]) -> list[str]:
     urls = [url for urls in cached(page).values() for url in urls]
     foreign = [url for url in urls if url not in shell_urls]
@@ -222,3 +231,16 @@ def test_a_push_message_becomes_a_notification_that_leads_only_into_kring(
     assert generic and all(n["body"] == "Someone wrote to you" for n in generic)
     assert shown["evil"]["url"] is None and shown["sneaky"]["url"] is None, "only paths on this site are followed"
     assert shown["odd"]["title"] == "Kring" and shown["odd"]["url"] is None
+
+
+def test_the_kept_offline_page_follows_the_language_chosen_later(page: Page, live_server: LiveServer) -> None:
+    page.goto("/login")
+    wait_until_controlled(page)
+    assert kept_offline_language(page) == "en"
+    # The visitor picks Dutch (the picker's cookie); the next page tells the worker, which fetches it again.
+    page.context.add_cookies([{"name": "kring_language", "value": "nl", "url": live_server.url}])
+    page.reload()
+    deadline = time.monotonic() + CONTROL_TIMEOUT
+    while kept_offline_language(page) != "nl":
+        assert time.monotonic() < deadline, "the kept offline page stayed in English"
+        page.wait_for_timeout(100)
