@@ -28,9 +28,18 @@ const SHELL_PATHS = new Set(SHELL);
 const ICON = "/static/icons/icon-192.png";
 const BADGE = "/static/icons/badge-96.png";
 
+/**
+ * How a shell file is fetched to be kept: past the browser's HTTP cache (a deploy's files are the ones kept),
+ * without cookies (the server cannot draw anything of the member into it), and never through a redirect (a
+ * signed-in member's request could be sent on to a page of theirs: better keep nothing).
+ * @param {string} path
+ */
+function shellRequest(path) {
+  return new Request(path, { cache: "reload", credentials: "omit", redirect: "error" });
+}
+
 worker.addEventListener("install", (event) => {
-  // cache: "reload" skips the browser's HTTP cache, so a deploy's files are the ones kept.
-  const requests = SHELL.map((path) => new Request(path, { cache: "reload" }));
+  const requests = SHELL.map(shellRequest);
   event.waitUntil(
     caches
       .open(CACHE)
@@ -90,9 +99,9 @@ worker.addEventListener("message", (event) => {
       if (!(await caches.has(CACHE))) return; // emptied (signing out): opening it would make it again
       const cache = await caches.open(CACHE);
       const kept = await cache.match(OFFLINE);
-      if (kept && kept.headers.get("Content-Language") !== language) {
-        await cache.add(new Request(OFFLINE, { cache: "reload" }));
-      }
+      if (!kept || kept.headers.get("Content-Language") === language) return;
+      const fresh = await fetch(shellRequest(OFFLINE + "?lang=" + encodeURIComponent(language)));
+      if (fresh.ok && fresh.headers.get("Content-Language") === language) await cache.put(OFFLINE, fresh);
     })()
   );
 });

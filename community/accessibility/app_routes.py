@@ -21,14 +21,19 @@ from community.core.i18n import RTL_LANGUAGES
 from community.core.security import public
 
 
+def _asked_language() -> str:
+    """``?lang=``, when it is one of Kring's languages; else the visitor's (their browser's, as these requests
+    come without cookies)."""
+    language = request.args.get("lang", "")
+    return language if language in current_app.config["LANGUAGES"] else current_language()
+
+
 @bp.route("/manifest.webmanifest")
 @public
 def manifest() -> Response:
     """``?lang=`` and ``?theme=`` are the page's language and theme (base.html links them); a missing or unknown
-    value gives the visitor's language (their browser's) and the default theme."""
-    language = request.args.get("lang", "")
-    if language not in current_app.config["LANGUAGES"]:
-        language = current_language()
+    value gives the visitor's language and the default theme."""
+    language = _asked_language()
     theme = request.args.get("theme", "")
     if theme not in THEMES:
         theme = "system"
@@ -47,7 +52,7 @@ def service_worker() -> Response:
     """The worker, served from the site's root so that its scope is the whole site; its shell list and version
     are filled in here (``installable.shell``)."""
     watch = bool(current_app.debug or current_app.config.get("TEMPLATES_AUTO_RELOAD"))
-    response = Response(installable.shell(watch=watch).worker_script(), mimetype="text/javascript")
+    response = Response(installable.shell(watch=watch).worker_script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"  # a signed-in browser's request gets no-store (core.security)
     return response
@@ -56,9 +61,11 @@ def service_worker() -> Response:
 @bp.route(installable.OFFLINE_PATH)
 @public
 def offline() -> Response:
-    """What the app shows when a page cannot be reached. The worker keeps it, so it is drawn without the member:
-    only the language and display preferences of whoever's browser installed the worker (static/js/pwa.js asks
-    for it again when the page's language changes: ``Content-Language`` says which one this is)."""
-    response = Response(render_template("accessibility/offline.html"))
-    response.headers["Content-Language"] = current_language()
+    """What the app shows when a page cannot be reached. The worker keeps it, so it never shows the member: the
+    worker fetches it without cookies, in the language of ``?lang=`` (the page's, told by static/js/pwa.js) or
+    the browser's; ``Content-Language`` says which, so the worker knows when to fetch it again."""
+    language = _asked_language()
+    with force_locale(language):
+        response = Response(render_template("accessibility/offline.html"))
+    response.headers["Content-Language"] = language
     return response

@@ -124,17 +124,18 @@ def manifest(language: str, direction: str, theme: str, description: str) -> dic
 class Shell:
     paths: tuple[str, ...]  # what the worker pre-caches: the offline page, then /static/... in name order
     version: str
+    worker_script: str  # static/sw.js as read for the version, with both filled in
 
-    def worker_script(self) -> str:
-        source = WORKER_SOURCE.read_text()
-        for line, filled in (
-            (VERSION_LINE, f"const VERSION = {json.dumps(self.version)};"),
-            (SHELL_LINE, f"const SHELL = {json.dumps(list(self.paths))};"),
-        ):
-            if source.count(line) != 1:
-                raise RuntimeError(f"static/sw.js must contain this line exactly once: {line}")
-            source = source.replace(line, filled)
-        return source
+
+def _fill_worker(source: str, paths: tuple[str, ...], version: str) -> str:
+    for line, filled in (
+        (VERSION_LINE, f"const VERSION = {json.dumps(version)};"),
+        (SHELL_LINE, f"const SHELL = {json.dumps(list(paths))};"),
+    ):
+        if source.count(line) != 1:
+            raise RuntimeError(f"static/sw.js must contain this line exactly once: {line}")
+        source = source.replace(line, filled)
+    return source
 
 
 def _shell_files(static: Path) -> list[Path]:
@@ -148,7 +149,8 @@ def _shell_for(static: Path, signature: tuple) -> Shell:
     digest = hashlib.sha256()
     for name, path in [*files.items(), *((str(path.relative_to(ROOT)), path) for path in extra)]:
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return Shell(paths=(OFFLINE_PATH, *files), version=digest.hexdigest()[:16])
+    paths, version = (OFFLINE_PATH, *files), digest.hexdigest()[:16]
+    return Shell(paths=paths, version=version, worker_script=_fill_worker(WORKER_SOURCE.read_text(), paths, version))
 
 
 def shell(static: Path = STATIC, watch: bool = False) -> Shell:

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from community.accessibility import installable
+from tests.consent.helpers import publish_required
 from tests.factories import make_user, post_form, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,6 +258,32 @@ def test_the_offline_page_in_arabic_reads_right_to_left(client: FlaskClient) -> 
     assert '<html lang="ar" dir="rtl"' in response.get_data(as_text=True)
 
 
+def test_the_offline_page_speaks_the_language_the_worker_asks_for(client: FlaskClient) -> None:
+    """The worker fetches it without cookies, with the page's language (static/sw.js)."""
+    response = client.get("/offline?lang=nl", headers={"Accept-Language": "ar"})
+    html = response.get_data(as_text=True)
+    assert response.headers["Content-Language"] == "nl"
+    assert '<html lang="nl" dir="ltr"' in html and "Probeer opnieuw" in html  # "Try again", in Dutch
+    for bad in ("xx", "", "NL", "nl%0a", "../ar", "a" * 500):
+        response = client.get(f"/offline?lang={bad}", headers={"Accept-Language": "ar"})
+        assert response.status_code == 200, bad
+        assert response.headers["Content-Language"] == "ar", bad  # the browser's language, as without a lang
+
+
+def test_a_member_who_still_has_to_consent_can_load_the_app_parts(app: Flask) -> None:
+    """The consent gate sends a member's pages to the consent form; a redirect of /sw.js would make the browser
+    drop the worker, and one of /offline would put a page of theirs where the offline page is kept."""
+    with app.app_context():
+        make_user("admin1", admin=True)
+        make_user("sam")
+    publish_required(app)
+    client = app.test_client()
+    sign_in(client, "sam")
+    assert client.get("/").status_code == 303, "the gate is closed for sam"
+    for path in ("/sw.js", "/offline", "/manifest.webmanifest?lang=en"):
+        assert client.get(path).status_code == 200, path
+
+
 # --- the Content-Security-Policy ------------------------------------------------------------------------------
 
 
@@ -264,3 +291,11 @@ def test_the_policy_allows_the_manifest_and_the_worker_from_this_site_only(clien
     for path in ("/login", "/sw.js", "/manifest.webmanifest", "/offline"):
         policy = client.get(path).headers["Content-Security-Policy"]
         assert "manifest-src 'self'" in policy and "worker-src 'self'" in policy, path
+
+
+def test_a_worker_whose_placeholders_were_edited_away_is_refused(tmp_path: Path) -> None:
+    """A deploy must never hand out a worker with an empty shell list or a fixed version."""
+    source = installable.WORKER_SOURCE.read_text()
+    for broken in (source.replace(installable.SHELL_LINE, "const SHELL = [];"), source + installable.VERSION_LINE):
+        with pytest.raises(RuntimeError, match="exactly once"):
+            installable._fill_worker(broken, ("/offline",), "0123456789abcdef")
