@@ -28,6 +28,7 @@ node_modules/.installed: package.json package-lock.json
 
 js-check: node_modules/.installed
 	node_modules/.bin/tsc --noEmit -p .
+	node_modules/.bin/tsc --noEmit -p tsconfig.sw.json
 
 run: $(VENV)/.installed-runtime compile-translations
 	$(FLASK) db upgrade

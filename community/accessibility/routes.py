@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from community.accessibility import bp, services
+from community.accessibility import bp, installable, services
 from community.accessibility.forms import LanguageForm, PreferencesForm, text_size_choices, theme_choices
 from community.core import fragments
 from community.core.forms import form_action, language_choices
@@ -53,6 +53,7 @@ def display_context() -> dict:
         "language_picker": language_picker,
         "display_text_sizes": text_size_choices,
         "display_themes": theme_choices,
+        "theme_colour_tags": installable.theme_colour_tags,
     }
 
 

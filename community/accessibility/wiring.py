@@ -7,6 +7,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from community.accessibility import (
+    app_routes,  # noqa: F401  (the manifest, the service worker and the offline page)
     bp,
     member_data,
     routes,  # noqa: F401  (their views register on bp)

@@ -23,7 +23,17 @@ from community.extensions import db
 from community.groups.models import Group, Membership
 
 OPEN_BLUEPRINTS = ("consent", "privacy", "health")
-OPEN_ENDPOINTS = ("static", "auth.logout", "auth.sessions_list", "auth.session_end", "auth.sessions_end_others")
+OPEN_ENDPOINTS = (
+    "static",
+    "auth.logout",
+    "auth.sessions_list",
+    "auth.session_end",
+    "auth.sessions_end_others",
+    # The installable app's parts, the same for everyone: a redirect would make the browser drop the worker.
+    "accessibility.manifest",
+    "accessibility.service_worker",
+    "accessibility.offline",
+)
 
 
 class RulesRequired(Forbidden):

@@ -27,6 +27,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "font-src 'self'",
         "connect-src 'self'",
         "media-src 'self'",
+        "manifest-src 'self'",  # the installable app's manifest (accessibility.app_routes)
+        "worker-src 'self'",  # its service worker, /sw.js
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

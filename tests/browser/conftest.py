@@ -229,6 +229,8 @@ class OriginLog:
         self.urls.append(request.url)
 
     def _on_response(self, response: Response) -> None:
+        if response.request.service_worker is not None:
+            return  # the worker fetched it for the page (static/sw.js): the page's own answer is recorded
         if response.status >= 400:
             self.failed_responses.append((response.status, response.url))
 

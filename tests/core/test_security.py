@@ -22,6 +22,9 @@ PUBLIC_ENDPOINTS = {
     "accessibility.preferences",  # display settings, also before signing in
     "accessibility.choose_language",  # the language picker for visitors
     "accessibility.statement",  # the accessibility statement
+    "accessibility.manifest",  # the installable app's manifest: browsers fetch it without cookies
+    "accessibility.service_worker",  # /sw.js, installed for visitors too; it keeps the static shell only
+    "accessibility.offline",  # the offline page the worker keeps: no member data
 }
 
 
@@ -57,6 +60,7 @@ def test_security_headers_are_on_every_response(client):
         assert "default-src 'self'" in csp
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp
         assert "frame-ancestors 'none'" in csp
+        assert "manifest-src 'self'" in csp and "worker-src 'self'" in csp  # the installable app, this site only
         assert "http" not in csp, "no outside origin is ever allowed"
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "no-referrer"
