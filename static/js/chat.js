@@ -360,7 +360,7 @@ function start(root, socket) {
   /** @param {Message} message @param {HTMLButtonElement} button */
   function react(message, button) {
     var kind = button.getAttribute("data-kind") || "";
-    var on = button.getAttribute("aria-pressed") !== "true";
+    var on = button.getAttribute("aria-checked") !== "true"; // a menuitemcheckbox in the message's actions menu
     button.disabled = true;
     call("chat:react", { message_id: message.id, kind: kind, on: on }, function (ack) {
       button.disabled = false;
@@ -398,7 +398,8 @@ function start(root, socket) {
         var fresh = view.get(message.id);
         if (fresh) view.upsert(fresh); // the message as it is now, without the editor
         var again = view.element(message.id);
-        var button = again && /** @type {HTMLElement | null} */ (again.querySelector('[data-action="edit"]'));
+        // Back to the message's actions menu button, where "Edit" was chosen.
+        var button = again && /** @type {HTMLElement | null} */ (again.querySelector('[data-action="menu"]'));
         var target = button || again;
         if (target) target.focus();
       },
@@ -635,4 +636,15 @@ function start(root, socket) {
   }, { passive: true });
 
   view.scrollToBottom(true);
+  showOnPhone();
+}
+
+/**
+ * On a phone the conversation is one screen (chat.css: a slim heading, the messages, the message box at the
+ * bottom): the page scrolls to it, unless the address points somewhere in the page.
+ */
+function showOnPhone() {
+  var root = part("chat");
+  if (window.location.hash || !window.matchMedia || !window.matchMedia("(max-width: 40rem)").matches) return;
+  root.scrollIntoView({ block: "start" });
 }
