@@ -92,8 +92,8 @@ export function upgrade(details) {
     list: list,
     open: function (where) {
       openMenus.forEach(function (other) { if (other !== menu) other.close(false); });
+      list.hidden = false; // first: itemsOf() leaves out what is hidden
       var items = itemsOf(list);
-      list.hidden = false;
       button.setAttribute("aria-expanded", "true");
       openMenus.add(menu);
       if (list.scrollIntoView) list.scrollIntoView({ block: "nearest" });

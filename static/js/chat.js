@@ -630,10 +630,13 @@ function start(root, socket) {
       loadOlder();
     });
   }
+  var atBottom = true; // the newest message in view: kept so when the screen changes size (a phone's keyboard)
   scroller.addEventListener("scroll", function () {
+    atBottom = view.isNearBottom();
     if (scroller.scrollTop < 40) loadOlder();
-    if (view.isNearBottom()) markRead();
+    if (atBottom) markRead();
   }, { passive: true });
+  window.addEventListener("resize", function () { if (atBottom) view.scrollToBottom(true); });
 
   view.scrollToBottom(true);
   showOnPhone();
