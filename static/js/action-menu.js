@@ -176,6 +176,18 @@ export function upgrade(details) {
   return root;
 }
 
+/**
+ * Where focus should go for an element that may be an item of a closed menu: that menu's button (an action
+ * that opened a dialog gives the focus back there when the dialog closes).
+ * @param {HTMLElement} element
+ * @returns {HTMLElement}
+ */
+export function focusTarget(element) {
+  var root = element.closest("[data-action-menu-live]");
+  var button = root && element.closest("[hidden]") ? root.querySelector(".action-menu__button") : null;
+  return button instanceof HTMLElement ? button : element;
+}
+
 /** Upgrades every not yet upgraded menu under root. @param {ParentNode} root */
 export function enhanceAll(root) {
   root.querySelectorAll("details[data-action-menu]").forEach(function (details) {

@@ -9,7 +9,7 @@
  * list. No traps.
  */
 
-import { skeleton, upgrade } from "./action-menu.js";
+import { focusTarget, skeleton, upgrade } from "./action-menu.js";
 
 /**
  * The protocol's Message (docs/realtime.md).
@@ -352,10 +352,8 @@ export function chatView(root, strings, options) {
     if ("self" in key) { li.focus(); return; }
     var selector = '[data-action="' + key.action + '"]' + (key.kind ? '[data-kind="' + key.kind + '"]' : "");
     var target = /** @type {HTMLElement | null} */ (li.querySelector(selector)) || li;
-    // An item of the (closed) actions menu: its button, where focus goes back when a menu closes.
-    var menu = target.closest("[data-action-menu-live]");
-    if (menu && target.closest("[hidden]")) target = /** @type {HTMLElement} */ (menu.querySelector(".action-menu__button"));
-    target.focus();
+    focusTarget(target).focus(); // an item of the closed actions menu: its button
+
   }
 
   /** Add a message, or replace the one with the same id; keeps seq order. Returns true when it was new. */

@@ -6,6 +6,7 @@
  * Every word shown comes from the page's JSON island (#chat-strings).
  */
 
+import { focusTarget } from "./action-menu.js";
 import { chatEditor } from "./chat-edit.js";
 import { chatOutbox } from "./chat-outbox.js";
 import { chatView, format } from "./chat-view.js";
@@ -434,7 +435,8 @@ function start(root, socket) {
     dialog.appendChild(title);
     dialog.addEventListener("close", function () {
       dialog.remove();
-      if (returnFocus && returnFocus.isConnected) returnFocus.focus(); else focusComposer();
+      // Back where the action was chosen (the message's actions menu button, when it was one of its items).
+      if (returnFocus && returnFocus.isConnected) focusTarget(returnFocus).focus(); else focusComposer();
     });
     document.body.appendChild(dialog);
     return dialog;
