@@ -76,6 +76,8 @@ function start(root, socket) {
   var ownBodies = {}; // message id -> the text this member wrote (for editing, the source beats the HTML)
   /** @type {{id: number} | null} */
   var replyTo = null;
+  // A reply the page was opened for (its "Reply" link, ?reply_to=): the server filled the form's field.
+  if (replyInput && /^\d+$/.test(replyInput.value)) replyTo = { id: Number(replyInput.value) };
 
   root.classList.add("chat--live");
   var keysHint = document.getElementById("chat-keys-hint");
@@ -334,7 +336,8 @@ function start(root, socket) {
       lastTypingSent = now;
       call("chat:typing", { conversation_id: conversationId }, function () {});
     });
-    part("chat-reply-cancel").addEventListener("click", function () {
+    part("chat-reply-cancel").addEventListener("click", function (event) {
+      event.preventDefault(); // a link without JavaScript (the page without ?reply_to); here, in place
       clearReply();
       focusComposer();
     });

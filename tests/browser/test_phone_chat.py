@@ -195,10 +195,25 @@ def test_without_javascript_the_menu_is_a_disclosure_with_working_links(
     # The message box stays at the bottom of the screen while the page scrolls (sticky).
     assert fully_in_view(page.get_by_role("textbox", name="Message", exact=True), page)
     theirs = page.locator("#chat-days li.chat-msg:not(.chat-msg--mine)").last
+    name = theirs.locator(".chat-msg__author").inner_text()
+    theirs_id = theirs.get_attribute("id")
+    summary = theirs.locator("summary")
+    expect(summary).to_have_accessible_name(re.compile(rf"^Actions for the message from {re.escape(name)} at "))
+    summary.tap()
+    expect(theirs.get_by_role("link", name=re.compile(r"^I'm worried about this person"))).to_be_visible()
+    # Reply: a link that opens the page with the message box answering that message.
+    theirs.get_by_role("link", name="Reply").tap()
+    expect(page.locator("#chat-replying-text")).to_have_text(f"Replying to {name}")
+    answer = unique("A reply without scripts")
+    page.get_by_role("textbox", name="Message", exact=True).fill(answer)
+    page.get_by_role("button", name="Send").tap()
+    sent = page.locator("#chat-days li.chat-msg", has_text=answer)
+    expect(sent.locator(".chat-msg__reply a")).to_have_attribute("href", f"#{theirs_id}")
+    expect(page.locator("#chat-replying")).to_be_hidden()
+    # Report: a link to its own page.
+    theirs = page.locator(f"#{theirs_id}")
     theirs.locator("summary").tap()
     report = theirs.get_by_role("link", name=re.compile(r"^Report the message by"))
-    expect(report).to_be_visible()
-    expect(theirs.get_by_role("link", name=re.compile(r"^I'm worried about this person"))).to_be_visible()
     report.tap()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Report")
     assert no_sideways_scroll(page)

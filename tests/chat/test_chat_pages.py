@@ -176,6 +176,62 @@ def test_the_worried_and_report_links_of_the_menu_lead_to_working_pages(app, cli
         assert client.get(href).status_code == 200, href
 
 
+def test_reply_without_javascript_is_a_link_that_sets_the_message_box_to_answer_that_message(app, client, world):
+    theirs = _send(app, "noor", "Does anyone else feel this?")
+    sign_in(client, "sam")
+    html = client.get(ROOM).get_data(as_text=True)
+    menu = _message_html(html, theirs.id).split("data-action-menu-list>", 1)[1]
+    link = f"{ROOM}?reply_to={theirs.id}#chat-form"
+    assert f'<a href="{link}">Reply</a>' in menu
+    assert '<div class="chat-replying" id="chat-replying" hidden>' in html  # not replying yet
+
+    page = client.get(link.split("#")[0]).get_data(as_text=True)
+    assert '<div class="chat-replying" id="chat-replying">' in page
+    assert '<span id="chat-replying-text">Replying to Noor</span>' in page
+    assert re.search(rf'<input[^>]*id="chat-reply-to"[^>]*value="{theirs.id}"', page)
+    assert f'<a class="chat-tool" id="chat-reply-cancel" href="{ROOM}#chat-form">Cancel reply</a>' in page
+    assert _send_form(client, "Yes, me too", reply_to_id=str(theirs.id)).status_code == 303
+    assert _messages(app)[-1].reply_to_id == theirs.id
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "99999", "1" * 11, "", "1 OR 1=1"])
+def test_a_reply_link_naming_no_message_on_the_page_is_ignored(app, client, world, value):
+    _send(app, "noor", "Hello")
+    sign_in(client, "sam")
+    response = client.get(ROOM, query_string={"reply_to": value})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<div class="chat-replying" id="chat-replying" hidden>' in html
+    assert not re.search(r'<input[^>]*id="chat-reply-to"[^>]*value="[^"]', html)
+
+
+def test_a_reply_link_to_a_message_of_another_room_or_a_held_one_is_ignored(app, client, world):
+    with app.app_context():
+        from community.auth.models import User
+
+        otto = db.session.scalar(select(User).where(User.username == "otto"))
+        access = groups.open_group(otto, "parents")
+        room = chat.group_room_conversation(access.group.id)
+        elsewhere = sending.send_message(otto, access, room, client_id="otto-1", body="In the other group").message.id
+        db.session.commit()
+    held = _send(app, "sam", "I want to die")  # crisis words: held for a moderator, shown to its writer
+    sign_in(client, "sam")
+    for target in (elsewhere, held.id):
+        html = client.get(ROOM, query_string={"reply_to": target}).get_data(as_text=True)
+        assert '<div class="chat-replying" id="chat-replying" hidden>' in html, target
+    assert f"reply_to={held.id}" not in client.get(ROOM).get_data(as_text=True)
+
+
+def test_a_member_who_cannot_write_gets_no_reply_link(app, client, world):
+    theirs = _send(app, "noor", "Hello")
+    with app.app_context():
+        db.session.execute(update(Membership).where(Membership.user_id == world["sam"]).values(state="muted"))
+        db.session.commit()
+    sign_in(client, "sam")
+    html = client.get(ROOM, query_string={"reply_to": theirs.id}).get_data(as_text=True)
+    assert "?reply_to=" not in html and 'id="chat-reply-to"' not in html  # no link, no message box
+
+
 def test_message_text_is_only_the_sanitised_html_and_names_are_escaped(app, client, world):
     with app.app_context():
         from community.auth.models import User
