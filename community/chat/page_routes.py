@@ -81,7 +81,7 @@ def _chat_view(
 
 
 def _reply_from_link(chat: ChatView, form: MessageForm) -> None:
-    """"Reply" without JavaScript is a link to the page with ?reply_to=<id>: the message box then answers that
+    """ "Reply" without JavaScript is a link to the page with ?reply_to=<id>: the message box then answers that
     message, when it is one shown on the page (anything else is ignored)."""
     target = chat.message_shown(request.args.get("reply_to")) if request.method == "GET" else None
     if target is not None and chat.can_write:
