@@ -59,6 +59,20 @@ class ChatView:
     cannot_write_reason: str = ""
     edit_window_seconds: int = int(policy.EDIT_WINDOW.total_seconds())
     muted_authors: set[int] = field(default_factory=set)  # whose messages collapse for the reader
+    page_url: str = ""  # the latest page: a reply without JavaScript is this with ?reply_to=<id>
+
+    def message_shown(self, raw: object) -> dict[str, Any] | None:
+        """The published message with this id among the ones shown (the protocol Message), else None: a reply
+        without JavaScript (``?reply_to=``) names one of them; any other value is ignored."""
+        text = str(raw or "").strip()
+        if not text.isdigit() or len(text) > 10:
+            return None
+        wanted = int(text)
+        for day in self.days:
+            for item in day.items:
+                if item.m["id"] == wanted and item.m["state"] == "published":
+                    return item.m
+        return None
 
 
 def day_label(day: date, today: date) -> str:

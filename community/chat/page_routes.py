@@ -77,7 +77,16 @@ def _chat_view(
         latest_url=page_url() if before else None,
         cannot_write_reason="" if access.can_write else page_data.cannot_write_reason(access),
         muted_authors=muted_author_ids(current_user),
+        page_url=page_url(),
     )
+
+
+def _reply_from_link(chat: ChatView, form: MessageForm) -> None:
+    """ "Reply" without JavaScript is a link to the page with ?reply_to=<id>: the message box then answers that
+    message, when it is one shown on the page (anything else is ignored)."""
+    target = chat.message_shown(request.args.get("reply_to")) if request.method == "GET" else None
+    if target is not None and chat.can_write:
+        form.reply_to_id.data = str(target["id"])
 
 
 # --- a group's room ------------------------------------------------------------------------------------------
@@ -98,6 +107,7 @@ def _room(access: GroupAccess, form: MessageForm, before: int | None, status: in
             page_url=lambda **args: url_for("chat.room_page", slug=slug, **args),
             before=before,
         )
+    _reply_from_link(chat, form)
     online = presence.online(access.group.id)
     hidden = presence.hides_presence(current_user.id)
     html = render_template(
@@ -187,6 +197,7 @@ def _conversation(access: ConversationAccess, form: MessageForm, before: int | N
         page_url=lambda **args: url_for("chat.conversation_page", conversation_id=conversation_id, **args),
         before=before,
     )
+    _reply_from_link(chat, form)
     html = render_template(
         "chat/conversation.html", access=access, group=access.group, title=access.title, chat=chat, form=form
     )

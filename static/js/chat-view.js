@@ -5,8 +5,11 @@
  * <template>); every other field goes in as text. All words come from the page (strings), none from here.
  *
  * Keyboard: the list is one tab stop ("roving tabindex"). Up/Down/Home/End move between messages; Tab
- * goes on into the focused message's buttons, then out of the list. No traps.
+ * goes on into the focused message's links and its actions menu button (action-menu.js), then out of the
+ * list. No traps.
  */
+
+import { focusTarget, skeleton, upgrade } from "./action-menu.js";
 
 /**
  * The protocol's Message (docs/realtime.md).
@@ -29,12 +32,12 @@
  * @typedef {Record<
  *   "sending" | "not_sent" | "error" | "retry" | "discard" | "personal_details_title" | "publish_anyway" |
  *   "reconnecting" | "connected_again" | "today" | "yesterday" | "edited" | "held" | "former_member" |
- *   "moderator" | "tools_label" | "reply" | "reply_to" | "replying_to" | "edit" | "edit_label" | "save" |
+ *   "moderator" | "reply" | "reply_to" | "replying_to" | "edit" | "edit_label" | "save" |
  *   "cancel" | "empty" | "delete" | "confirm_delete" | "remove" | "confirm_remove" | "typing_one" |
  *   "typing_two" | "typing_many" | "new_message" | "loading_older" | "older_loaded" | "no_older" |
  *   "nobody_online" | "report" | "moderate" | "muted_summary" | "report_url" | "moderate_url" | "worried" |
  *   "worried_title" | "worried_note" | "worried_hint" | "worried_danger" | "worried_send" | "notice_title" |
- *   "close"
+ *   "close" | "actions_for"
  * , string> & {reactions: Record<string, string>}} ChatStrings
  */
 
@@ -163,41 +166,53 @@ export function chatView(root, strings, options) {
     return node;
   }
 
+  /** A reaction in the actions menu: a checkable item ("Hug 2", checked when this member gave it). */
   /** @param {Message} message @param {string} kind */
   function reactionButton(message, kind) {
     var node = button("react", "", message);
     var count = (message.reactions || {})[kind] || 0;
     node.setAttribute("data-kind", kind);
-    node.setAttribute("aria-pressed", mine[message.id] && mine[message.id][kind] ? "true" : "false");
+    node.setAttribute("role", "menuitemcheckbox");
+    node.setAttribute("aria-checked", mine[message.id] && mine[message.id][kind] ? "true" : "false");
     node.appendChild(el("span", null, strings.reactions[kind]));
     if (count) node.appendChild(document.createTextNode(" " + count));
     return node;
   }
 
-  /** @param {Message} message */
-  function tools(message) {
-    var box = el("div", "chat-msg__tools");
-    box.setAttribute("role", "group");
-    box.setAttribute("aria-label", strings.tools_label);
+  /**
+   * The message's actions, in one menu (action-menu.js): the same shape the server renders without JavaScript.
+   * @param {Message} message @param {string} author @param {string} time
+   */
+  function tools(message, author, time) {
+    var parts = skeleton(format(strings.actions_for, { name: author, time: time }));
+    var list = parts.list;
+    /** @param {HTMLElement} node */
+    function add(node) { list.appendChild(el("li")).appendChild(node); }
     var published = message.state === "published";
     if (published) {
-      REACTION_KINDS.forEach(function (kind) { box.appendChild(reactionButton(message, kind)); });
-      if (options.canWrite) box.appendChild(button("reply", strings.reply, message));
-      if (!isOwn(message) && message.author && strings.worried) box.appendChild(button("worried", strings.worried, message));
+      REACTION_KINDS.forEach(function (kind) { add(reactionButton(message, kind)); });
+      if (options.canWrite) add(button("reply", strings.reply, message));
     }
     if (isOwn(message) && options.canWrite && withinEditWindow(message)) {
-      if (published) box.appendChild(button("edit", strings.edit, message));
-      box.appendChild(button("delete", strings["delete"], message, "chat-tool--danger"));
+      if (published) add(button("edit", strings.edit, message));
+      add(button("delete", strings["delete"], message, "chat-tool--danger"));
     } else if (options.isModerator) {
-      box.appendChild(button("remove", strings.remove, message, "chat-tool--danger"));
+      add(button("remove", strings.remove, message, "chat-tool--danger"));
     }
+    if (published && !isOwn(message) && message.author && strings.worried) add(button("worried", strings.worried, message));
     // Moderation: moderators get every action on a page of its own; members may report.
     if (strings.report_url && !isOwn(message) && message.author && message.state !== "removed") {
-      var more = el("a", "chat-tool", options.isModerator ? strings.moderate : strings.report);
+      var more = el("a", null, options.isModerator ? strings.moderate : strings.report);
       more.href = (options.isModerator ? strings.moderate_url : strings.report_url) + message.id;
-      if (options.isModerator || published) box.appendChild(more);
+      if (options.isModerator || published) add(more);
     }
-    return box.children.length ? box : null;
+    var slot = list.appendChild(el("li")); // read-aloud.js puts its button here
+    slot.setAttribute("data-read-aloud-slot", "");
+    slot.hidden = true;
+    if (list.children.length === 1 && !("speechSynthesis" in window)) return null;
+    var menu = upgrade(parts.details);
+    menu?.querySelector(".action-menu__button")?.setAttribute("data-action", "menu"); // focus comes back to it
+    return menu;
   }
 
   /** @param {Message} message */
@@ -213,9 +228,10 @@ export function chatView(root, strings, options) {
     li.setAttribute("data-read-aloud", ".chat-msg__body"); // read-aloud.js adds the button
 
     var header = el("div", "chat-msg__header");
-    header.appendChild(el("span", "chat-msg__author", author));
+    header.appendChild(el("bdi", "chat-msg__author", author)); // a name in another script stays whole
     if (message.author && message.author.is_moderator) header.appendChild(el("span", "badge", strings.moderator));
-    var time = el("time", null, timeFormat.format(created));
+    var shortTime = timeFormat.format(created);
+    var time = el("time", null, shortTime);
     time.setAttribute("datetime", message.created_at);
     time.setAttribute("title", fullFormat.format(created));
     header.appendChild(time);
@@ -228,11 +244,13 @@ export function chatView(root, strings, options) {
         name: message.reply_to.author_name || strings.former_member,
         excerpt: message.reply_to.excerpt || "",
       }));
+      link.dir = "auto";
       link.href = "#message-" + message.reply_to.id;
       quote.appendChild(link);
       li.appendChild(quote);
     }
     var body = el("div", "chat-msg__body");
+    body.dir = "auto"; // the text's own direction: Arabic in an English page, English in an Arabic one
     var template = document.createElement("template");
     template.innerHTML = message.body_html || ""; // the server's sanitised HTML, and nothing else
     body.appendChild(template.content);
@@ -247,8 +265,13 @@ export function chatView(root, strings, options) {
       li.appendChild(body);
     }
     if (message.state === "held") li.appendChild(el("p", "chat-msg__state", strings.held));
-    var box = tools(message);
-    if (box) li.appendChild(box);
+    var given = message.reactions || {};
+    var counts = REACTION_KINDS.filter(function (kind) { return given[kind]; }).map(function (kind) {
+      return strings.reactions[kind] + " " + given[kind];
+    });
+    if (counts.length) li.appendChild(el("p", "chat-msg__reactions-text", counts.join(" · ")));
+    var menu = tools(message, author, shortTime);
+    if (menu) li.appendChild(menu);
     makeRoving(li, false);
     return li;
   }
@@ -259,7 +282,7 @@ export function chatView(root, strings, options) {
   function makeRoving(li, active) {
     li.tabIndex = active ? 0 : -1;
     li.querySelectorAll("button, a, textarea").forEach(function (control) {
-      if (!(control instanceof HTMLElement)) return;
+      if (!(control instanceof HTMLElement) || control.closest('[role="menu"]')) return; // the menu roves itself
       control.tabIndex = active ? 0 : -1;
     });
   }
@@ -329,7 +352,8 @@ export function chatView(root, strings, options) {
     if ("self" in key) { li.focus(); return; }
     var selector = '[data-action="' + key.action + '"]' + (key.kind ? '[data-kind="' + key.kind + '"]' : "");
     var target = /** @type {HTMLElement | null} */ (li.querySelector(selector)) || li;
-    target.focus();
+    focusTarget(target).focus(); // an item of the closed actions menu: its button
+
   }
 
   /** Add a message, or replace the one with the same id; keeps seq order. Returns true when it was new. */

@@ -6,6 +6,7 @@
  * Every word shown comes from the page's JSON island (#chat-strings).
  */
 
+import { focusTarget } from "./action-menu.js";
 import { chatEditor } from "./chat-edit.js";
 import { chatOutbox } from "./chat-outbox.js";
 import { chatView, format } from "./chat-view.js";
@@ -75,6 +76,8 @@ function start(root, socket) {
   var ownBodies = {}; // message id -> the text this member wrote (for editing, the source beats the HTML)
   /** @type {{id: number} | null} */
   var replyTo = null;
+  // A reply the page was opened for (its "Reply" link, ?reply_to=): the server filled the form's field.
+  if (replyInput && /^\d+$/.test(replyInput.value)) replyTo = { id: Number(replyInput.value) };
 
   root.classList.add("chat--live");
   var keysHint = document.getElementById("chat-keys-hint");
@@ -333,7 +336,8 @@ function start(root, socket) {
       lastTypingSent = now;
       call("chat:typing", { conversation_id: conversationId }, function () {});
     });
-    part("chat-reply-cancel").addEventListener("click", function () {
+    part("chat-reply-cancel").addEventListener("click", function (event) {
+      event.preventDefault(); // a link without JavaScript (the page without ?reply_to); here, in place
       clearReply();
       focusComposer();
     });
@@ -360,7 +364,7 @@ function start(root, socket) {
   /** @param {Message} message @param {HTMLButtonElement} button */
   function react(message, button) {
     var kind = button.getAttribute("data-kind") || "";
-    var on = button.getAttribute("aria-pressed") !== "true";
+    var on = button.getAttribute("aria-checked") !== "true"; // a menuitemcheckbox in the message's actions menu
     button.disabled = true;
     call("chat:react", { message_id: message.id, kind: kind, on: on }, function (ack) {
       button.disabled = false;
@@ -398,7 +402,8 @@ function start(root, socket) {
         var fresh = view.get(message.id);
         if (fresh) view.upsert(fresh); // the message as it is now, without the editor
         var again = view.element(message.id);
-        var button = again && /** @type {HTMLElement | null} */ (again.querySelector('[data-action="edit"]'));
+        // Back to the message's actions menu button, where "Edit" was chosen.
+        var button = again && /** @type {HTMLElement | null} */ (again.querySelector('[data-action="menu"]'));
         var target = button || again;
         if (target) target.focus();
       },
@@ -433,7 +438,8 @@ function start(root, socket) {
     dialog.appendChild(title);
     dialog.addEventListener("close", function () {
       dialog.remove();
-      if (returnFocus && returnFocus.isConnected) returnFocus.focus(); else focusComposer();
+      // Back where the action was chosen (the message's actions menu button, when it was one of its items).
+      if (returnFocus && returnFocus.isConnected) focusTarget(returnFocus).focus(); else focusComposer();
     });
     document.body.appendChild(dialog);
     return dialog;
@@ -629,10 +635,24 @@ function start(root, socket) {
       loadOlder();
     });
   }
+  var atBottom = true; // the newest message in view: kept so when the screen changes size (a phone's keyboard)
   scroller.addEventListener("scroll", function () {
+    atBottom = view.isNearBottom();
     if (scroller.scrollTop < 40) loadOlder();
-    if (view.isNearBottom()) markRead();
+    if (atBottom) markRead();
   }, { passive: true });
+  window.addEventListener("resize", function () { if (atBottom) view.scrollToBottom(true); });
 
   view.scrollToBottom(true);
+  showOnPhone();
+}
+
+/**
+ * On a phone the conversation is one screen (chat.css: a slim heading, the messages, the message box at the
+ * bottom): the page scrolls to it, unless the address points somewhere in the page.
+ */
+function showOnPhone() {
+  var root = part("chat");
+  if (window.location.hash || !window.matchMedia || !window.matchMedia("(max-width: 40rem)").matches) return;
+  root.scrollIntoView({ block: "start" });
 }

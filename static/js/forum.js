@@ -7,10 +7,12 @@
  *  - quoting in place: "Quote" copies the post (or the selected part of it) into the reply box;
  *  - the reading position: sent once the last post on the page has been on screen;
  *  - live updates: a polite "There are new replies" with a button that fetches them as HTML rendered by the
- *    server (this file never builds a post from data).
+ *    server (this file never builds a post from data); their actions menus are upgraded like the page's
+ *    (action-menu.js).
  * Every word shown comes from the page (the JSON in #forum-strings), so it is translated with the page.
  */
 
+import { enhanceAll as enhanceMenus } from "./action-menu.js";
 import * as realtime from "./realtime.js";
 
 var DRAFT_PREFIX = "kring:draft:";
@@ -191,6 +193,7 @@ function replyBox() {
 function enhanceQuoteLinks(root) {
   if (!replyBox()) return;
   root.querySelectorAll("a[data-quote-author]").forEach(function (link) {
+    if (link.closest("[data-action-menu], [data-action-menu-live]")) return; // a menu item there
     link.setAttribute("role", "button");
   });
 }
@@ -303,6 +306,7 @@ function setUpLive(topic, watchRead) {
       var nodes = items.map(function (item) { return /** @type {HTMLElement} */ (document.importNode(item, true)); });
       nodes.forEach(function (node) {
         list.appendChild(node);
+        enhanceMenus(node);
         enhanceQuoteLinks(node);
         lastShown = Math.max(lastShown, number(node.id.replace("post-", "")));
       });

@@ -1,8 +1,11 @@
 // @ts-check
 /*
  * Reactions without a page reload. Each reaction button already works as a small form (no JavaScript
- * needed); this sends the same form in the background, flips aria-pressed and the count, and keeps counts
- * live when others react (the server broadcasts counts only, never names). Words come from the page.
+ * needed); this sends the same form in the background, flips the button's state and the count, and keeps
+ * counts live when others react (the server broadcasts counts only, never names). Words come from the page.
+ * The buttons are items of the post's actions menu (action-menu.js), where a toggle is a menuitemcheckbox
+ * (aria-checked); without the menu they are toggle buttons (aria-pressed). The counts under the post show
+ * only the kinds someone gave.
  */
 
 import * as realtime from "./realtime.js";
@@ -14,13 +17,17 @@ function containerFor(postId) {
 
 /** @param {Element | null} container @param {string} kind @param {unknown} count */
 function setCount(container, kind, count) {
-  if (!container) return;
+  if (!container || !/^\w+$/.test(kind)) return;
   var n = String(Math.max(0, parseInt(String(count), 10) || 0));
   container.querySelectorAll("[data-kind]").forEach(function (element) {
     if (element.getAttribute("data-kind") !== kind) return;
     var target = element.hasAttribute("data-reaction-count") ? element : element.querySelector("[data-reaction-count]");
     if (target) target.textContent = n;
   });
+  var item = container.querySelector('[data-reaction-item="' + kind + '"]');
+  if (item instanceof HTMLElement) item.hidden = n === "0";
+  var counts = container.querySelector("[data-reaction-counts]");
+  if (counts instanceof HTMLElement) counts.hidden = !counts.querySelector("[data-reaction-item]:not([hidden])");
 }
 
 /** @param {HTMLFormElement} form */
@@ -45,7 +52,8 @@ function send(form) {
       });
     })
     .then(function (data) {
-      button.setAttribute("aria-pressed", data.on ? "true" : "false");
+      var state = button.getAttribute("role") === "menuitemcheckbox" ? "aria-checked" : "aria-pressed";
+      button.setAttribute(state, data.on ? "true" : "false");
       onField.value = data.on ? "0" : "1";
       setCount(container, data.kind, data.count);
       if (status) status.textContent = "";

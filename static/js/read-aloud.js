@@ -3,6 +3,8 @@
 // text with the browser's speech synthesis, in the language of the element (its lang, else the page's). A
 // browser without speech synthesis shows no button at all. Content added later (live chat, new replies) is
 // found by a MutationObserver. The element's data-read-aloud value, if any, is a selector for the part to read.
+// When the element has a [data-read-aloud-slot] (a hidden item of its actions menu, action-menu.js), the button
+// goes there and the slot is shown; otherwise it is appended to the element.
 
 /** @type {{readAloud?: string, stopReading?: string}} */
 var strings = {};
@@ -68,15 +70,22 @@ function toggle(container, button) {
 
 /** @param {Element} container */
 function enhance(container) {
-  if (container.querySelector(":scope > .read-aloud")) return;
+  var slot = container.querySelector("[data-read-aloud-slot]");
+  if (slot ? slot.querySelector(".read-aloud") : container.querySelector(":scope > .read-aloud")) return;
   var button = document.createElement("button");
   button.type = "button";
   button.className = "read-aloud";
   reset(button);
   // A chat message list uses a roving tabindex: the button follows its message (chat-view.js updates both).
-  if (container.getAttribute("tabindex") === "-1") button.tabIndex = -1;
+  // In a menu, the menu gives its items their tabindex.
+  if (slot || container.getAttribute("tabindex") === "-1") button.tabIndex = -1;
   button.addEventListener("click", function () { toggle(container, button); });
-  container.appendChild(button);
+  if (slot instanceof HTMLElement) {
+    slot.appendChild(button);
+    slot.hidden = false;
+  } else {
+    container.appendChild(button);
+  }
 }
 
 /** @param {Node} node */

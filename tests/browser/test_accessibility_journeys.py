@@ -176,14 +176,18 @@ def test_read_aloud_speaks_a_chat_message_in_the_page_language(page: Page) -> No
     # that is then replaced, and the "Stop reading" state goes with it (seen on a busy machine).
     expect(page.locator("#chat")).to_have_attribute("data-joined", "true", timeout=15_000)
     message = page.locator("#chat-days li.chat-msg").last
-    button = message.get_by_role("button", name="Read aloud")
+    # "Read aloud" is an item of the message's actions menu.
+    actions = message.get_by_role("button", name=re.compile(r"^Actions for the message from "))
+    actions.click()
+    button = message.get_by_role("menuitem", name="Read aloud")
     expect(button).to_be_visible()
     body = message.locator(".chat-msg__body").inner_text().strip()
     button.click()
     spoken = page.evaluate("() => window.__spoken")
     assert spoken and spoken[-1]["lang"] == "en"
     assert " ".join(body.split()) in spoken[-1]["text"]
-    expect(message.get_by_role("button", name="Stop reading")).to_be_visible()
+    actions.click()
+    expect(message.get_by_role("menuitem", name="Stop reading")).to_be_visible()
 
 
 def test_read_aloud_is_hidden_without_speech_synthesis(page: Page) -> None:
@@ -204,10 +208,13 @@ def test_read_aloud_speaks_a_forum_post_and_is_reachable_by_keyboard(page: Page)
     page.goto(YOUNG_PEOPLE)
     page.goto(page.locator('main a[href*="/t/"]').first.get_attribute("href"))
     post = page.locator("li.post article").first
-    button = post.get_by_role("button", name="Read aloud")
-    expect(button).to_be_visible()
-    assert button.get_attribute("tabindex") != "-1", "a forum post's button is in the tab order"
-    button.focus()
+    # From the keyboard: the post's actions menu button is in the tab order; "Read aloud" is one of its items.
+    actions = post.get_by_role("button", name=re.compile(r"^Actions for the post by "))
+    assert actions.get_attribute("tabindex") != "-1", "a forum post's menu button is in the tab order"
+    actions.focus()
+    page.keyboard.press("ArrowUp")  # opens the menu on its last item: Read aloud
+    button = post.get_by_role("menuitem", name="Read aloud")
+    expect(button).to_be_focused()
     page.keyboard.press("Enter")
     spoken = page.evaluate("() => window.__spoken")
     body = " ".join(post.locator(".post__body").inner_text().split())

@@ -58,6 +58,17 @@ def messages_with(page: Page, text: str):
     return page.locator("#chat-days li.chat-msg", has_text=text)
 
 
+def actions_button(page: Page, text: str):
+    """The one button that opens a message's actions menu (static/js/action-menu.js)."""
+    return messages_with(page, text).get_by_role("button", name=re.compile(r"^Actions for the message from "))
+
+
+def choose(page: Page, text: str, role: str, name: str | re.Pattern[str]):
+    """Open the message's actions menu and return the item (it is hidden until the menu opens)."""
+    actions_button(page, text).click()
+    return messages_with(page, text).get_by_role("menu").get_by_role(role, name=name)
+
+
 def test_two_members_chat_live_without_reloading(two_members: tuple[Page, Page, OriginLog]) -> None:
     sam, noor, log = two_members
     hello = unique("Hi Noor, how was school")
@@ -82,12 +93,17 @@ def test_two_members_chat_live_without_reloading(two_members: tuple[Page, Page, 
         "datetime", re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
     )
 
-    # A supportive reaction: a labelled toggle button, seen by the other member at once.
-    hug = messages_with(sam, answer).get_by_role("button", name=re.compile(r"^Hug"))
-    expect(hug).to_have_attribute("aria-pressed", "false")
+    # A supportive reaction: a labelled checkable item of the message's actions menu, seen by the other member
+    # at once (the count, small under the text).
+    hug = choose(sam, answer, "menuitemcheckbox", re.compile(r"^Hug"))
+    expect(hug).to_have_attribute("aria-checked", "false")
     hug.click()
-    expect(messages_with(sam, answer).get_by_role("button", name="Hug 1")).to_have_attribute("aria-pressed", "true")
-    expect(messages_with(noor, answer).get_by_role("button", name="Hug 1")).to_be_visible(timeout=DELIVERY_TIMEOUT_MS)
+    expect(messages_with(sam, answer).locator(".chat-msg__reactions-text")).to_have_text("Hug 1")
+    expect(choose(sam, answer, "menuitemcheckbox", "Hug 1")).to_have_attribute("aria-checked", "true")
+    expect(messages_with(noor, answer).locator(".chat-msg__reactions-text")).to_have_text(
+        "Hug 1", timeout=DELIVERY_TIMEOUT_MS
+    )
+    expect(choose(noor, answer, "menuitemcheckbox", "Hug 1")).to_have_attribute("aria-checked", "false")
 
     log.assert_nothing_left_the_server()
     assert [url for url in log.urls if url.startswith("ws")], "the chat did not use a WebSocket"
@@ -102,8 +118,7 @@ def test_edits_and_deletes_reach_the_other_member_at_once(two_members: tuple[Pag
     message_box(sam).press("Enter")
     expect(messages_with(noor, text)).to_have_count(1, timeout=DELIVERY_TIMEOUT_MS)
 
-    mine = messages_with(sam, text)
-    mine.get_by_role("button", name="Edit").click()
+    choose(sam, text, "menuitem", "Edit").click()
     editor = sam.get_by_role("textbox", name="Edit your message")
     expect(editor).to_be_focused()
     edited = unique("I feel a bit lost, but better now")
@@ -111,10 +126,10 @@ def test_edits_and_deletes_reach_the_other_member_at_once(two_members: tuple[Pag
     editor.press("Enter")
     expect(messages_with(noor, edited)).to_have_count(1, timeout=DELIVERY_TIMEOUT_MS)
     expect(messages_with(noor, edited).locator(".chat-msg__edited")).to_have_text("(edited)")
-    expect(messages_with(sam, edited).get_by_role("button", name="Edit")).to_be_focused()
+    expect(actions_button(sam, edited)).to_be_focused()  # back where "Edit" was chosen
 
     sam.once("dialog", lambda dialog: dialog.accept())
-    messages_with(sam, edited).get_by_role("button", name="Delete").click()
+    choose(sam, edited, "menuitem", "Delete").click()
     expect(messages_with(noor, edited)).to_have_count(0, timeout=DELIVERY_TIMEOUT_MS)
     expect(messages_with(sam, edited)).to_have_count(0)
     expect(message_box(sam)).to_be_focused()

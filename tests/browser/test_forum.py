@@ -105,14 +105,25 @@ def test_a_draft_survives_a_reload_and_goes_once_posted(sam_page: Page) -> None:
 def test_quote_copies_a_post_into_the_reply_box_in_place(sam_page: Page) -> None:
     open_topic(sam_page, "Welcome! Start here")
     url = sam_page.url
-    sam_page.get_by_role("button", name=re.compile(r"^Quote the post by Youth worker Ravi")).first.click()
+    # "Quote" is an item of the post's actions menu.
+    ravi = sam_page.locator("#posts > li", has=sam_page.locator("bdi.post__author", has_text="Youth worker Ravi")).first
+    ravi.get_by_role("button", name=re.compile(r"^Actions for the post by Youth worker Ravi")).click()
+    ravi.get_by_role("menuitem", name=re.compile(r"^Quote the post by Youth worker Ravi")).click()
     assert sam_page.url == url, "quoting in place does not load another page"
     value = sam_page.get_by_label("Your reply").input_value()
     assert value.startswith("Youth worker Ravi wrote:\n> Hi everyone"), value
     expect(sam_page.get_by_label("Your reply")).to_be_focused()
 
-    # From the keyboard, Space works as on any button; the second quote goes below the first.
-    sam_page.get_by_role("button", name=re.compile(r"^Quote the post by Noor")).first.focus()
+    # From the keyboard (the menu opens on its first item, the arrow keys move), Space works as on any menu item;
+    # the second quote goes below the first.
+    noor = sam_page.locator("#posts > li", has=sam_page.locator("bdi.post__author", has_text="Noor")).first
+    noor.get_by_role("button", name=re.compile(r"^Actions for the post by Noor")).focus()
+    sam_page.keyboard.press("Enter")
+    quote = noor.get_by_role("menuitem", name=re.compile(r"^Quote the post by Noor"))
+    for _ in range(10):
+        if quote.evaluate("el => el === document.activeElement"):
+            break
+        sam_page.keyboard.press("ArrowDown")
     sam_page.keyboard.press("Space")
     value = sam_page.get_by_label("Your reply").input_value()
     assert value.index("Youth worker Ravi wrote:") < value.index("Noor wrote:\n> Same."), value

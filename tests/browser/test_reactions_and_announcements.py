@@ -35,27 +35,40 @@ def test_sam_gives_a_hug_without_the_page_reloading(
     sam_page.get_by_role("link", name=TOPIC).click()
     sam_page.wait_for_load_state()
     opening = sam_page.locator("#posts > li").first
-    hug = opening.get_by_role("button", name=re.compile(r"^Hug \d+$"))
-    expect(hug).to_have_attribute("aria-pressed", "false")
+    # The reaction buttons are checkable items of the post's actions menu; the counts show small under the post.
+    actions = opening.get_by_role("button", name=re.compile(r"^Actions for the post by "))
+    hug = opening.get_by_role("menuitemcheckbox", name=re.compile(r"^Hug \d+$"))
+    count = opening.locator('[data-reaction-item="hug"] [data-reaction-count]')
+    actions.click()
+    expect(hug).to_have_attribute("aria-checked", "false")
     before = int(hug.inner_text().split()[-1])
     url = sam_page.url
     sam_page.evaluate("() => { window.stillTheSamePage = true; }")
 
     hug.click()
-    expect(hug).to_have_attribute("aria-pressed", "true")
+    expect(actions).to_be_focused()  # the menu closes; the focus is back on its button
+    expect(count).to_have_text(str(before + 1))
+    actions.click()
+    expect(hug).to_have_attribute("aria-checked", "true")
     expect(hug).to_have_text(re.compile(rf"Hug\s+{before + 1}"))
     assert sam_page.url == url and sam_page.evaluate("() => window.stillTheSamePage === true")
 
     sam_page.reload()
-    hug = sam_page.locator("#posts > li").first.get_by_role("button", name=re.compile(r"^Hug \d+$"))
-    expect(hug).to_have_attribute("aria-pressed", "true")
-    who = sam_page.locator("#posts > li").first.locator("details.reactions__who")
+    opening = sam_page.locator("#posts > li").first
+    opening.get_by_role("button", name=re.compile(r"^Actions for the post by ")).click()
+    hug = opening.get_by_role("menuitemcheckbox", name=re.compile(r"^Hug \d+$"))
+    expect(hug).to_have_attribute("aria-checked", "true")
+    sam_page.keyboard.press("Escape")
+    who = opening.locator("details.reactions__who")
     who.locator("summary").click()
     expect(who.get_by_text("Sam")).to_be_visible()
     assert_no_wcag_violations(sam_page)
 
+    opening.get_by_role("button", name=re.compile(r"^Actions for the post by ")).click()
     hug.click()  # and take it back
-    expect(hug).to_have_attribute("aria-pressed", "false")
+    expect(opening.locator('[data-reaction-item="hug"] [data-reaction-count]')).to_have_text(str(before))
+    opening.get_by_role("button", name=re.compile(r"^Actions for the post by ")).click()
+    expect(hug).to_have_attribute("aria-checked", "false")
     log.assert_nothing_left_the_server()
     assert not log.failed_responses and not log.console_errors, (log.failed_responses, log.console_errors)
 

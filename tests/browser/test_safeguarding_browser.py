@@ -5,6 +5,8 @@ helplines page, and nothing leaves the server."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
@@ -99,9 +101,11 @@ def test_in_the_chat_the_writer_sees_the_helplines_and_a_member_can_raise_a_worr
     expect(dialog).to_have_count(0)
     expect(ravi.get_by_role("alert").filter(has_text="Young people")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
 
-    # "I'm worried about this person" on someone else's message, in a dialog.
+    # "I'm worried about this person" on someone else's message (its actions menu), in a dialog.
     other = sam.locator("li.chat-msg:not(.chat-msg--mine)").last
-    other.get_by_role("button", name="I'm worried about this person").click()
+    actions = other.get_by_role("button", name=re.compile(r"^Actions for the message from "))
+    actions.click()
+    other.get_by_role("menuitem", name="I'm worried about this person").click()
     worry = sam.get_by_role("dialog")
     expect(worry.get_by_label("What worries you? (optional)")).to_be_focused()
     worry.get_by_label("What worries you? (optional)").fill("They have been very quiet lately.")
@@ -109,5 +113,6 @@ def test_in_the_chat_the_writer_sees_the_helplines_and_a_member_can_raise_a_worr
     expect(worry.get_by_role("alert")).to_contain_text("Thank you for telling us")
     worry.get_by_role("button", name="Close").click()
     expect(sam.get_by_role("dialog")).to_have_count(0)
+    expect(actions).to_be_focused()  # back on the menu button the action came from
 
     log.assert_nothing_left_the_server()

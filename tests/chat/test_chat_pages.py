@@ -140,6 +140,98 @@ def test_older_messages_are_one_link_away_and_the_latest_page_is_live(app, clien
     assert 'id="chat-older"' not in page
 
 
+def _message_html(html: str, message_id: int) -> str:
+    return html.split(f'id="message-{message_id}"', 1)[1].split("</details>\n</li>", 1)[0]
+
+
+def test_each_message_is_name_time_and_text_with_its_actions_in_one_menu_that_works_without_javascript(
+    app, client, world
+):
+    theirs = _send(app, "noor", "مرحبا، كيف حالكم؟")
+    mine = _send(app, "sam", "Hello all")
+    sign_in(client, "sam")
+    html = client.get(ROOM).get_data(as_text=True)
+    other = _message_html(html, theirs.id)
+    # The name isolated, the text in its own direction: Arabic in the English page stays whole.
+    assert '<bdi class="chat-msg__author">Noor</bdi>' in other
+    assert re.search(r'<div class="chat-msg__body" dir="auto">\s*<p>مرحبا، كيف حالكم؟</p>\s*</div>', other)
+    # One menu: a <details> whose summary names the message; report and "worried" are plain links in it.
+    assert other.count("<details") == 1 and other.count("<summary") == 1
+    summary = re.search(r'<summary class="action-menu__button">(.*?)</summary>', other).group(1)
+    assert re.search(r'<span class="visually-hidden">Actions for the message from Noor at \d\d?:\d\d', summary)
+    menu = other.split("data-action-menu-list>", 1)[1]
+    assert f'href="/moderation/report/message/{theirs.id}"' in menu
+    assert f'href="/messages/{theirs.id}/worried"' in menu
+    # On one's own message: nothing to report, nobody to worry about (read aloud comes with the script).
+    own = _message_html(html, mine.id)
+    assert "/moderation/report/" not in own and "/worried" not in own
+    assert "<li data-read-aloud-slot hidden></li>" in own
+
+
+def test_the_worried_and_report_links_of_the_menu_lead_to_working_pages(app, client, world):
+    theirs = _send(app, "noor", "A long day today")
+    sign_in(client, "sam")
+    menu = _message_html(client.get(ROOM).get_data(as_text=True), theirs.id).split("data-action-menu-list>", 1)[1]
+    for href in re.findall(r'href="([^"#]+)"', menu):
+        assert client.get(href).status_code == 200, href
+
+
+def test_reply_without_javascript_is_a_link_that_sets_the_message_box_to_answer_that_message(app, client, world):
+    theirs = _send(app, "noor", "Does anyone else feel this?")
+    sign_in(client, "sam")
+    html = client.get(ROOM).get_data(as_text=True)
+    menu = _message_html(html, theirs.id).split("data-action-menu-list>", 1)[1]
+    link = f"{ROOM}?reply_to={theirs.id}#chat-form"
+    assert f'<a href="{link}">Reply</a>' in menu
+    assert '<div class="chat-replying" id="chat-replying" hidden>' in html  # not replying yet
+
+    page = client.get(link.split("#")[0]).get_data(as_text=True)
+    assert '<div class="chat-replying" id="chat-replying">' in page
+    assert '<span id="chat-replying-text">Replying to Noor</span>' in page
+    assert re.search(rf'<input[^>]*id="chat-reply-to"[^>]*value="{theirs.id}"', page)
+    assert f'<a class="chat-tool" id="chat-reply-cancel" href="{ROOM}#chat-form">Cancel reply</a>' in page
+    assert _send_form(client, "Yes, me too", reply_to_id=str(theirs.id)).status_code == 303
+    assert _messages(app)[-1].reply_to_id == theirs.id
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "99999", "1" * 11, "", "1 OR 1=1"])
+def test_a_reply_link_naming_no_message_on_the_page_is_ignored(app, client, world, value):
+    _send(app, "noor", "Hello")
+    sign_in(client, "sam")
+    response = client.get(ROOM, query_string={"reply_to": value})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<div class="chat-replying" id="chat-replying" hidden>' in html
+    assert not re.search(r'<input[^>]*id="chat-reply-to"[^>]*value="[^"]', html)
+
+
+def test_a_reply_link_to_a_message_of_another_room_or_a_held_one_is_ignored(app, client, world):
+    with app.app_context():
+        from community.auth.models import User
+
+        otto = db.session.scalar(select(User).where(User.username == "otto"))
+        access = groups.open_group(otto, "parents")
+        room = chat.group_room_conversation(access.group.id)
+        elsewhere = sending.send_message(otto, access, room, client_id="otto-1", body="In the other group").message.id
+        db.session.commit()
+    held = _send(app, "sam", "I want to die")  # crisis words: held for a moderator, shown to its writer
+    sign_in(client, "sam")
+    for target in (elsewhere, held.id):
+        html = client.get(ROOM, query_string={"reply_to": target}).get_data(as_text=True)
+        assert '<div class="chat-replying" id="chat-replying" hidden>' in html, target
+    assert f"reply_to={held.id}" not in client.get(ROOM).get_data(as_text=True)
+
+
+def test_a_member_who_cannot_write_gets_no_reply_link(app, client, world):
+    theirs = _send(app, "noor", "Hello")
+    with app.app_context():
+        db.session.execute(update(Membership).where(Membership.user_id == world["sam"]).values(state="muted"))
+        db.session.commit()
+    sign_in(client, "sam")
+    html = client.get(ROOM, query_string={"reply_to": theirs.id}).get_data(as_text=True)
+    assert "?reply_to=" not in html and 'id="chat-reply-to"' not in html  # no link, no message box
+
+
 def test_message_text_is_only_the_sanitised_html_and_names_are_escaped(app, client, world):
     with app.app_context():
         from community.auth.models import User
@@ -224,7 +316,7 @@ def test_a_reply_names_the_message_it_answers(app, client, world):
     sign_in(client, "sam")
     assert _send_form(client, "Yes, me too", reply_to_id=str(first.id)).status_code == 303
     html = client.get(ROOM).get_data(as_text=True)
-    assert f'<a href="#message-{first.id}">Reply to Noor: Does anyone else feel this?</a>' in html
+    assert f'<a href="#message-{first.id}" dir="auto">Reply to Noor: Does anyone else feel this?</a>' in html
 
 
 def test_a_reply_to_a_message_of_another_group_is_refused(app, client, world):

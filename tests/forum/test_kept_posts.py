@@ -63,8 +63,9 @@ def _request_names(app: Flask) -> set[str]:
 
 
 def _reaction_button(html: str, post_id: int, kind: str) -> tuple[str, str]:
-    """(the form's ``on`` value, ``aria-pressed``) of one reaction button, whatever the attributes' layout."""
-    block = html.split(f'id="post-{post_id}"', 1)[1].split('<footer class="post__actions">', 1)[0]
+    """(the form's ``on`` value, ``aria-pressed``) of one reaction button, whatever the attributes' layout. The
+    buttons are in the post's actions menu, in its footer."""
+    block = html.split(f'id="post-{post_id}"', 1)[1].split("</article>", 1)[0]
     (form,) = [form for form in block.split("</form>") if re.search(rf'name="kind"\s+value="{kind}"', form)]
     on = re.search(r'name="on"\s+value="(\d)"', form).group(1)
     pressed = re.search(r'aria-pressed="(\w+)"', form).group(1)
@@ -147,16 +148,43 @@ def test_muting_and_kept_warnings_wrap_the_post_with_its_reactions(app: Flask, w
 
 
 def test_the_mine_marking_survives_a_reformatted_reactions_template(app: Flask, world: World) -> None:
-    """The reader's own reactions are holes in the template, not a search for exact markup."""
+    """The reader's own reactions are holes in the template, not a search for exact markup. (The reaction
+    buttons are in the post's actions menu.)"""
     loader = app.jinja_env.loader
-    source = loader.get_source(app.jinja_env, "forum/_reactions.html")[0]
+    source = loader.get_source(app.jinja_env, "forum/_post_menu.html")[0]
     reformatted = source.replace('" data-reaction-on>', '"\n        data-reaction-on\n      >').replace(
         '<button type="submit" class="reaction" aria-pressed=', "<button\n  class='reaction' type=submit aria-pressed="
     )
     assert reformatted != source
-    app.jinja_env.loader = ChoiceLoader([DictLoader({"forum/_reactions.html": reformatted}), loader])
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"forum/_post_menu.html": reformatted}), loader])
     app.jinja_env.cache.clear()
     html = _page(app, "sam", world)
     assert "type=submit" in html
     assert _reaction_button(html, world.warned_id, "hug") == ("0", "true")
     assert _reaction_button(html, world.warned_id, "me_too") == ("1", "false")
+
+
+def test_a_post_is_writer_time_and_text_with_every_action_in_one_menu_that_works_without_javascript(
+    app: Flask, world: World
+) -> None:
+    """The actions menu is part of the kept post: a <details> holding the ordinary links and forms, with the
+    reader's own bits (pressed reactions, "Edit", no "Report" on their own post) filled in its holes."""
+    html = _page(app, "sam", world)
+    post = html.split(f'id="post-{world.warned_id}"', 1)[1].split("</article>", 1)[0]
+    assert f'<bdi id="post-{world.warned_id}-author" class="post__author">Noor</bdi>' in post
+    assert '<div class="post__body" dir="auto" data-quote-source>' in post
+    footer = post.split('<footer class="post__actions">', 1)[1]
+    assert footer.count("<details") == 1 and footer.count("<summary") == 1
+    assert re.search(r'<span class="visually-hidden">Actions for the post by Noor, [^<]+</span></summary>', footer)
+    menu = footer.split("data-action-menu-list>", 1)[1]
+    assert menu.count('class="reaction-form"') == 4  # the four reactions, each its own form
+    assert f"quote={world.warned_id}" in menu and f"/moderation/report/post/{world.warned_id}" in menu
+    assert f"/posts/{world.warned_id}/worried" in menu and "<li data-read-aloud-slot hidden></li>" in menu
+    assert "/edit" not in menu  # not sam's post
+    # The counts stay under the text, small; a kind nobody gave is there for live updates but hidden.
+    counts = post.split('<ul class="reactions__counts"', 1)[1].split("</ul>", 1)[0]
+    assert re.search(r'<li data-reaction-item="hug">Hug <span data-reaction-count data-kind="hug">1</span>', counts)
+    assert '<li data-reaction-item="me_too" hidden>' in counts
+    own = html.split(f'id="post-{world.post_id}"', 1)[1].split("</article>", 1)[0]
+    own_menu = own.split("data-action-menu-list>", 1)[1]
+    assert f"/posts/{world.post_id}/edit" in own_menu and "/moderation/report/" not in own_menu
