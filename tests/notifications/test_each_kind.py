@@ -3,6 +3,8 @@ email captured by a real SMTP server, which carries no member content and no nam
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from community.extensions import db
@@ -60,7 +62,7 @@ def test_a_notification_reaches_the_centre_live_and_by_email_without_content(db_
     assert [event["kind"] for event in notifications_of(live)] == [kind]
     live.disconnect()
     page = world.http("noor").get("/notifications").get_data(as_text=True)
-    assert CENTRE_TEXT[kind] in " ".join(page.split())
+    assert CENTRE_TEXT[kind] in " ".join(re.sub(r"</?bdi>", "", page).split())  # names and titles are <bdi>
     with db_app.app_context():
         report = outbox.send_due()
         assert (report.sent, report.failed, report.retried) == (1, 0, 0)

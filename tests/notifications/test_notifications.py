@@ -77,7 +77,8 @@ def test_the_page_lists_notifications_newest_first_with_who_and_where(db_app, sl
     mention(db_app, slug, "First")
     mention(db_app, slug, "Second")
     page = signed_in(db_app, "noor").get("/notifications").get_data(as_text=True)
-    assert re.findall(r"Sam mentioned you in “(\w+)” in Parents", page) == ["Second", "First"]
+    sentence = r"<bdi>Sam</bdi> mentioned you in “<bdi>(\w+)</bdi>” in <bdi>Parents</bdi>"  # names and titles: <bdi>
+    assert re.findall(sentence, page) == ["Second", "First"]
     assert "You have 2 unread notifications." in page
 
 
@@ -143,10 +144,10 @@ def test_the_list_is_paginated_by_id_newest_first(db_app, slug):
         db.session.commit()
     noor = signed_in(db_app, "noor")
     first = noor.get("/notifications").get_data(as_text=True)
-    assert first.count("Sam mentioned you in") == services.PER_PAGE
+    assert first.count("<bdi>Sam</bdi> mentioned you in") == services.PER_PAGE
     older = re.search(r'href="(/notifications\?before=\d+)"', first).group(1)
     second = noor.get(older).get_data(as_text=True)
-    assert second.count("Sam mentioned you in") == 3 and "Older notifications" not in second
+    assert second.count("<bdi>Sam</bdi> mentioned you in") == 3 and "Older notifications" not in second
 
 
 def test_a_group_the_member_has_left_disappears_from_the_list_and_the_count(db_app, slug):
@@ -179,7 +180,7 @@ def test_a_former_member_is_named_as_such(db_app, slug):
         db.session.query(User).filter_by(username="sam").update({"state": "deleted"})
         db.session.commit()
     page = signed_in(db_app, "noor").get("/notifications").get_data(as_text=True)
-    assert "A former member mentioned you in “First”" in page and "Sam mentioned" not in page
+    assert "A former member mentioned you in “<bdi>First</bdi>”" in page and "Sam</bdi> mentioned" not in page
 
 
 def test_an_open_page_hears_the_new_count_after_the_commit(db_app, slug):
