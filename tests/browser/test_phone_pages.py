@@ -55,9 +55,14 @@ def _main_nav(page: Page) -> Locator:
 
 
 def _scrolls_sideways(page: Page) -> int | None:
-    """The page's width when it is wider than the window, else None."""
+    """The page's width when it is wider than the phone's screen, else None. Compared with the emulated screen, not
+    with window.innerWidth: a mobile browser widens its layout viewport to fit content that sticks out (and zooms
+    out), so innerWidth grows with the page and the comparison would always pass."""
+    viewport = page.viewport_size
+    assert viewport
     sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    return sizes[0] if sizes[0] > sizes[1] else None
+    width = max(sizes)
+    return width if width > viewport["width"] else None
 
 
 def _assert_target(locator: Locator) -> None:
@@ -239,6 +244,37 @@ def test_no_page_scrolls_sideways_at_320_px(
                     too_wide.append(f"{path} (menu {state}): {width}px")
                     screenshot(page, f"phone-320-too-wide-{path.strip('/').replace('/', '-') or 'home'}-{state}")
         assert not too_wide, "pages scroll sideways at 320 px:\n" + "\n".join(too_wide)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("attribute", ["data-text-size=200", "data-easy-read=on"])
+def test_the_header_holds_its_button_with_big_text_at_320_px(
+    browser: Browser, browser_context_args: dict, sam_storage_state: str, attribute: str
+) -> None:
+    """Text at 200 % and easy-read (56 px targets) make the brand and the button bigger: they never overlap (the
+    button takes a line of its own when the brand leaves no room), and the open menu does not scroll sideways."""
+    context = browser.new_context(**{**browser_context_args, **SMALLEST}, storage_state=sam_storage_state)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        name, value = attribute.split("=")
+        page.evaluate("([name, value]) => document.documentElement.setAttribute(name, value)", [name, value])
+        brand = page.get_by_role("link", name="Kring").bounding_box()
+        button = _button(page).bounding_box()
+        assert brand and button
+        apart = (
+            brand["x"] + brand["width"] <= button["x"]
+            or button["x"] + button["width"] <= brand["x"]
+            or brand["y"] + brand["height"] <= button["y"]
+        )
+        assert apart, f"the brand {brand} runs into the button {button}"
+        assert button["x"] + button["width"] <= 320, f"the button {button} sticks out"
+        assert button["y"] + button["height"] <= page.locator("main").bounding_box()["y"], "the button covers main"
+        _button(page).tap()
+        expect(_main_nav(page)).to_be_visible()
+        assert _scrolls_sideways(page) is None
+        screenshot(page, f"phone-320-{name}-{value}-menu-open")
     finally:
         context.close()
 
