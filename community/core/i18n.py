@@ -1,5 +1,5 @@
 """Language choice: the member's own, else the visitor's picker (a cookie), else the browser's best match,
-else the default. Also the html lang/dir of every page."""
+else the default. Also the html lang/dir of every page, and the ``bdi`` filter for member text in a sentence."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from markupsafe import Markup
 
 from community.extensions import babel
 
@@ -76,6 +77,13 @@ def _request_translations() -> Any:
     return translations
 
 
+def bdi(text: Any) -> Markup:
+    """Member text put into a translated sentence, isolated from the sentence's direction: an English topic title
+    in an Arabic sentence would otherwise take its punctuation to the wrong side ("?Night care: how ...").
+    ``{{ _("by %(name)s", name=author|bdi) }}``; an element holding only member text gets ``dir="auto"``."""
+    return Markup("<bdi>%s</bdi>") % text
+
+
 def init_app(app: Flask) -> None:
     compile_catalogues()
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
@@ -86,6 +94,7 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.add_template_filter(bdi, "bdi")
 
     @app.context_processor
     def _language_context() -> dict:

@@ -76,7 +76,7 @@ def test_a_member_sees_the_room_with_the_latest_messages_newest_at_the_bottom(ap
     response = client.get(ROOM)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<h1>Chat in Young people</h1>" in html
+    assert "<h1>Chat in <bdi>Young people</bdi></h1>" in html
     assert html.index("First <strong>hello</strong>") < html.index("Second message")
     assert '<label class="field__label" for="chat-body">Message</label>' in html
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"', html)
@@ -426,14 +426,14 @@ def test_the_two_people_of_a_private_conversation_read_and_write_in_it(app, clie
     path = f"/conversations/{conversation_id}"
     sign_in(client, "sam")
     html = client.get(path).get_data(as_text=True)
-    assert "<h1>Conversation with Yara</h1>" in html
+    assert "<h1>Conversation with <bdi>Yara</bdi></h1>" in html
     response = post_form(client, f"{path}/send", {"body": "The question I forgot", "client_id": "p-1"}, form_page=path)
     assert response.status_code == 303 and response.headers["Location"].endswith(f"{path}#chat-form")
 
     yara = app.test_client()
     sign_in(yara, "yara")
     page = yara.get(path).get_data(as_text=True)
-    assert "<h1>Conversation with Sam</h1>" in page and "The question I forgot" in page
+    assert "<h1>Conversation with <bdi>Sam</bdi></h1>" in page and "The question I forgot" in page
 
 
 @pytest.mark.parametrize("username", ["noor", "otto", "admin"])
@@ -485,9 +485,9 @@ def test_my_conversations_lists_private_ones_and_rooms_with_unread_counts(app, c
 
         assert sum(unread.unread_counts(db.session.get(User, world["sam"])).values()) == 3
     html = client.get("/conversations").get_data(as_text=True)
-    assert f'href="/conversations/{conversation_id}">Yara</a>' in html
+    assert f'href="/conversations/{conversation_id}" dir="auto">Yara</a>' in html
     assert "2 unread" in html and "1 unread" in html
-    assert f'href="{ROOM}">Young people</a>' in html
+    assert f'href="{ROOM}" dir="auto">Young people</a>' in html
     assert "How are you?" not in html  # a list shows who, never what
     assert re.search(r">Chats<span data-chat-unread-count> \(3\)</span>", html)
 

@@ -40,7 +40,7 @@ def test_each_member_sees_their_own_name_badges_links_and_token(app: Flask) -> N
     navs = {name: _nav(client.get("/help").get_data(as_text=True)) for name, client in clients.items()}
 
     assert "Sam &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in navs["sam"] and "<script>" not in navs["sam"]
-    assert '<span class="signed-in-as">Mona</span>' in navs["mona"]
+    assert '<span class="signed-in-as" dir="auto">Mona</span>' in navs["mona"]
     assert "<span data-notification-count> (1)</span>" in navs["sam"]
     assert "<span data-notification-count hidden> (0)</span>" in navs["mona"]
     assert "/moderation" in navs["mona"] and "/moderation" not in navs["sam"]

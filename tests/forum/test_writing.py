@@ -279,7 +279,7 @@ def test_html_and_script_stay_visible_text(world):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&lt;img src=x" in text and "<img" not in text
     assert "javascript:" not in text.split('class="posts"')[1].split("</ol>")[0].replace("javascript:alert(3)", "")
-    assert "<h1>&lt;b&gt;Bold&lt;/b&gt; &lt;script&gt;x&lt;/script&gt;</h1>" in text
+    assert '<h1 dir="auto">&lt;b&gt;Bold&lt;/b&gt; &lt;script&gt;x&lt;/script&gt;</h1>' in text
 
 
 def test_replying_to_an_unknown_removed_or_foreign_topic_answers_404(world):
