@@ -112,9 +112,10 @@ def test_the_signed_in_start_page_is_installable(installed: BrowserContext) -> N
 
 
 def test_reading_keeps_nothing_but_the_shell_and_signing_out_clears_it(
-    sam_page: Page, live_server: LiveServer, shell_urls: set[str]
+    new_context: Any, live_server: LiveServer, shell_urls: set[str]
 ) -> None:
-    page = sam_page
+    page = new_context().new_page()
+    sign_in(page, "sam")  # a session of its own: signing out must not end the one the other tests share
     page.goto("/")
     wait_until_controlled(page)
     kept = assert_only_shell(page, shell_urls)
