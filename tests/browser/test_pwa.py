@@ -125,6 +125,9 @@ def test_reading_keeps_nothing_but_the_shell_and_signing_out_clears_it(
     page = new_context().new_page()
     sign_in(page, "sam")  # a session of its own: signing out must not end the one the other tests share
     page.goto("/")
+    # The worker registered on the sign-in page may still be installing: once it is ready, the next page is its.
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.reload()
     wait_until_controlled(page)
     kept = assert_only_shell(page, shell_urls)
     assert f"{live_server.url}/offline" in kept and f"{live_server.url}/static/js/pwa.js" in kept
