@@ -160,6 +160,27 @@ def member_list(group: Group, *, limit: int = 200) -> list[tuple[User, Membershi
     return [(user, membership) for user, membership in rows]
 
 
+MODERATORS_MAX = 200  # a group has a handful; the bound keeps the cost of telling them fixed
+
+
+def moderators_of(group_id: int) -> list[tuple[User, Membership]]:
+    """The group's active moderators with active accounts, with their memberships (for the policy predicates that
+    decide who may act: work the queue, work cases), by id, at most MODERATORS_MAX."""
+    rows = db.session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.group_id == group_id,
+            Membership.role == "moderator",
+            Membership.state == "active",
+            User.state == "active",
+        )
+        .order_by(User.id)
+        .limit(MODERATORS_MAX)
+    ).all()
+    return [(user, membership) for user, membership in rows]
+
+
 SLOW_MODE_MAX_SECONDS = 3600
 
 

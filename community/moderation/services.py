@@ -29,6 +29,7 @@ from community.auth.models import User
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups import services as group_services
 from community.groups.models import Group, Membership
 from community.moderation import conflict, filters, limits, personal_details, policy, safeguarding, targets
 from community.moderation.models import PRIORITY_HIGH, PRIORITY_NORMAL, PRIORITY_URGENT, QueueItem
@@ -238,24 +239,10 @@ def enqueue_held(
     return item
 
 
-HELD_TOLD_MAX = 200  # a group has a handful of moderators; the bound keeps one held item's cost fixed
-
-
 def _tell_moderators_held(group: Group, writer_id: int | None) -> None:
     """The group's moderators who may act on the queue hear that something waits (never the writer). Kind
     "held_item" is told once per group until read, so thirty held posts are one unread notification."""
-    rows = db.session.execute(
-        select(User, Membership)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.group_id == group.id,
-            Membership.role == "moderator",
-            Membership.state == "active",
-            User.state == "active",
-        )
-        .order_by(User.id)
-        .limit(HELD_TOLD_MAX)
-    ).all()
+    rows = group_services.moderators_of(group.id)
     staff = [
         user.id for user, membership in rows if user.id != writer_id and policy.can_moderate(user, group, membership)
     ]

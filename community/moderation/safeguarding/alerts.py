@@ -5,35 +5,20 @@ Neither carries member text."""
 from __future__ import annotations
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import select
 
 from community.auth.models import User
 from community.core.realtime import queue_event, user_room
-from community.extensions import db
-from community.groups.models import Group, Membership
+from community.groups import services as group_services
+from community.groups.models import Group
 from community.moderation.safeguarding import policy
 from community.moderation.safeguarding.models import SafeguardingCase
 from community.notifications import services as notifications
 
 ALERT_EVENT = "moderation:alert"
-MODERATORS_MAX = 200  # a group has a handful; the bound keeps one alert's cost fixed
 
 
 def moderators_of(group_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.group_id == group_id,
-                Membership.role == "moderator",
-                Membership.state == "active",
-                User.state == "active",
-            )
-            .order_by(User.id)
-            .limit(MODERATORS_MAX)
-        )
-    )
+    return [user for user, _membership in group_services.moderators_of(group_id)]
 
 
 def case_path(case_id: int) -> str:
@@ -67,18 +52,7 @@ def notify_new_case(case: SafeguardingCase, group: Group) -> list[int]:
     """A new case: the group's moderators who may work cases hear of it in their notifications too (kind
     "safeguarding_case"; no member text, the link opens the case page, which checks access again). Not the
     person it is about, nor whoever raised it. Returns who was told."""
-    rows = db.session.execute(
-        select(User, Membership)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.group_id == group.id,
-            Membership.role == "moderator",
-            Membership.state == "active",
-            User.state == "active",
-        )
-        .order_by(User.id)
-        .limit(MODERATORS_MAX)
-    ).all()
+    rows = group_services.moderators_of(group.id)
     left_out = {case.subject_id, case.raised_by_id}
     staff = [
         user.id
