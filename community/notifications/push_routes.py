@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from community.core.errors import DomainError
 from community.extensions import db
-from community.notifications import bp, push
+from community.notifications import bp, devices
 
 
 def _refused(error: DomainError) -> tuple[Response, int]:
@@ -23,7 +23,7 @@ def push_subscribe() -> Response | tuple[Response, int]:
     No rate limit of its own: PUSH_MAX_DEVICES bounds what a member can store, and one address may be a whole
     school's network."""
     try:
-        push.subscribe(current_user, request.get_json(silent=True), request.headers.get("User-Agent", ""))
+        devices.subscribe(current_user, request.get_json(silent=True), request.headers.get("User-Agent", ""))
     except DomainError as error:
         return _refused(error)
     db.session.commit()
@@ -34,7 +34,7 @@ def push_subscribe() -> Response | tuple[Response, int]:
 def push_unsubscribe() -> Response | tuple[Response, int]:
     data = request.get_json(silent=True)
     try:
-        push.unsubscribe(current_user, data.get("endpoint") if isinstance(data, dict) else None)
+        devices.unsubscribe(current_user, data.get("endpoint") if isinstance(data, dict) else None)
     except DomainError as error:
         return _refused(error)
     db.session.commit()
@@ -43,12 +43,12 @@ def push_unsubscribe() -> Response | tuple[Response, int]:
 
 @bp.route("/account/devices")
 def devices_page() -> str:
-    return render_template("notifications/devices.html", devices=push.devices(current_user))
+    return render_template("notifications/devices.html", devices=devices.devices(current_user))
 
 
 @bp.route("/account/devices/<int:device_id>/remove", methods=["POST"])
 def device_remove(device_id: int) -> Response:
-    push.remove_device(current_user, device_id)  # not theirs, or gone already: a 404 page
+    devices.remove_device(current_user, device_id)  # not theirs, or gone already: a 404 page
     db.session.commit()
     flash(_("That device gets no more notifications from Kring."), "success")
     return redirect(url_for("notifications.devices_page"), 303)

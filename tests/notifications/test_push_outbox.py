@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from community.core.time import utcnow
 from community.extensions import db
-from community.notifications import preferences, push, sending, vapid
+from community.notifications import devices, preferences, push, sending, vapid
 from community.notifications.models import Notification, PushOutbox, PushSubscription
 from community.notifications.services import notify
 from tests.conftest import _fresh_schema, build_app
@@ -195,12 +195,12 @@ def test_a_bad_subscription_is_refused_and_nothing_is_stored(app, push_service):
 
 def test_a_known_push_service_over_https_is_accepted(app):
     with app.test_request_context():
-        assert push.endpoint_allowed("https://fcm.googleapis.com/fcm/send/abc")
-        assert push.endpoint_allowed("https://updates.push.services.mozilla.com/wpush/v2/abc")
-        assert push.endpoint_allowed("https://web.push.apple.com/QGx")
-        assert not push.endpoint_allowed("https://evilfcm.googleapis.com.example/x")
+        assert devices.endpoint_allowed("https://fcm.googleapis.com/fcm/send/abc")
+        assert devices.endpoint_allowed("https://updates.push.services.mozilla.com/wpush/v2/abc")
+        assert devices.endpoint_allowed("https://web.push.apple.com/QGx")
+        assert not devices.endpoint_allowed("https://evilfcm.googleapis.com.example/x")
         app.config["PUSH_ALLOW_INSECURE_ENDPOINTS"] = False
-        assert not push.endpoint_allowed("http://127.0.0.1:9/push")
+        assert not devices.endpoint_allowed("http://127.0.0.1:9/push")
 
 
 def test_an_account_has_at_most_push_max_devices(app, push_service):
