@@ -6,26 +6,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from community.extensions import db
 from community.groups.models import Group, Membership
 from community.notifications import preferences
 from community.notifications.models import Notification
-from tests.notifications.world import approve, build_world, notifications_of, set_premoderation
-
-
-def _rows(app, kind: str, user_id: int) -> int:
-    with app.app_context():
-        return db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.kind == kind, Notification.user_id == user_id)
-        )
-
-
-def _text(page: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", "", page).split())
+from tests.notifications.world import approve, build_world, notifications_of, page_text, rows_of, set_premoderation
 
 
 def _leave(world, name: str) -> None:
@@ -54,7 +41,7 @@ def test_a_private_message_counts_once_until_the_conversation_is_read(db_app):
     for number in range(3):
         world.say(sam, conversation_id, f"Are you there? {number}")
     assert world.unread("noor") == 1, "three more messages add nothing while one is unread"
-    assert _rows(db_app, "private_message", world.ids["noor"]) == 1
+    assert rows_of(db_app, "private_message", world.ids["noor"]) == 1
     assert notifications_of(noor) == []
     assert world.unread("sam") == 0, "never the writer"
 
@@ -68,7 +55,7 @@ def test_a_private_message_counts_once_until_the_conversation_is_read(db_app):
 
     world.say(sam, conversation_id, "One more")
     assert world.unread("noor") == 1, "after reading, the next message tells again"
-    assert _rows(db_app, "private_message", world.ids["noor"]) == 2
+    assert rows_of(db_app, "private_message", world.ids["noor"]) == 2
 
 
 def test_opening_the_conversation_page_reads_its_notice_and_the_centre_links_to_it(app):
@@ -76,7 +63,7 @@ def test_opening_the_conversation_page_reads_its_notice_and_the_centre_links_to_
     conversation_id = world.private("sam", "noor")
     world.say(world.socket("sam"), conversation_id, "Hello Noor")
     noor = world.http("noor")
-    centre = _text(noor.get("/notifications").get_data(as_text=True))
+    centre = page_text(noor.get("/notifications").get_data(as_text=True))
     assert "Sam wrote to you in a private conversation in Parents." in centre
     with app.app_context():
         note_id = db.session.scalar(select(Notification.id).where(Notification.kind == "private_message"))
@@ -123,10 +110,10 @@ def test_a_held_private_message_tells_its_partner_once_a_moderator_approves_it(a
     ack = world.say(world.socket("sam"), conversation_id, "Held at first")
     assert ack["message"]["state"] == "held"
     assert world.unread("noor") == 0
-    assert _rows(app, "held_item", world.ids["mona"]) == 1
+    assert rows_of(app, "held_item", world.ids["mona"]) == 1
     approve(world, "message", ack["message"]["id"])
     assert world.unread("noor") == 1
-    assert _rows(app, "private_message", world.ids["noor"]) == 1
+    assert rows_of(app, "private_message", world.ids["noor"]) == 1
 
 
 # --- mentions and replies in a room ------------------------------------------------------------------------------
@@ -138,9 +125,9 @@ def test_a_mention_in_the_room_tells_the_member_once_and_opens_the_message(app):
     noor = world.socket("noor")
     ack = world.say(world.socket("sam"), room, "@Noor look at this, and again @Noor")
     assert [event["kind"] for event in notifications_of(noor)] == ["chat_mention"]
-    assert _rows(app, "chat_mention", world.ids["noor"]) == 1, "at most once per message"
+    assert rows_of(app, "chat_mention", world.ids["noor"]) == 1, "at most once per message"
     client = world.http("noor")
-    assert "Sam mentioned you in the chat of Parents." in _text(client.get("/notifications").get_data(as_text=True))
+    assert "Sam mentioned you in the chat of Parents." in page_text(client.get("/notifications").get_data(as_text=True))
     message_id = ack["message"]["id"]
     opened = client.get(f"/messages/{message_id}")
     assert opened.status_code == 303
@@ -159,7 +146,7 @@ def test_a_mention_tells_nobody_who_cannot_read_the_room_nor_the_writer_nor_whom
     assert world.unread("mona") == 0
     _leave(world, "noor")
     world.say(sam, room, "@Noor are you still here?")
-    assert _rows(app, "chat_mention", world.ids["noor"]) == 0
+    assert rows_of(app, "chat_mention", world.ids["noor"]) == 0
 
 
 def test_a_reply_tells_the_author_of_the_message_replied_to(app):
@@ -170,15 +157,15 @@ def test_a_reply_tells_the_author_of_the_message_replied_to(app):
     notifications_of(noor)
     world.say(sam, room, "I do", reply_to_id=first["message"]["id"])
     assert [event["kind"] for event in notifications_of(noor)] == ["reply"]
-    page = _text(world.http("noor").get("/notifications").get_data(as_text=True))
+    page = page_text(world.http("noor").get("/notifications").get_data(as_text=True))
     assert "Sam replied to your message in the chat of Parents." in page
 
     world.say(noor, room, "Me too, replying to myself", reply_to_id=first["message"]["id"])
-    assert _rows(app, "reply", world.ids["noor"]) == 1, "not when replying to oneself"
+    assert rows_of(app, "reply", world.ids["noor"]) == 1, "not when replying to oneself"
 
     world.say(sam, room, "@Noor both at once", reply_to_id=first["message"]["id"])
-    assert _rows(app, "reply", world.ids["noor"]) == 1, "a mention says more: one notice per message"
-    assert _rows(app, "chat_mention", world.ids["noor"]) == 1
+    assert rows_of(app, "reply", world.ids["noor"]) == 1, "a mention says more: one notice per message"
+    assert rows_of(app, "chat_mention", world.ids["noor"]) == 1
 
 
 def test_a_reply_to_someone_who_left_the_group_tells_nobody(app):
@@ -188,4 +175,4 @@ def test_a_reply_to_someone_who_left_the_group_tells_nobody(app):
     sam = world.socket("sam")
     _leave(world, "noor")
     world.say(sam, room, "Bye Noor", reply_to_id=first["message"]["id"])
-    assert _rows(app, "reply", world.ids["noor"]) == 0
+    assert rows_of(app, "reply", world.ids["noor"]) == 0

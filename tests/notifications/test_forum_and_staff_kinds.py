@@ -13,20 +13,7 @@ from community.groups.models import Group, Membership
 from community.notifications import preferences
 from community.notifications.models import Notification
 from tests.factories import csrf_token, post_form
-from tests.notifications.world import approve, build_world, set_premoderation
-
-
-def _rows(app, kind: str, user_id: int) -> int:
-    with app.app_context():
-        return db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.kind == kind, Notification.user_id == user_id)
-        )
-
-
-def _text(page: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", "", page).split())
+from tests.notifications.world import approve, build_world, page_text, rows_of, set_premoderation
 
 
 def _topic(world, by: str, title: str, body: str = "Hello") -> tuple[int, int]:
@@ -77,7 +64,7 @@ def test_new_topics_are_off_by_default_and_on_once_asked_for(app):
     assert re.search(rf'name="group_new_topics_{world.group_id}"[^>]* checked', page)
     _topic(world, "sam", "After asking")
     assert world.unread("noor") == 1
-    centre = _text(world.http("noor").get("/notifications").get_data(as_text=True))
+    centre = page_text(world.http("noor").get("/notifications").get_data(as_text=True))
     assert "Sam started a new topic, “After asking”, in Parents." in centre
     assert world.unread("mona") == 0, "nobody who did not ask"
 
@@ -104,8 +91,8 @@ def test_a_new_topic_mentioning_someone_tells_them_once(app):
     world = build_world(app)
     _ask_for_new_topics(world, "noor")
     _topic(world, "sam", "Hello", "@Noor welcome")
-    assert _rows(app, "mention", world.ids["noor"]) == 1
-    assert _rows(app, "new_topic", world.ids["noor"]) == 0
+    assert rows_of(app, "mention", world.ids["noor"]) == 1
+    assert rows_of(app, "new_topic", world.ids["noor"]) == 0
 
 
 def test_a_held_topic_tells_on_approval_and_someone_who_left_is_not_told(app):
@@ -115,12 +102,12 @@ def test_a_held_topic_tells_on_approval_and_someone_who_left_is_not_told(app):
     _topic_id, held = _topic(world, "sam", "Held first")
     assert world.unread("noor") == 0
     approve(world, "post", held)
-    assert _rows(app, "new_topic", world.ids["noor"]) == 1
+    assert rows_of(app, "new_topic", world.ids["noor"]) == 1
 
     _set_membership(world, "noor", state="removed")
     _topic_id, other = _topic(world, "sam", "Held second")
     approve(world, "post", other)
-    assert _rows(app, "new_topic", world.ids["noor"]) == 1
+    assert rows_of(app, "new_topic", world.ids["noor"]) == 1
 
 
 # --- held items ----------------------------------------------------------------------------------------------
@@ -131,12 +118,12 @@ def test_held_items_are_one_unread_notification_per_group_for_its_moderators(db_
     set_premoderation(world, "all")
     for number in range(3):
         _topic(world, "sam", f"Held {number}")
-    assert _rows(db_app, "held_item", world.ids["mona"]) == 1
+    assert rows_of(db_app, "held_item", world.ids["mona"]) == 1
     assert world.unread("mona") == 1
     assert world.unread("sam") == 0 and world.unread("noor") == 0, "never the writer, nor a member"
 
     mona = world.http("mona")
-    centre = _text(mona.get("/notifications").get_data(as_text=True))
+    centre = page_text(mona.get("/notifications").get_data(as_text=True))
     assert "Posts or messages are waiting for your review in Parents." in centre
     with db_app.app_context():
         note_id = db.session.scalar(select(Notification.id).where(Notification.kind == "held_item"))
@@ -146,7 +133,7 @@ def test_held_items_are_one_unread_notification_per_group_for_its_moderators(db_
     assert mona.get(opened.headers["Location"]).status_code == 200
 
     _topic(world, "sam", "Held after reading")
-    assert _rows(db_app, "held_item", world.ids["mona"]) == 2
+    assert rows_of(db_app, "held_item", world.ids["mona"]) == 2
     assert world.unread("mona") == 1
 
 
@@ -171,7 +158,7 @@ def test_muting_the_writer_never_hides_the_queue_from_a_moderator(app):
     assert world.unread("noor") == 1 and world.unread("mona") == 1
     _set_membership(world, "noor", role="member")
     _topic(world, "sam", "Held again")
-    assert _rows(app, "held_item", world.ids["noor"]) == 1, "only people who may act on it"
+    assert rows_of(app, "held_item", world.ids["noor"]) == 1, "only people who may act on it"
 
 
 # --- safeguarding cases ----------------------------------------------------------------------------------------
@@ -184,10 +171,10 @@ def test_a_new_safeguarding_case_tells_the_moderators_not_the_raiser_nor_the_sub
     path = f"/g/{world.slug}/posts/{post_id}/worried"
     response = post_form(client, path, {"note": ""})
     assert response.status_code in (200, 302, 303)
-    assert _rows(app, "safeguarding_case", world.ids["mona"]) == 1
+    assert rows_of(app, "safeguarding_case", world.ids["mona"]) == 1
     assert world.unread("noor") == 0 and world.unread("sam") == 0
     mona = world.http("mona")
-    centre = _text(mona.get("/notifications").get_data(as_text=True))
+    centre = page_text(mona.get("/notifications").get_data(as_text=True))
     assert "A safeguarding case was opened in Parents. Please look at it soon." in centre
     with app.app_context():
         note = db.session.scalar(select(Notification).where(Notification.kind == "safeguarding_case"))
@@ -199,7 +186,7 @@ def test_a_new_safeguarding_case_tells_the_moderators_not_the_raiser_nor_the_sub
     assert mona.get(opened.headers["Location"]).status_code == 200
 
     post_form(client, path, {"note": "still worried"})  # a second worry joins the open case: nothing new
-    assert _rows(app, "safeguarding_case", world.ids["mona"]) == 1
+    assert rows_of(app, "safeguarding_case", world.ids["mona"]) == 1
 
 
 # --- muting, across kinds -----------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from community.auth.models import User
 from community.chat import private
@@ -16,6 +17,7 @@ from community.groups.models import Group
 from community.groups.services import open_group
 from community.moderation.models import QueueItem
 from community.notifications import preferences, services
+from community.notifications.models import Notification
 from tests.factories import add_to_group, csrf_token, make_group, make_user, post_form, sign_in
 
 NOOR_EMAIL = "noor@example.org"
@@ -141,3 +143,18 @@ def approve(world: World, target_type: str, target_id: int, moderator: str = "mo
     page = f"/moderation/items/{item_id}"
     response = post_form(client, f"{page}/act", {"action": "approve"}, form_page=page)
     assert response.status_code in (302, 303), response.get_data(as_text=True)[:300]
+
+
+def rows_of(app: Flask, kind: str, user_id: int) -> int:
+    """How many notifications of ``kind`` the member has (read or not, shown or email-only)."""
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.kind == kind, Notification.user_id == user_id)
+        )
+
+
+def page_text(page: str) -> str:
+    """A page's words without its markup (names and titles sit in <bdi>)."""
+    return " ".join(re.sub(r"<[^>]+>", "", page).split())
