@@ -13,6 +13,14 @@ from community.groups.models import Group, Membership
 
 READING_STATES = ("active", "muted")  # a muted member reads but does not write
 
+# The roles a membership can have. A group manager runs the group (moderates, invites, edits its settings and
+# rules); a moderator moderates; a professional answers, is chosen, takes part in care conversations and reaches
+# out to members, but does not moderate.
+ROLES = ("member", "professional", "moderator", "manager")
+MODERATING_ROLES = ("moderator", "manager")
+# The group's staff: who may start a care conversation, write to a member first, and talk privately with a minor.
+CARE_ROLES = ("professional", "moderator", "manager")
+
 
 def is_active_account(user: User | None) -> bool:
     return user is not None and user.state == "active"
@@ -37,7 +45,19 @@ def can_write_in_group(user: User | None, group: Group, membership: Membership |
 
 
 def is_group_moderator(user: User | None, group: Group, membership: Membership | None) -> bool:
-    return can_view_group(user, group, membership) and membership is not None and membership.role == "moderator"
+    """Moderators and group managers moderate."""
+    return (
+        can_view_group(user, group, membership) and membership is not None and membership.role in MODERATING_ROLES
+    )
+
+
+def is_group_manager(user: User | None, group: Group, membership: Membership | None) -> bool:
+    return can_view_group(user, group, membership) and membership is not None and membership.role == "manager"
+
+
+def is_care_staff(user: User | None, group: Group, membership: Membership | None) -> bool:
+    """A professional, moderator or group manager of the group: may start care conversations and reach minors."""
+    return can_view_group(user, group, membership) and membership is not None and membership.role in CARE_ROLES
 
 
 def can_manage_groups(user: User | None) -> bool:
