@@ -48,7 +48,7 @@ class LeadForm(FlaskForm):
     username = StringField(_l("Username"), validators=[Optional()])
     # The service refuses a missing or unknown tier beside the field.
     tier = RadioField(_l("Tier"), choices=TIER_CHOICES, coerce=int, validate_choice=False, validators=[Optional()])
-    reason = TextAreaField(REASON_HINT, render_kw={"rows": 2})
+    reason = TextAreaField(REASON_HINT, render_kw={"rows": 2}, id="lead-reason")  # ids: one page, several forms
 
 
 class RemoveForm(FlaskForm):
@@ -59,7 +59,7 @@ class RotaForm(FlaskForm):
     lead_id = SelectField(_l("Lead"), coerce=int, validate_choice=False, validators=[Optional()])
     starts_at = DateTimeLocalField(_l("On call from"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     ends_at = DateTimeLocalField(_l("Until"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    reason = TextAreaField(REASON_HINT, render_kw={"rows": 2})
+    reason = TextAreaField(REASON_HINT, render_kw={"rows": 2}, id="rota-reason")
 
 
 class ResponseTimeForm(FlaskForm):

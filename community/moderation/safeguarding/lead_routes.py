@@ -49,7 +49,15 @@ def _render(scope: Scope, *, status: int = 200, **forms: FlaskForm) -> tuple[str
     view = leads.leads_page(current_user, group, membership)
     rota_form = forms.get("rota_form") or RotaForm(formdata=None)
     rota_form.lead_id.choices = select_choices(
-        (row.lead.id, f"{row.lead.user.display_name} (@{row.lead.user.username}), tier {row.lead.tier}")
+        (
+            row.lead.id,
+            _(
+                "%(name)s (@%(username)s), tier %(tier)d",
+                name=row.lead.user.display_name,
+                username=row.lead.user.username,
+                tier=row.lead.tier,
+            ),
+        )
         for row in view.leads
     )
     times = forms.get("times_form") or ResponseTimeForm(
