@@ -5,6 +5,9 @@ rota period with nothing stored; and every change writes its audit row. On SQLit
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -19,6 +22,8 @@ from community.groups.models import Group, Membership
 from community.moderation.safeguarding import escalation, leads
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingLead, SafeguardingRotaEntry
 from community.notifications.models import Notification
+from community.privacy import erasure
+from community.privacy.models import DataExport
 from tests.factories import add_to_group, csrf_token, make_user, post_form
 from tests.moderation.leads_world import add_lead, add_rota
 from tests.moderation.safeguarding_world import audit_rows, cases, safeguarding_world, topic_form
@@ -400,3 +405,30 @@ def test_response_times_are_checked_and_audited(world):
     assert row.actor_id == world.ids["boss"] and row.details == {"acute_minutes": 5}
     again = post_form(boss, path + "/response-time", {"acute_minutes": "5", "concern_minutes": ""}, form_page=path)
     assert again.status_code == 303 and len(audit_rows(world.app, "safeguarding.response_time_changed")) == 1
+
+
+# --- the lead's own data ------------------------------------------------------------------------------------------
+
+
+def test_a_lead_finds_it_in_their_export_and_an_erased_member_is_no_lead_any_more(world):
+    _make_leads(world, ("carer", 1))
+    with world.app.app_context():
+        [admin] = _people(world, "admin")
+        lead = db.session.scalar(select(SafeguardingLead))
+        now = utcnow()
+        add_rota(admin, _group(world), lead, now, now + timedelta(days=1))
+        db.session.commit()
+    carer = world.http("carer")
+    assert post_form(carer, "/account/privacy/export", {}, form_page="/account/privacy").status_code == 303
+    with world.app.app_context():
+        export_id = db.session.scalar(select(DataExport.id).order_by(DataExport.id.desc()))
+    archive = zipfile.ZipFile(io.BytesIO(carer.get(f"/account/privacy/exports/{export_id}").data))
+    [entry] = json.loads(archive.read("safeguarding.json"))["you_are_a_safeguarding_lead"]
+    assert entry["group"] == "Young people" and entry["tier"] == 1
+
+    with world.app.app_context():
+        [admin, person] = _people(world, "admin", "carer")
+        erasure.erase_by_admin(admin, person, mode="anonymise", reason="On her request")
+        db.session.commit()
+        assert db.session.scalar(select(SafeguardingLead.id)) is None
+        assert db.session.scalar(select(SafeguardingRotaEntry.id)) is None
