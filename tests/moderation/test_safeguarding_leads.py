@@ -203,6 +203,7 @@ def test_a_taken_case_stops_the_ladder_and_the_lead_may_open_and_take_it(world):
 
     page = carer.get(path)
     assert page.status_code == 200 and "Take this case" in page.get_data(as_text=True)
+    assert "This case reached you as a safeguarding lead" in page.get_data(as_text=True)
     viewed = audit_rows(world.app, "safeguarding.case_viewed")[-1]
     assert viewed.actor_id == world.ids["carer"] and viewed.reason == "safeguarding lead"
     with world.app.app_context():

@@ -105,7 +105,7 @@ def escalate_to_leads(now: datetime | None = None) -> int:
                 SafeguardingCase.escalation_level < max(LEAD_TIERS),
                 SafeguardingCase.due_at < now,
             )
-            .order_by(SafeguardingCase.due_at, SafeguardingCase.id)
+            .order_by(SafeguardingCase.escalation_level, SafeguardingCase.due_at, SafeguardingCase.id)  # new first
             .limit(ESCALATE_BATCH)
         )
     )
