@@ -28,7 +28,7 @@ from community.groups.models import Membership
 
 ACCESS_LOCK_KEY = 7302
 READ_IN_TRANSACTION = "kring_private_readings"  # session.info: (staff id, conversation id) logged in this transaction
-ROLES = ("admin", "moderator", "dpo", "operator")
+ROLES = ("admin", "moderator", "dpo", "operator", "lead")  # "lead": a safeguarding lead on an escalated case
 WHAT = {
     "profile": "profile details",
     "private_conversation": "a private conversation (after a report or during a safeguarding case)",

@@ -82,6 +82,12 @@ _ALL = (
     Kind("safeguarding_case", _l("New safeguarding cases (moderators)"), False, email="immediately",
          email_one=_l("A safeguarding case was opened."),
          email_many=_l("%(count)d safeguarding cases were opened.")),
+    # Safeguarding leads: a case nobody took in time. The escalation itself mails the lead (with the link), so
+    # the notification's own email is off by default; in-app and push are on.
+    Kind("safeguarding_escalation", _l("Safeguarding cases nobody took in time (safeguarding leads)"), False,
+         email="never",
+         email_one=_l("A safeguarding case needs a lead."),
+         email_many=_l("%(count)d safeguarding cases need a lead.")),
 )  # fmt: skip
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _ALL}
 

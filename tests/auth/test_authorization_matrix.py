@@ -145,6 +145,9 @@ def build_world(app: Flask) -> dict[str, object]:
         from tests.moderation.test_pipeline_world import add_matrix_filters  # keyword filters
 
         moderation_values |= add_matrix_filters(people, group)
+        from tests.moderation.leads_world import add_matrix_leads  # safeguarding leads and their rota
+
+        moderation_values |= add_matrix_leads(people, group)
         db.session.commit()
         tokens = {}
         for role, user in people.items():

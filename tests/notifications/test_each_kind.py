@@ -31,6 +31,10 @@ CENTRE_TEXT = {
     "new_topic": "Sam started a new topic, “Topic new”, in Parents.",
     "held_item": "Posts or messages are waiting for your review in Parents.",
     "safeguarding_case": "A safeguarding case was opened in Parents. Please look at it soon.",
+    "safeguarding_escalation": (
+        "Nobody took a safeguarding case in Parents in time. "
+        "You are the safeguarding lead on call: please look at it now."
+    ),
 }
 
 

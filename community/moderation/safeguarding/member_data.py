@@ -4,21 +4,23 @@ Export: cases about the member as facts (group, when, kind, severity, status, ou
 text: the note of the member who raised the worry is that member's words, and the hand-over notes may name
 other people or hold an assessment whose disclosure could put someone at risk (GDPR art. 15(4), art. 23); the
 data-protection officer handles a request for them by hand. A worry the member raised themselves is included
-with their own note (not who it was about).
+with their own note (not who it was about). Being a safeguarding lead (where, which tier, since when) is
+included too.
 
 Erasure: cases about them stay as pseudonymous facts (status, outcome, times: the organisation may have to
 account for how a worry was handled), but their free text (the raiser's note, the outcome note and the
 hand-over notes, which will name the person) is replaced by a marker. The note of a worry they raised about
 someone else (on the case, or as a note added to an open case) is removed; hand-over notes they wrote as a
 moderator of the group stay, under the tombstone. The texts of a case still open (``keep``) stay until it
-closes (``member_evidence_released``).
+closes (``member_evidence_released``). An erased member stops being a safeguarding lead (their rota periods go
+with it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from community.auth.member_data import LIMIT, when
 from community.auth.models import User
@@ -29,7 +31,12 @@ from community.auth.signals import (
 from community.extensions import db
 from community.groups.member_data import GroupNames
 from community.groups.models import Membership
-from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
+from community.moderation.safeguarding.models import (
+    SafeguardingCase,
+    SafeguardingLead,
+    SafeguardingNote,
+    SafeguardingRotaEntry,
+)
 
 REMOVED_TEXT = "(removed when the member's account was erased)"
 
@@ -63,7 +70,21 @@ def export_part(user: User) -> dict[str, Any]:
             .order_by(SafeguardingNote.id).limit(LIMIT)
         ).all()
     ]  # fmt: skip
-    return {"safeguarding.json": {"cases_about_you": about, "worries_you_raised": raised + added}}
+    lead = [
+        {"group": groups.get(row.group_id) if row.group_id else "the whole installation", "tier": row.tier,
+         "since": when(row.added_at)}
+        for row in db.session.scalars(
+            select(SafeguardingLead).where(SafeguardingLead.user_id == user.id)
+            .order_by(SafeguardingLead.id).limit(LIMIT)
+        )
+    ]  # fmt: skip
+    return {
+        "safeguarding.json": {
+            "cases_about_you": about,
+            "worries_you_raised": raised + added,
+            "you_are_a_safeguarding_lead": lead,
+        }
+    }
 
 
 def erase(user: User, *, keep: Evidence, moderated_group_ids: list[int], **_details: Any) -> dict[str, int]:
@@ -88,6 +109,9 @@ def erase(user: User, *, keep: Evidence, moderated_group_ids: list[int], **_deta
         .where(SafeguardingNote.author_id == uid, SafeguardingNote.case_id.in_(member_cases))
         .values(body=REMOVED_TEXT)
     )
+    leads = select(SafeguardingLead.id).where(SafeguardingLead.user_id == uid)
+    db.session.execute(delete(SafeguardingRotaEntry).where(SafeguardingRotaEntry.lead_id.in_(leads)))
+    db.session.execute(delete(SafeguardingLead).where(SafeguardingLead.user_id == uid))
     return {"safeguarding_cases": count}
 
 

@@ -1,10 +1,11 @@
-"""Safeguarding cases and their hand-over notes."""
+"""Safeguarding cases and their hand-over notes; safeguarding leads, their on-call rota, and a group's own
+response times (``leads.py``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.core.time import utcnow
@@ -23,6 +24,7 @@ class SafeguardingCase(db.Model):
         Index("ix_safeguarding_cases_group_open", "group_id", "status", "severity", "due_at"),
         Index("ix_safeguarding_cases_escalation", "status", "taken_at", "escalated_at", "opened_at"),
         Index("ix_safeguarding_cases_target", "target_type", "target_id", "status"),
+        Index("ix_safeguarding_cases_lead_escalation", "status", "taken_at", "escalation_level", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,7 +44,11 @@ class SafeguardingCase(db.Model):
     due_at: Mapped[datetime] = mapped_column(DateTime)
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     taken_at: Mapped[datetime | None] = mapped_column(DateTime)
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime)  # the group's moderators were emailed
+    # The safeguarding leads' ladder (``escalation.escalate``): 0 none yet, 1 the tier-1 lead on call was told,
+    # 2 the tier-2 lead; escalation_level_at is when the last step was taken (the next one counts from it).
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    escalation_level_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str] = mapped_column(String(32), default="")
@@ -71,3 +77,59 @@ class SafeguardingNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     author = relationship("User", lazy="joined")
+
+
+LEAD_TIERS = (1, 2)
+
+
+class SafeguardingLead(db.Model):
+    """Who receives a case nobody took in time: for one group, or for the whole installation (group_id NULL);
+    tier 1 first, tier 2 when tier 1 did not take it either. One row per person per scope."""
+
+    __tablename__ = "safeguarding_leads"
+    __table_args__ = (
+        Index("ix_safeguarding_leads_scope", "group_id", "tier"),
+        CheckConstraint("tier IN (1, 2)", name="tier"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    tier: Mapped[int] = mapped_column(Integer)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+    rota = relationship("SafeguardingRotaEntry", back_populates="lead", cascade="all, delete-orphan")
+
+
+class SafeguardingRotaEntry(db.Model):
+    """One on-call period of a lead (UTC, ends_at excluded). While a period covers now, only the leads on call
+    are told; when none does, every lead of the tier is."""
+
+    __tablename__ = "safeguarding_rota_entries"
+    __table_args__ = (
+        Index("ix_safeguarding_rota_entries_lead_period", "lead_id", "ends_at", "starts_at"),
+        CheckConstraint("ends_at > starts_at", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_leads.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    lead = relationship("SafeguardingLead", back_populates="rota", lazy="joined")
+
+
+class SafeguardingResponseTime(db.Model):
+    """A group's own response times; an empty one is the instance's (SAFEGUARDING_*_RESPONSE_MINUTES)."""
+
+    __tablename__ = "safeguarding_response_times"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    acute_minutes: Mapped[int | None] = mapped_column(Integer)
+    concern_minutes: Mapped[int | None] = mapped_column(Integer)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -131,6 +131,7 @@ def _case_page(case_id: int, *, note_form: NoteForm | None = None, close_form: C
         close_form=close_form or CloseForm(formdata=None),
         outcome_labels=OUTCOME_LABELS,
         may_take=case.status != "closed" and case.taken_by_id != current_user.id,
+        as_lead=access.as_lead,  # a safeguarding lead who is not the group's staff has no case list
     )
 
 

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -29,7 +28,7 @@ from community.groups.access_log import record_access, role_in_group
 from community.groups.models import Group, Membership
 from community.moderation import signals
 from community.moderation.models import PRIORITY_URGENT, QueueItem
-from community.moderation.safeguarding import alerts, policy
+from community.moderation.safeguarding import alerts, leads, policy
 from community.moderation.safeguarding.detection import SafeguardingSignal
 from community.moderation.safeguarding.models import OUTCOMES, SafeguardingCase, SafeguardingNote
 from community.moderation.safeguarding.queries import open_case_about
@@ -44,11 +43,9 @@ TARGET_NOT_FOUND = _l("We could not find that post or message. It may have been 
 # --- the clock -------------------------------------------------------------------------------------------------
 
 
-def response_minutes(severity: str) -> int:
-    config = current_app.config
-    if severity == "acute":
-        return int(config["SAFEGUARDING_ACUTE_RESPONSE_MINUTES"])
-    return int(config["SAFEGUARDING_CONCERN_RESPONSE_MINUTES"])
+def response_minutes(severity: str, group_id: int | None = None) -> int:
+    """The group's own response time (``leads``), else SAFEGUARDING_ACUTE/CONCERN_RESPONSE_MINUTES."""
+    return leads.response_minutes(severity, group_id)
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,7 @@ def _new_case(
         phrase_ids=list(phrase_ids),
         status="open",
         opened_at=now,
-        due_at=now + timedelta(minutes=response_minutes(severity)),
+        due_at=now + timedelta(minutes=response_minutes(severity, group.id)),
     )
     db.session.add(case)
     db.session.flush()
@@ -129,7 +126,7 @@ def _raise_severity(case: SafeguardingCase, severity: str) -> None:
     """An acute signal on a case that was a concern shortens its clock (never lengthens it)."""
     if severity == "acute" and case.severity != "acute":
         case.severity = "acute"
-        case.due_at = min(case.due_at, utcnow() + timedelta(minutes=response_minutes("acute")))
+        case.due_at = min(case.due_at, utcnow() + timedelta(minutes=response_minutes("acute", case.group_id)))
 
 
 def open_case_for_held(item: QueueItem, signal: SafeguardingSignal, writer: User) -> SafeguardingCase:
@@ -244,42 +241,55 @@ class CaseAccess:
     case: SafeguardingCase
     group: Group
     membership: Membership | None
+    as_lead: bool = False  # reached through the safeguarding leads' escalation, not as the group's staff
 
 
 def open_case(actor: User, case_id: int) -> CaseAccess:
-    """The case, if the actor may work it; "not found" otherwise (members, other groups' moderators)."""
+    """The case, if the actor may work it: the group's moderators and instance admins, and a safeguarding lead
+    of the group or the installation once the case was escalated to their tier (``leads``). "Not found" for
+    everyone else (members, other groups' moderators and leads)."""
     case = db.session.get(SafeguardingCase, case_id) if 0 < case_id < 2**31 else None
     if case is None:
         raise NotFound(CASE_NOT_FOUND)
     membership = db.session.scalar(
         select(Membership).where(Membership.group_id == case.group_id, Membership.user_id == actor.id)
     )
-    if not policy.can_work_cases(actor, case.group, membership):
-        raise NotFound(CASE_NOT_FOUND)
-    return CaseAccess(case, case.group, membership)
+    if policy.can_work_cases(actor, case.group, membership):
+        return CaseAccess(case, case.group, membership)
+    if case.escalation_level and policy.lead_may_open(
+        actor, leads.lead_tiers_for(actor, case.group), case.escalation_level, case.subject_id
+    ):
+        return CaseAccess(case, case.group, membership, as_lead=True)
+    raise NotFound(CASE_NOT_FOUND)
 
 
 def record_admin_view(actor: User, access: CaseAccess) -> None:
-    """An instance admin who is not the group's moderator read a case (and so the group's words): audited."""
-    if not policy.is_acting_moderator(actor, access.group, access.membership):
-        audit.record(
-            "safeguarding.case_viewed",
-            actor_id=actor.id,
-            target_type="safeguarding_case",
-            target_id=access.case.id,
-            group_id=access.group.id,
-            reason="instance admin outside the group",
-        )
+    """An instance admin who is not the group's moderator, or a safeguarding lead who is not, read a case (and so
+    the group's words): audited."""
+    if access.as_lead:
+        reason = "safeguarding lead"
+    elif not policy.is_acting_moderator(actor, access.group, access.membership):
+        reason = "instance admin outside the group"
+    else:
+        return
+    audit.record(
+        "safeguarding.case_viewed",
+        actor_id=actor.id,
+        target_type="safeguarding_case",
+        target_id=access.case.id,
+        group_id=access.group.id,
+        reason=reason,
+    )
 
 
 def read_case(actor: User, case_id: int) -> CaseAccess:
-    """Open the case page: the case if the actor may work it, the audit row for an instance admin reading in, and
-    the access-log line about its subject (NEN 7513, shown to the member). One call per page shown."""
+    """Open the case page: the case if the actor may work it, the audit row for an instance admin or a lead
+    reading in, and the access-log line about its subject (NEN 7513, shown to the member). One call per page."""
     access = open_case(actor, case_id)
     record_admin_view(actor, access)
     if access.case.subject_id:
-        record_access(actor, access.case.subject_id, "safeguarding_case", role_in_group(actor, access.group.id),
-                      detail=f"case {access.case.id}")  # fmt: skip
+        role = "lead" if access.as_lead else role_in_group(actor, access.group.id)
+        record_access(actor, access.case.subject_id, "safeguarding_case", role, detail=f"case {access.case.id}")
     return access
 
 
@@ -302,7 +312,7 @@ def take_case(actor: User, case_id: int) -> SafeguardingCase:
         target_type="safeguarding_case",
         target_id=case.id,
         group_id=case.group_id,
-        details={"previous_moderator_id": previous},
+        details={"previous_moderator_id": previous, **({"as_lead": True} if access.as_lead else {})},
     )
     return case
 

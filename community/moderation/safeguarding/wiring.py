@@ -8,8 +8,14 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
-from community.core import layout
-from community.moderation.safeguarding import cli, member_bp, member_data, routes  # noqa: F401  (views on the blueprints)
+from community.core import admin_pages, layout
+from community.moderation.safeguarding import (  # noqa: F401  (views on the blueprints)
+    cli,
+    lead_routes,
+    member_bp,
+    member_data,
+    routes,
+)
 
 
 def init_app(app: Flask, socketio: SocketIO) -> None:
@@ -20,4 +26,5 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
             "help", _l("Get help"), "safeguarding.help_page", 60, layout.on_endpoint("safeguarding.help_page")
         )
     )
+    admin_pages.register("moderation.safeguarding_leads", _l("Safeguarding leads"), order=40)
     cli.register(app)
