@@ -12,6 +12,7 @@ from community.consent.models import (
     GuardianConfirmation,
 )
 from community.core.audit import AuditEntry
+from community.core.jobs import JobRun
 from community.forum.image_models import PostImage
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.read_models import TopicRead
@@ -54,6 +55,7 @@ __all__ = [
     "GuardianConfirmation",
     "HandoverNote",
     "Invitation",
+    "JobRun",
     "KeywordFilter",
     "MailProblem",
     "MemberPreferences",
