@@ -21,6 +21,7 @@ from community.groups.models import Group, Invitation, Membership
 from community.insight.models import HandoverNote, PilotGoal
 from community.moderation.filter_models import GroupModerationSettings, KeywordFilter, TopicSlowMode
 from community.moderation.models import Appeal, MemberRelation, ModerationAction, ModeratorNote, QueueItem, Report
+from community.moderation.safeguarding.helpline_models import HelplineEntry
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
 from community.notifications.models import DigestRun, EmailOutbox, MailProblem, Notification
 from community.privacy.models import DataExport, ErasureHold
@@ -54,6 +55,7 @@ __all__ = [
     "GroupModerationSettings",
     "GuardianConfirmation",
     "HandoverNote",
+    "HelplineEntry",
     "Invitation",
     "JobRun",
     "KeywordFilter",
