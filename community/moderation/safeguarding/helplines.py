@@ -7,6 +7,7 @@ is empty, the configured defaults apply (``SAFEGUARDING_HELPLINES``, or the TOML
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from community.core.config_cache import cached, register
 from community.extensions import db
 from community.moderation.safeguarding.helpline_models import HelplineEntry
 
+log = logging.getLogger(__name__)
 CACHE_NAMESPACE = "helplines"
 register(CACHE_NAMESPACE, HelplineEntry)  # an admin's change reaches every page at its commit
 
@@ -112,9 +115,19 @@ def _from_row(row: HelplineEntry) -> Helpline:
 
 
 def _stored() -> tuple[Helpline, ...]:
-    """The active rows, in the admins' order: plain frozen values, so the cache may share them."""
+    """The active rows, in the admins' order: plain frozen values, so the cache may share them.
+
+    Someone in crisis must see a helpline even when the table cannot be read (new code before its migration,
+    a database hiccup): then the configured defaults are shown, and the operator finds a warning in the log.
+    The savepoint keeps the caller's transaction usable after such an error."""
     query = select(HelplineEntry).where(HelplineEntry.active.is_(True))
-    return tuple(_from_row(row) for row in db.session.scalars(query.order_by(HelplineEntry.position, HelplineEntry.id)))
+    try:
+        with db.session.begin_nested():
+            rows = db.session.scalars(query.order_by(HelplineEntry.position, HelplineEntry.id)).all()
+    except SQLAlchemyError:
+        log.warning("could not read the helplines table; showing the configured helplines", exc_info=False)
+        return ()
+    return tuple(_from_row(row) for row in rows)
 
 
 def helplines(language: str | None = None) -> list[Helpline]:
