@@ -25,7 +25,7 @@ from community.auth.reset import hash_token
 from community.auth.reset_links import reset_link_url
 from community.auth.reset_models import PasswordResetToken
 from community.auth.sessions import end_all_sessions
-from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
+from community.auth.two_factor_models import RecoveryCode
 from community.core import audit
 from community.core.errors import DomainError, Forbidden
 from community.core.time import utcnow
@@ -53,8 +53,7 @@ def reset_two_factor(actor: User, user: User, reason: str) -> None:
         raise DomainError(_("This account has no two-step sign-in turned on, so there is nothing to reset."))
     reason = require_reason(reason, _("Write down why, and how you checked who asked. The member does not see it."))
     codes = db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id)).rowcount or 0
-    db.session.execute(delete(TwoFactorSetting).where(TwoFactorSetting.user_id == user.id))
-    db.session.expire_all()  # the setting row loaded by is_enabled is gone
+    db.session.delete(two_factor.setting_for(user))
     ended = _end_access(user)
     audit.record(
         "account.two_factor_reset",
