@@ -13,10 +13,11 @@ from community.auth import help_desk, two_factor
 from community.auth.models import User
 from community.auth.reset_models import PasswordResetToken
 from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
+from community.core.errors import DomainError
 from community.core.time import utcnow
 from community.extensions import db, socketio
 from tests.admin.helpers import admin_client, audit_entries, build_world
-from tests.factories import post_form, sign_in
+from tests.factories import make_user, post_form, sign_in
 
 NEW_PASSWORD = "a new and long passphrase"
 
@@ -286,3 +287,27 @@ def test_a_post_without_the_csrf_token_is_refused(app):
     assert response.status_code == 400
     with app.app_context():
         assert not db.session.get(User, world["sam"]).is_admin
+
+
+def test_an_admin_cannot_reset_their_own_two_step_sign_in_here(app):
+    world = build_world(app)
+    turn_on_two_factor(app, world["boss"])
+    with app.test_request_context():
+        boss = db.session.get(User, world["boss"])
+        with pytest.raises(DomainError, match="Turn your own two-step sign-in off on your account page"):
+            help_desk.reset_two_factor(boss, boss, "Lost phone")
+    assert count(app, TwoFactorSetting, TwoFactorSetting.user_id == world["boss"]) == 1
+    assert audit_entries(app, "account.two_factor_reset") == []
+
+
+def test_an_admin_may_step_down_while_another_admin_remains(app):
+    world = build_world(app)
+    with app.app_context():
+        make_user("ada", admin=True, display_name="Ada")
+    client = admin_client(app)
+    url = help_url(world, "boss")
+    response = post_form(client, f"{url}/admin/revoke", {"revoke-reason": "Stepping down"}, form_page=url)
+    assert response.status_code == 302
+    (entry,) = audit_entries(app, "account.admin_revoked")
+    assert (entry.actor_id, entry.target_id) == (world["boss"], world["boss"])
+    assert client.get("/admin/").status_code == 302, "their own sessions ended too"
