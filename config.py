@@ -206,6 +206,8 @@ class Config:
     # --- end of professionals ---
 
     SETUP_TOKEN_MINUTES = 24 * 60
+    # A one-time sign-in link an admin makes on the help desk for someone without e-mail (auth/help_desk.py).
+    SIGN_IN_LINK_HOURS = 24
     STAFF_TWO_FACTOR_REQUIRED = False
     # Keys that encrypt the two-step sign-in secrets in the database (Fernet; comma-separated in the environment).
     # The first key encrypts, every key decrypts. To rotate: put a new key first, run

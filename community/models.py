@@ -12,6 +12,7 @@ from community.consent.models import (
     GuardianConfirmation,
 )
 from community.core.audit import AuditEntry
+from community.core.jobs import JobRun
 from community.forum.image_models import PostImage
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.read_models import TopicRead
@@ -20,6 +21,7 @@ from community.groups.models import Group, Invitation, Membership
 from community.insight.models import HandoverNote, PilotGoal
 from community.moderation.filter_models import GroupModerationSettings, KeywordFilter, TopicSlowMode
 from community.moderation.models import Appeal, MemberRelation, ModerationAction, ModeratorNote, QueueItem, Report
+from community.moderation.safeguarding.helpline_models import HelplineEntry
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
 from community.notifications.models import DigestRun, EmailOutbox, MailProblem, Notification
 from community.privacy.models import DataExport, ErasureHold
@@ -53,7 +55,9 @@ __all__ = [
     "GroupModerationSettings",
     "GuardianConfirmation",
     "HandoverNote",
+    "HelplineEntry",
     "Invitation",
+    "JobRun",
     "KeywordFilter",
     "MailProblem",
     "MemberPreferences",

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -109,3 +118,31 @@ class AuditFilterForm(FlaskForm):
     target_id = StringField(_l("On (number)"), validators=[Length(max=12)])
     since = DateField(_l("From (date)"), validators=[Optional()])
     until = DateField(_l("Up to and including (date)"), validators=[Optional()])
+
+
+TOPIC_LABELS = {
+    "suicide": _l("Suicide"),
+    "self_harm": _l("Self-harm"),
+    "abuse": _l("Abuse"),
+    "medical_emergency": _l("Medical emergency"),
+}
+
+
+class HelplineForm(ReasonForm):
+    """A helpline; the service checks the numbers, the web address, the language and the topics."""
+
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    phone = StringField(_l("Phone number (optional)"), validators=[Length(max=80)])
+    sms = StringField(_l("Number to text (optional)"), validators=[Length(max=80)])
+    url = StringField(_l("Web address (optional)"), validators=[Length(max=400)])
+    hours = StringField(_l("When it is open (optional)"), validators=[Length(max=200)])
+    description = TextAreaField(_l("Who it is for (optional)"), validators=[Length(max=400)])
+    language = SelectField(_l("Shown to"), validate_choice=False)
+    topics = SelectMultipleField(_l("First line for (optional)"), choices=choices(TOPIC_LABELS), validate_choice=False)
+    acute = BooleanField(_l("An emergency number (shown first, to someone in danger)"))
+    position = IntegerField(
+        _l("Place in the list (lower comes first)"),
+        default=0,
+        validators=[InputRequired(message=_l("Give a place in the list from 0 to 999."))],
+    )
+    active = BooleanField(_l("Shown"), default=True)

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
-from community.admin import bp, cli, policy, routes  # noqa: F401  (their views register on bp)
+from community.admin import bp, cli, helpdesk, helplines, policy, routes  # noqa: F401  (their views register on bp)
 from community.core import layout
 
 

@@ -60,6 +60,16 @@ def _close_committed(queued: list[tuple[str, int]]) -> None:
             log.warning("could not close the sockets of a member", exc_info=False)
 
 
+def require_reason(reason: str | None, missing: str) -> str:
+    """The staff reason for an account action, trimmed. ``missing``: the sentence when there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(missing, field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_("Keep the reason under %(num)d characters.", num=REASON_MAX), field="reason")
+    return reason
+
+
 def suspend_account(actor: User, user: User, reason: str, until: datetime | None = None) -> User:
     """Suspend an account: sign it out everywhere and refuse sign-in until an admin lifts it.
 
@@ -72,11 +82,7 @@ def suspend_account(actor: User, user: User, reason: str, until: datetime | None
         raise DomainError(_("You cannot suspend your own account."))
     if not policy.can_suspend_account(actor, user):
         raise DomainError(_("This account is not active, so it cannot be suspended."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Write down why the account is suspended. The member does not see it."), field="reason")
-    if len(reason) > REASON_MAX:
-        raise DomainError(_("Keep the reason under %(num)d characters.", num=REASON_MAX), field="reason")
+    reason = require_reason(reason, _("Write down why the account is suspended. The member does not see it."))
     if until is not None and until <= utcnow():
         raise DomainError(_("Choose an end date in the future, or leave it empty."), field="until")
     user.state, user.state_reason, user.state_until = "suspended", reason, until

@@ -38,7 +38,7 @@ class ResetLinkGone(DomainError):
     status_code = 410
 
 
-def _hash(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -65,7 +65,10 @@ def request_reset(login: str) -> None:
     token = secrets.token_urlsafe(32)
     db.session.add(
         PasswordResetToken(
-            user_id=user.id, token_hash=_hash(token), created_at=now, expires_at=now + timedelta(minutes=TOKEN_MINUTES)
+            user_id=user.id,
+            token_hash=hash_token(token),
+            created_at=now,
+            expires_at=now + timedelta(minutes=TOKEN_MINUTES),
         )
     )
     db.session.flush()
@@ -90,7 +93,7 @@ def _send_link(user: User, token: str) -> None:
 
 def check_reset_token(token: str) -> PasswordResetToken:
     """The stored link for ``token``. NotFound (404) if unknown; ResetLinkGone (410) if used or expired."""
-    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _hash(token or "")))
+    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(token or "")))
     if row is None:
         raise NotFound(_("We do not know this link. Ask for a new one on the page where you reset your password."))
     user = db.session.get(User, row.user_id)
@@ -101,6 +104,8 @@ def check_reset_token(token: str) -> PasswordResetToken:
     if row.used_at is not None:
         raise ResetLinkGone(_("This link was used already. If you still need a new password, ask for a new link."))
     if row.expires_at <= clock.utcnow():
+        if row.issued_by_id is not None:  # made by an admin for someone without e-mail
+            raise ResetLinkGone(_("This link has expired. Ask the person who gave it to you for a new one."))
         raise ResetLinkGone(
             _("This link has expired: it works for %(minutes)s minutes. Ask for a new link.", minutes=TOKEN_MINUTES)
         )
@@ -129,6 +134,12 @@ def complete_reset(token: str, password: str, password_again: str) -> User:
         .values(used_at=now)
     )
     end_all_sessions(user.id)
-    audit.record("account.password_reset", actor_id=user.id, target_type="user", target_id=user.id)
+    audit.record(
+        "account.password_reset",
+        actor_id=user.id,
+        target_type="user",
+        target_id=user.id,
+        details={"link_by_admin": row.issued_by_id} if row.issued_by_id is not None else None,
+    )
     throttle.clear(throttle.subject_for(user.username, user))
     return user

@@ -17,6 +17,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from community.auth.models import User
+from community.core import jobs
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.core.transaction import on_rollback
@@ -292,6 +294,7 @@ def open_image(actor: User, access: GroupAccess, image_id: int) -> ServedImage:
     return ServedImage(str(upload_dir()), image.file_name, image.content_type)
 
 
+@jobs.job("images.sweep", every=timedelta(days=1))
 def sweep_orphan_files(*, grace_seconds: int = 3600) -> int:
     """Remove files under UPLOAD_DIR that no ``post_images`` row names any more: their post, topic or group was
     deleted by the database's cascade, which cannot reach the disk. Files younger than ``grace_seconds`` are

@@ -3,14 +3,14 @@ every few minutes) puts such memberships back to active, audits each one, and te
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from community.core import audit
+from community.core import audit, jobs
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Membership
@@ -20,6 +20,7 @@ from community.notifications import services as notifications
 BATCH = 500
 
 
+@jobs.job("moderation.lift-expired", every=timedelta(minutes=5))
 def lift_expired(now: datetime | None = None) -> int:
     """End every mute or suspension whose ``state_until`` has passed (in batches); returns how many."""
     now = now or utcnow()

@@ -24,6 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from community.auth.models import User
+from community.core import jobs
 from community.core.mail import mail_connection, send_mail
 from community.core.time import utcnow
 from community.extensions import db
@@ -128,6 +129,7 @@ def _permanent_code(error: Exception) -> int | None:
 
 
 @mail_connection()  # the whole run shares one SMTP connection
+@jobs.job("notifications.send-mail", every=timedelta(minutes=5))
 def send_due(*, limit: int = 200, now: datetime | None = None) -> SendReport:
     """Send what is due, oldest first. Cron-safe: rows are claimed one by one; a crash leaves a row "sending",
     which is taken again after NOTIFICATIONS_SENDING_STALE_SECONDS."""
@@ -186,6 +188,7 @@ class DigestReport:
     busy: int = 0  # the database was busy for a member: nothing was claimed, the next run takes them
 
 
+@jobs.job("notifications.send-digests", every=timedelta(days=1))
 def send_digests(period: str, *, now: datetime | None = None, batch: int = 500) -> DigestReport:
     """Queue one digest per member with notifications waiting for this period. Idempotent per member and period:
     a DigestRun row is inserted first, in the member's own transaction, so a second run (even at the same

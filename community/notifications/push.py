@@ -29,6 +29,7 @@ from pywebpush import WebPushException, webpush
 from sqlalchemy import func, select, update
 
 from community.auth.models import User
+from community.core import jobs
 from community.core.time import utcnow
 from community.core.transaction import on_commit_batch
 from community.extensions import db
@@ -155,6 +156,7 @@ def _deliver(app: Flask, row_ids: list[int]) -> None:
             log.warning("push not sent: %s", type(error).__name__)
 
 
+@jobs.job("notifications.send-push", every=timedelta(minutes=5))
 def send_due(*, limit: int = 200, now: datetime | None = None) -> PushReport:
     """Send what is due, oldest first (cron: ``flask notifications send-push``). Cron-safe like ``send-mail``."""
     now = now or utcnow()

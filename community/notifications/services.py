@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from community.auth.models import User
-from community.core import page_preloads
+from community.core import jobs, page_preloads
 from community.core.errors import NotFound
 from community.core.realtime import queue_event, user_room
 from community.core.time import utcnow
@@ -323,6 +323,7 @@ def _tell_count(user_id: int) -> None:
     queue_event(COUNT_EVENT, {"count": unread_count(user_id)}, room=user_room(user_id))
 
 
+@jobs.job("notifications.prune", every=timedelta(days=1))
 def prune(*, now: datetime | None = None, batch: int = 5000) -> dict[str, int]:
     """Delete what is older than NOTIFICATIONS_KEEP_DAYS, in batches (short transactions; cron-safe: a second
     run at the same time deletes nothing twice, it only finds less)."""

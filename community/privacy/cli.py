@@ -38,7 +38,7 @@ def register(app: Flask) -> None:
     def run(dry_run: bool) -> None:
         """Delete what is older than each group's retention period (idempotent, batched)."""
         try:
-            outcomes = retention.run(dry_run=dry_run)
+            outcomes = retention.run(dry_run=True) if dry_run else retention.run_scheduled()
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from error

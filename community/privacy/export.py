@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from community.auth.models import User
 from community.auth.signals import member_export_requested, member_export_size
+from community.core import jobs
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
@@ -139,6 +140,7 @@ def build(export: DataExport) -> DataExport:
     return export
 
 
+@jobs.job("privacy.build-exports", every=timedelta(minutes=5))
 def build_queued(limit: int = 20) -> tuple[int, int]:
     """For ``flask privacy build-exports``: build what is queued, delete what has expired. Returns (built, expired).
     Each export commits on its own, so a crash loses at most one and a re-run continues."""

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.auth.models import User
-from community.core import audit
+from community.core import audit, jobs
 from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
@@ -83,6 +83,12 @@ def periods(group: Group) -> tuple[int | None, int | None]:
         group.retention_chat_days or _default("RETENTION_CHAT_DAYS"),
         group.retention_posts_days or _default("RETENTION_POSTS_DAYS"),
     )
+
+
+@jobs.job("retention.run", every=timedelta(days=1))
+def run_scheduled(now: datetime | None = None) -> list[GroupOutcome]:
+    """The nightly job: :func:`run` for real (a dry run is not the job), recorded in the jobs' status."""
+    return run(dry_run=False, now=now)
 
 
 def run(*, dry_run: bool = False, now: datetime | None = None) -> list[GroupOutcome]:

@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from community.core import audit
+from community.core import audit, jobs
 from community.core.mail import mail_connection, send_mail
 from community.core.time import utcnow
 from community.extensions import db
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 
 @mail_connection()  # the whole run shares one SMTP connection
+@jobs.job("safeguarding.escalate", every=timedelta(minutes=2))
 def escalate(now: datetime | None = None) -> int:
     """Email the moderators of every open case nobody took within SAFEGUARDING_EMAIL_AFTER_MINUTES, once per
     case. Idempotent and safe to run from cron: ``escalated_at`` is set by a conditional UPDATE, so two runs at

@@ -1,7 +1,13 @@
-"""The instance's helplines (config ``SAFEGUARDING_HELPLINES``) and the calm message a writer in crisis sees."""
+"""The instance's helplines and the calm message a writer in crisis sees.
+
+The helplines are the active rows of the ``helplines`` table, which admins keep on the help desk (admin →
+Helplines; ``helpline_admin``), read through the per-process cache (``core.config_cache``). While the table
+is empty, the configured defaults apply (``SAFEGUARDING_HELPLINES``, or the TOML file
+``SAFEGUARDING_HELPLINES_FILE``)."""
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +17,16 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from community.core.config_cache import cached, register
+from community.extensions import db
+from community.moderation.safeguarding.helpline_models import HelplineEntry
+
+log = logging.getLogger(__name__)
+CACHE_NAMESPACE = "helplines"
+register(CACHE_NAMESPACE, HelplineEntry)  # an admin's change reaches every page at its commit
 
 # The default entries' words, marked for translation (config.py holds them in English, as data).
 _KNOWN_TEXT = {
@@ -43,6 +59,7 @@ class Helpline:
     languages: tuple[str, ...]
     country: str
     topics: tuple[str, ...]
+    sms: str = ""  # a number to text
 
     @property
     def is_acute(self) -> bool:
@@ -81,9 +98,41 @@ def _entries() -> list[dict[str, Any]]:
     return entries
 
 
+def _from_row(row: HelplineEntry) -> Helpline:
+    return Helpline(
+        name=row.name,
+        phones=(row.phone,) if row.phone else (),
+        url=row.url,
+        chat="",
+        hours=row.hours,
+        when="acute" if row.acute else "support",
+        description=row.description,
+        languages=(row.language,) if row.language else (),
+        country="",
+        topics=tuple(row.topics.split()),
+        sms=row.sms,
+    )
+
+
+def _stored() -> tuple[Helpline, ...]:
+    """The active rows, in the admins' order: plain frozen values, so the cache may share them.
+
+    Someone in crisis must see a helpline even when the table cannot be read (new code before its migration,
+    a database hiccup): then the configured defaults are shown, and the operator finds a warning in the log.
+    The savepoint keeps the caller's transaction usable after such an error."""
+    query = select(HelplineEntry).where(HelplineEntry.active.is_(True))
+    try:
+        with db.session.begin_nested():
+            rows = db.session.scalars(query.order_by(HelplineEntry.position, HelplineEntry.id)).all()
+    except SQLAlchemyError:
+        log.warning("could not read the helplines table; showing the configured helplines", exc_info=False)
+        return ()
+    return tuple(_from_row(row) for row in rows)
+
+
 def helplines(language: str | None = None) -> list[Helpline]:
     """Emergency numbers first, then the others; lines for another language only are left out."""
-    lines = [_helpline(entry) for entry in _entries()]
+    lines = list(cached(CACHE_NAMESPACE, "active", _stored)) or [_helpline(entry) for entry in _entries()]
     if language:
         lines = [line for line in lines if not line.languages or language in line.languages]
     return sorted(lines, key=lambda line: not line.is_acute)
