@@ -31,7 +31,7 @@ KIND_LABELS = {
 }
 PREMODERATION_LABELS = {
     "none": _l("No: posts appear at once"),
-    "new_members": _l("Posts by new members"),
+    "new_members": _l("Posts and chat messages by new members"),
     "all": _l("All posts"),
 }
 ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator")}

@@ -4,7 +4,7 @@ sees that it is closed, and cannot write to them in it. Talking again later star
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from community.auth.models import User
 from community.chat.models import Conversation, ConversationParticipant
@@ -12,6 +12,7 @@ from community.core.errors import NotFound
 from community.core.realtime import NAMESPACE, conversation_room, user_room
 from community.core.time import utcnow
 from community.extensions import db, socketio
+from community.groups.models import Group
 
 
 def leave_conversation(actor: User, conversation_id: int) -> Conversation:
@@ -60,3 +61,19 @@ def leave_conversation_room_now(user_id: int, conversation_id: int) -> None:
         return
     for sid, _eio in list(server.manager.get_participants(NAMESPACE, user_room(user_id))):
         server.leave_room(sid, conversation_room(conversation_id), namespace=NAMESPACE)
+
+
+def on_member_left(group: Group, *, user: User, **_extra: object) -> None:
+    """``groups.signals.member_left``: a member who leaves a group leaves each of their private conversations in
+    it, as if they had left each one (the others see it closed; their sockets left the rooms with the group's)."""
+    in_group = select(Conversation.id).where(Conversation.group_id == group.id, Conversation.kind == "private")
+    db.session.execute(
+        update(ConversationParticipant)
+        .where(
+            ConversationParticipant.user_id == user.id,
+            ConversationParticipant.left_at.is_(None),
+            ConversationParticipant.conversation_id.in_(in_group),
+        )
+        .values(left_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

@@ -13,6 +13,7 @@ from community.chat import (  # noqa: F401  (their views register on bp)
     bp,
     concern_events,
     events,
+    leaving,
     member_data,
     moderated,
     navigation,
@@ -30,7 +31,7 @@ from community.chat.group_rooms import conversation_rooms
 from community.core import layout, realtime
 from community.groups import page_sections
 from community.groups.models import Group
-from community.groups.signals import group_created
+from community.groups.signals import group_created, member_left
 from community.moderation import signals as moderation_signals
 from community.moderation import targets
 from community.notifications.kinds import register_target_link
@@ -50,6 +51,7 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     events.register(socketio)
     concern_events.register(socketio)
     group_created.connect(make_group_room)
+    member_left.connect(leaving.on_member_left)  # their private conversations in the group end
     page_sections.register("chat", order=20, template="chat/_group_preview.html", data=page_data.group_page_preview)
     moderation_signals.published_count.connect(screening.published_messages)
     moderation_signals.shares_place.connect(private.shares_conversation)

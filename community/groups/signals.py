@@ -27,3 +27,8 @@ joining_with_new_account = _signals.signal("joining-with-new-account")
 after the account row and before the membership. Sender: the new member. Keyword: ``form_data``, the posted
 form. A receiver refuses by raising ``DomainError``: the accepting transaction then stores nothing (no account,
 no record, no mail). Connected: consent records the new member's consent (``consent.signup.on_signup``)."""
+
+member_left = _signals.signal("member-left")
+"""A member left a group themselves (``groups.services.leave_group``), flushed and audited. Sender: the group.
+Keywords: ``user`` (who left) and ``membership`` (now ``removed``). Connected: chat ends the member's private
+conversations in that group on their side (``chat.leaving.on_member_left``), as if they had left each one."""

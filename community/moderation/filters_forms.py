@@ -15,7 +15,7 @@ MATCH_CHOICES = [
 ACTION_CHOICES = [("hold", _l("Hold for a moderator")), ("refuse", _l("Refuse, with the reason shown to the writer"))]
 PREMODERATION_CHOICES = [
     ("none", _l("No pre-moderation")),
-    ("new_members", _l("A new member's first posts")),
+    ("new_members", _l("A new member's first posts and chat messages")),
     ("all", _l("Every post and message")),
 ]
 PERSONAL_DETAILS_CHOICES = [
@@ -37,7 +37,9 @@ class FilterForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     premoderation = SelectField(_l("Pre-moderation"), choices=PREMODERATION_CHOICES, validate_choice=False)
-    premoderation_first_posts = IntegerField(_l("How many first posts are checked"), validators=[Optional()])
+    premoderation_first_posts = IntegerField(
+        _l("How many first posts and messages are checked"), validators=[Optional()]
+    )
     personal_details_mode = SelectField(
         _l("Personal details in posts and messages"), choices=PERSONAL_DETAILS_CHOICES, validate_choice=False
     )

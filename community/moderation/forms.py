@@ -57,3 +57,19 @@ class NoteForm(FlaskForm):
 
 class PlainForm(FlaskForm):
     """Buttons only (claim, release, mute, block): the CSRF token."""
+
+
+class PremoderationForm(FlaskForm):
+    """One member's pre-moderation (``member_premoderation``): the choice and the reason for the other moderators."""
+
+    choice = RadioField(
+        _l("Pre-moderation for this member"),
+        choices=[
+            SelectChoice("default", _l("As the group's rule says")),
+            SelectChoice("kept", _l("Keep under pre-moderation: a moderator checks every post and message first")),
+            SelectChoice("released", _l("Release from new-member pre-moderation now")),
+        ],
+        validate_choice=False,
+    )
+    reason = TextAreaField(_l("Why (only moderators read it)"), render_kw={"rows": 3})
+    submit = SubmitField(_l("Save the choice"))

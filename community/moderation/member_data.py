@@ -2,14 +2,15 @@
 
 Export (explained to members in docs/privacy.md, "Download everything"): the reports they made, the decisions
 about them (as they are told; not who decided), their appeals, moderators' notes ABOUT them (their text, group
-and date; not who wrote them: a note about a person is that person's data, GDPR art. 15), and their mutes and
-blocks (the other person by id only).
+and date; not who wrote them: a note about a person is that person's data, GDPR art. 15), their mutes and
+blocks (the other person by id only), and moderators' pre-moderation choices about them (kept or released, per
+group, with the date; not who chose).
 
 Erasure: the free text of reports and appeals they wrote is emptied (the rows stay, pointing at the tombstone,
-so counts and decisions still add up); moderators' notes about them are deleted; their mutes and blocks, and
-other people's of them, are deleted. Decisions about them stay (accountability); notes they wrote as a
-moderator about others stay. The report notes and moderators' notes an open report or case still needs
-(``keep``) stay until it closes (``member_evidence_released``; docs/privacy.md, "Evidence hold").
+so counts and decisions still add up); moderators' notes and pre-moderation choices about them are deleted;
+their mutes and blocks, and other people's of them, are deleted. Decisions about them stay (accountability);
+notes they wrote as a moderator about others stay. The report notes and moderators' notes an open report or case
+still needs (``keep``) stay until it closes (``member_evidence_released``; docs/privacy.md, "Evidence hold").
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ from community.auth.signals import (
 )
 from community.extensions import db
 from community.groups.member_data import GroupNames
-from community.moderation.models import Appeal, MemberRelation, ModerationAction, ModeratorNote, Report
+from community.groups.models import Membership
+from community.moderation.models import (
+    Appeal,
+    MemberPremoderation,
+    MemberRelation,
+    ModerationAction,
+    ModeratorNote,
+    Report,
+)
 
 
 def export_part(user: User) -> dict[str, Any]:
@@ -62,9 +71,18 @@ def export_part(user: User) -> dict[str, Any]:
             select(MemberRelation).where(MemberRelation.user_id == uid).order_by(MemberRelation.id).limit(LIMIT)
         )
     ]
+    premoderation = [  # a moderator's choice about the member is their data too (not who made it)
+        {"group": groups.get(group_id), "choice": row.mode, "decided_at": when(row.decided_at)}
+        for row, group_id in db.session.execute(
+            select(MemberPremoderation, Membership.group_id)
+            .join(Membership, Membership.id == MemberPremoderation.membership_id)
+            .where(Membership.user_id == uid).order_by(Membership.group_id).limit(LIMIT)
+        )
+    ]  # fmt: skip
     return {"moderation.json": {
         "reports_you_made": reports, "moderation_decisions_about_you": actions, "your_appeals": appeals,
         "moderator_notes_about_you": notes, "your_mutes_and_blocks": relations,
+        "premoderation_choices_about_you": premoderation,
     }}  # fmt: skip
 
 
@@ -84,6 +102,8 @@ def erase(user: User, *, keep: Evidence, **_details: Any) -> dict[str, int]:
     uid = user.id
     db.session.execute(update(Appeal).where(Appeal.user_id == uid).values(note=""))
     db.session.execute(delete(MemberRelation).where(or_(MemberRelation.user_id == uid, MemberRelation.other_id == uid)))
+    mine = select(Membership.id).where(Membership.user_id == uid)
+    db.session.execute(delete(MemberPremoderation).where(MemberPremoderation.membership_id.in_(mine)))
     return _erase_notes(uid, keep)
 
 

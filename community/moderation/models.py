@@ -132,3 +132,17 @@ class MemberRelation(db.Model):
     other_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MemberPremoderation(db.Model):
+    """A moderator's choice about one member's pre-moderation in a group, beside the group's own rule: ``kept``
+    (everything they write there is checked first, whatever the group's mode) or ``released`` (no longer a new
+    member for pre-moderation: their first posts and messages are not held for that reason). No row: the
+    group's rule. Every change is audited with its reason (``moderation.member_premoderation``)."""
+
+    __tablename__ = "member_premoderation"
+
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

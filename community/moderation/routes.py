@@ -19,6 +19,7 @@ from community.moderation import (
     bp,
     figures,
     forms,
+    member_premoderation,
     notes,
     policy,
     queue,
@@ -267,7 +268,39 @@ def member_notes(group_id: int, user_id: int) -> Page:
     page = notes.notes_on(current_user, group_id, user_id, before_id=_int("before"))
     db.session.commit()  # the reading's access-log line
     history = queue_context.writer_history(page.group, page.subject)
-    return render_template("moderation/notes.html", page=page, form=form, history=history)
+    return render_template("moderation/notes.html", page=page, form=form, history=history, **_premoderation(page))
+
+
+def _premoderation(page: notes.NotesPage, form: forms.PremoderationForm | None = None) -> dict:
+    state = member_premoderation.state_of(current_user, page.group.id, page.subject.id)
+    if form is None:
+        form = forms.PremoderationForm(choice=state.mode if state is not None else "default")
+    return {"premoderation": state, "premoderation_form": form}
+
+
+PREMODERATION_MESSAGES = {
+    "default": _l("Saved: the group's rule applies to this member again."),
+    "kept": _l("Saved: a moderator checks everything this member writes here first. They are not told."),
+    "released": _l("Saved: this member is no longer pre-moderated as a new member. They are not told."),
+}
+
+
+@bp.route("/notes/<int:group_id>/<int:user_id>/premoderation", methods=["POST"])
+def member_premoderation_set(group_id: int, user_id: int) -> Page:
+    """Keep one member under pre-moderation, release them early, or go back to the group's rule."""
+    form = forms.PremoderationForm()
+    if form.validate_on_submit():
+        choice = form.choice.data or ""
+        with form_action(form, "reason", passes=(NotFound,)) as done:
+            member_premoderation.set_mode(current_user, group_id, user_id, choice, form.reason.data)
+        if done.ok:
+            flash(str(PREMODERATION_MESSAGES[choice]), "success")
+            return redirect(url_for("moderation.member_notes", group_id=group_id, user_id=user_id), 303)
+    page = notes.notes_on(current_user, group_id, user_id)
+    db.session.commit()  # the form comes back with the notes: a reading, logged like the GET
+    history = queue_context.writer_history(page.group, page.subject)
+    context = _premoderation(page, form)
+    return render_template("moderation/notes.html", page=page, form=forms.NoteForm(), history=history, **context), 400
 
 
 # --- my own mutes and blocks ---------------------------------------------------------------------------------

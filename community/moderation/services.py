@@ -4,7 +4,8 @@ Every topic, reply, edit, chat message, announcement, profile text and display n
 before it is stored, and :func:`enqueue_held` when the verdict is "hold". The rules, in order:
 
 1. the member's state (a muted or suspended member is refused; a mute whose time has passed no longer counts);
-2. the group's pre-moderation mode (none / a new member's first N forum posts / everything): hold;
+2. pre-moderation: the group's mode (none / a new member's first N posts and chat messages / everything), and
+   the moderators' choice for one member (kept under it, or released early: ``member_premoderation``): hold;
 3. keyword and pattern filters, instance-wide and the group's own (``filters``): hold or refuse;
 4. link and mention limits for new members (``limits``): refuse with what to change;
 5. safeguarding (``safeguarding.assess``): crisis language is held as URGENT with the helplines shown to the
@@ -31,7 +32,16 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.groups import services as group_services
 from community.groups.models import Group, Membership
-from community.moderation import conflict, filters, limits, personal_details, policy, safeguarding, targets
+from community.moderation import (
+    conflict,
+    filters,
+    limits,
+    member_premoderation,
+    personal_details,
+    policy,
+    safeguarding,
+    targets,
+)
 from community.moderation.models import PRIORITY_HIGH, PRIORITY_NORMAL, PRIORITY_URGENT, QueueItem
 from community.moderation.personal_details import PersonalDetailsWarning
 from community.moderation.settings import SettingsSnapshot, settings_for
@@ -90,15 +100,26 @@ def _member_state(actor: User, membership: Membership | None, kind: str) -> Scre
     return None
 
 
-def _premoderation(actor: User, group: Group, kind: str) -> Screening | None:
+def _premoderation(actor: User, group: Group, membership: Membership | None, kind: str) -> Screening | None:
+    """The group's mode, and the moderators' choice for this member (``member_premoderation``): a member *kept*
+    under pre-moderation is held whatever the mode; one *released* is no longer a new member here. A new member's
+    first N posts and chat messages together are held (N: the group's ``premoderation_first_posts``)."""
+    chosen = member_premoderation.mode_of(membership)
+    if chosen == member_premoderation.KEPT:
+        return Screening(
+            HOLD, _("A moderator checks this member's posts and messages first."), category="premoderation"
+        )
     if group.premoderation == "all":
         return Screening(HOLD, _("This group checks every post before it is shown."), category="premoderation")
-    first_posts_checked = group.premoderation == "new_members" and kind not in ("message", "announcement")
+    checks_first = group.premoderation == "new_members" and kind != "announcement"
+    if not checks_first or chosen == member_premoderation.RELEASED:
+        return None
     first_posts = group.premoderation_first_posts
-    if first_posts_checked and limits.published_count(actor, group, first_posts, ("post",)) < first_posts:
+    if limits.published_count(actor, group, first_posts, ("post", "message")) < first_posts:
         return Screening(
-            HOLD, _("A new member's first posts are checked before they are shown."), category="premoderation"
-        )
+            HOLD, _("A new member's first posts and messages are checked before they are shown."),
+            category="premoderation",
+        )  # fmt: skip
     return None
 
 
@@ -176,7 +197,7 @@ def screen(
     settings = settings_for(group)
     decided: list[Screening] = []
     if group is not None:
-        premoderation = _premoderation(actor, group, kind)
+        premoderation = _premoderation(actor, group, membership, kind)
         if premoderation:
             decided.append(premoderation)
     filtered = _filters(group, text, place)
