@@ -31,6 +31,7 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.groups import services as group_services
 from community.groups.models import Group, Membership
+from community.groups.policy import MODERATING_ROLES
 from community.moderation import conflict, filters, limits, personal_details, policy, safeguarding, targets
 from community.moderation.models import PRIORITY_HIGH, PRIORITY_NORMAL, PRIORITY_URGENT, QueueItem
 from community.moderation.personal_details import PersonalDetailsWarning
@@ -167,7 +168,7 @@ def screen(
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     state = _member_state(actor, membership, kind)
-    is_moderator = membership is not None and membership.role == "moderator" and state is None
+    is_moderator = membership is not None and membership.role in MODERATING_ROLES and state is None
     if is_moderator:
         return Screening(PUBLISH)
     crisis = _safeguarding(actor, text)
