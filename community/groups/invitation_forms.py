@@ -57,13 +57,13 @@ class StaffForm(FlaskForm):
 
 class EmailInviteForm(StaffForm):
     email = StringField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[])
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)  # the service says which roles one may give
     days = SelectField(_l("Valid for"), choices=DAY_CHOICES, default="7")
     submit = SubmitField(_l("Send the invitation"))
 
 
 class CodeInviteForm(StaffForm):
-    role = SelectField(_l("Role"), choices=[])
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)  # the service says which roles one may give
     days = SelectField(_l("Valid for"), choices=DAY_CHOICES, default="7")
     max_uses = StringField(_l("How many people may use it (optional)"), validators=[Optional(), Length(max=6)])
     submit = SubmitField(_l("Create a code"))
@@ -71,7 +71,7 @@ class CodeInviteForm(StaffForm):
 
 class BulkInviteForm(StaffForm):
     emails = TextAreaField(_l("Email addresses"), validators=[DataRequired(), Length(max=100_000)])
-    role = SelectField(_l("Role"), choices=[])
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)  # the service says which roles one may give
     days = SelectField(_l("Valid for"), choices=DAY_CHOICES, default="7")
     submit = SubmitField(_l("Invite them all"))
 
