@@ -132,6 +132,8 @@ def test_the_member_list_names_each_role(app, world):
     assert order[:4] == ["Manu", "Mona", "Pia", "Mia"], "staff first: manager, moderator, professional"
     for label in ("Group manager", "Moderator", "Professional"):
         assert f'<span class="badge">{label}</span>' in people
+    profile = client_of(app, "mia").get(f"/people/{world['pia']}").get_data(as_text=True)
+    assert "Evening circle</a> · Professional</li>" in profile, "the profile names the role in each shared group"
 
 
 @pytest.mark.parametrize("role", ["professional", "manager", "moderator", "member"])
