@@ -37,6 +37,8 @@ PEOPLE = [
     ("alex", "Alex", 1986, "en"),
     ("fatima", "Fatima", 1984, "en"),
     ("jordan", "Jordan", 1991, "en"),
+    ("dietitian", "Dietitian Lena", 1985, "en"),
+    ("coordinator", "Coordinator Mira", 1975, "en"),
 ]
 
 YOUNG = {
@@ -46,6 +48,7 @@ YOUNG = {
     "ask what you want to know. Ravi, a youth worker, is here to help.",
     "moderator": "youthworker",
     "members": ["sam", "noor", "milan"],
+    "staff": [],
 }
 PARENTS = {
     "name": "Parents of children with intensive care needs",
@@ -54,6 +57,8 @@ PARENTS = {
     "children's hospital moderates and answers medical questions.",
     "moderator": "nurse",
     "members": ["alex", "fatima", "jordan"],
+    # A professional (answers questions, does not moderate) and the group's manager (runs the group).
+    "staff": [("dietitian", "professional"), ("coordinator", "manager")],
 }
 
 
@@ -76,7 +81,7 @@ def _group(admin: User, spec: dict, people: dict[str, User]) -> tuple[Group, boo
     created = group is None
     if group is None:
         group = groups.create_group(admin, name=spec["name"], description=spec["description"], kind=spec["kind"])
-    wanted = [(spec["moderator"], "moderator")] + [(username, "member") for username in spec["members"]]
+    wanted = [(spec["moderator"], "moderator"), *spec["staff"]] + [(username, "member") for username in spec["members"]]
     already_in = set(db.session.scalars(select(Membership.user_id).where(Membership.group_id == group.id)))
     for username, role in wanted:
         if people[username].id not in already_in:

@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from community.core.forms import select_choices
+from community.groups.labels import PREMODERATION_LABELS, ROLE_LABELS
 
 KIND_LABELS = {
     "young_people": _l("Young people"),
@@ -29,12 +30,6 @@ KIND_LABELS = {
     "family": _l("Family and friends"),
     "other": _l("Other"),
 }
-PREMODERATION_LABELS = {
-    "none": _l("No: posts appear at once"),
-    "new_members": _l("Posts and chat messages by new members"),
-    "all": _l("All posts"),
-}
-ROLE_LABELS = {"member": _l("Member"), "moderator": _l("Moderator")}
 
 
 def choices(labels: dict) -> list[SelectChoice]:

@@ -23,6 +23,7 @@ from community.extensions import db
 from community.groups.access_log import record_access
 from community.groups.models import Group, Invitation, Membership
 from community.groups.policy import READING_STATES
+from community.groups.services import STAFF_FIRST
 
 ACCOUNTS_PER_PAGE = 50
 MEMBERS_PER_PAGE = 100
@@ -107,7 +108,7 @@ def group_members(group: Group, page: int = 1) -> tuple[list[tuple[User, Members
         select(User, Membership)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.group_id == group.id)
-        .order_by((Membership.state == "removed"), Membership.role.desc(), User.display_name, User.id)
+        .order_by((Membership.state == "removed"), STAFF_FIRST, User.display_name, User.id)
         .offset((page - 1) * MEMBERS_PER_PAGE)
         .limit(MEMBERS_PER_PAGE + 1)
     ).all()

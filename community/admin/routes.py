@@ -25,6 +25,7 @@ from community.core.errors import DomainError, NotFound
 from community.core.forms import form_action, put_error_on_field
 from community.extensions import db
 from community.groups import services as groups
+from community.groups.labels import role_label
 from community.groups.models import Group
 
 Page = str | Response | tuple[str, int]
@@ -154,10 +155,7 @@ def group_member_role(group_id: int, user_id: int) -> Response:
         raise DomainError(_("The form was out of date. Please try again."))
     groups.set_role(current_user, group, person, form.role.data or "")
     db.session.commit()
-    if form.role.data == "moderator":
-        flash(_("%(name)s is now a moderator.", name=person.display_name), "success")
-    else:
-        flash(_("%(name)s is no longer a moderator.", name=person.display_name), "success")
+    flash(_("%(name)s's role is now: %(role)s.", name=person.display_name, role=role_label(form.role.data)), "success")
     return redirect(url_for("admin.group_detail", group_id=group.id))
 
 

@@ -15,17 +15,21 @@ class RoleHolder(Protocol):
     state: str
 
 
-# A moderator whose membership was removed holds no staff powers any more; every other state still does.
+# A staff member whose membership was removed holds no staff powers any more; every other state still does.
 STAFF_MEMBERSHIP_STATES = ("active", "muted", "suspended")
+# The group roles that make an account staff: groups.policy.CARE_ROLES (auth sits below groups and cannot import
+# it; tests/groups/test_roles_policy.py keeps the two the same).
+STAFF_ROLES = ("professional", "moderator", "manager")
 
 
 def is_staff(user: User | None, memberships: Iterable[RoleHolder]) -> bool:
-    """Admins, and moderators of any group: the accounts whose takeover would hurt other members."""
+    """Admins, and professionals, moderators and managers of any group: the accounts whose takeover would hurt
+    other members."""
     if user is None:
         return False
     if user.is_admin:
         return True
-    return any(m.role == "moderator" and m.state in STAFF_MEMBERSHIP_STATES for m in memberships)
+    return any(m.role in STAFF_ROLES and m.state in STAFF_MEMBERSHIP_STATES for m in memberships)
 
 
 def two_factor_required(user: User | None, is_staff: bool, required_setting: bool) -> bool:

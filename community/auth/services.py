@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from community.auth import passwords_policy, throttle
 from community.auth.models import SetupToken, User
 from community.auth.names import imitates, normalise_display_name, normalise_username
+from community.auth.policy import STAFF_ROLES
 from community.core import audit
 from community.core.errors import DomainError
 from community.core.passwords import hash_password, needs_rehash, verify_password
@@ -76,10 +77,11 @@ def authenticate(login: str, password: str) -> User:
 
 
 def staff_display_names(*, except_user_id: int | None = None, limit: int = 2000) -> list[str]:
-    """Display names of admins and group moderators: the names nobody else may imitate."""
+    """Display names of admins and group staff (professionals, moderators, managers): the names nobody else may
+    imitate."""
     # Through the relationship to memberships (groups' table): auth names no model of a higher feature.
-    moderates = User.memberships.any(role="moderator", state="active")
-    query = select(User.display_name).where(User.state == "active", or_(User.is_admin.is_(True), moderates))
+    staff = [User.memberships.any(role=role, state="active") for role in STAFF_ROLES]
+    query = select(User.display_name).where(User.state == "active", or_(User.is_admin.is_(True), *staff))
     if except_user_id is not None:
         query = query.where(User.id != except_user_id)
     return list(db.session.scalars(query.limit(limit)))

@@ -26,6 +26,7 @@ from community.core.realtime import conversation_room, queue_event
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.policy import MODERATING_ROLES
 from community.moderation import services as moderation
 from community.reactions.models import REACTION_KINDS, Reaction
 
@@ -57,10 +58,10 @@ def _updated(access: ConversationAccess, message: Message) -> dict:
 
 def _is_moderator(access: ConversationAccess, message: Message) -> bool:
     if message.author_id == access.actor.id:
-        return access.membership.role == "moderator"
+        return access.membership.role in MODERATING_ROLES
     for user, membership in access.partners:
         if user.id == message.author_id:
-            return membership is not None and membership.role == "moderator"
+            return membership is not None and membership.role in MODERATING_ROLES
     return message.author_id in moderator_ids(access.group.id, {message.author_id} if message.author_id else set())
 
 

@@ -32,6 +32,7 @@ from community.core.errors import DomainError, Forbidden
 from community.core.realtime import conversation_room
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.policy import MODERATING_ROLES
 from community.moderation.personal_details import PersonalDetailsWarning
 from community.moderation.safeguarding import helplines as safeguarding_helplines
 from community.reactions.models import REACTION_KINDS
@@ -159,7 +160,7 @@ def register(socketio: SocketIO) -> None:
         if result.duplicate:
             message = message_payloads([result.message], access.group.id)[0] | {"client_id": result.message.client_id}
         else:
-            is_moderator = access.membership.role == "moderator"
+            is_moderator = access.membership.role in MODERATING_ROLES
             message = message_payload(result.message, author_is_moderator=is_moderator, client_id=True)
         ack = {"message": message, "duplicate": result.duplicate}
         if result.notices:  # the safeguarding helplines, as plain text, and where to find them all

@@ -15,6 +15,7 @@ from community.auth.models import User
 from community.chat.models import Message
 from community.extensions import db
 from community.groups.models import Membership
+from community.groups.policy import MODERATING_ROLES
 from community.reactions.models import REACTION_KINDS, Reaction
 
 EXCERPT_LENGTH = 80
@@ -81,7 +82,9 @@ def moderator_ids(group_id: int, user_ids: set[int]) -> set[int]:
         return set()
     rows = db.session.scalars(
         select(Membership.user_id).where(
-            Membership.group_id == group_id, Membership.user_id.in_(sorted(user_ids)), Membership.role == "moderator"
+            Membership.group_id == group_id,
+            Membership.user_id.in_(sorted(user_ids)),
+            Membership.role.in_(MODERATING_ROLES),
         )
     )
     return set(rows)

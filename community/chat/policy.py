@@ -30,8 +30,9 @@ def is_minor(user: User, this_year: int) -> bool | None:
 
 
 def is_staff_in(membership: Membership | None) -> bool:
-    """A moderator/professional of the group, in good standing (a muted moderator does not act as one)."""
-    return membership is not None and membership.role == "moderator" and membership.state == "active"
+    """Care staff of the group (a professional, moderator or group manager), in good standing (a muted one does
+    not act as staff)."""
+    return membership is not None and membership.role in groups_policy.CARE_ROLES and membership.state == "active"
 
 
 def pair_may_talk_privately(
@@ -189,7 +190,9 @@ def can_see_message(user: User | None, membership: Membership | None, message: M
         return True
     if message.state != "held" or user is None:
         return False
-    return message.author_id == user.id or (membership is not None and membership.role == "moderator")
+    return message.author_id == user.id or (
+        membership is not None and membership.role in groups_policy.MODERATING_ROLES
+    )
 
 
 def within_edit_window(message: Message, now: datetime) -> bool:

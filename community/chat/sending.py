@@ -30,6 +30,7 @@ from community.core.realtime import conversation_room, queue_event
 from community.core.sanitize import render_markdown
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.policy import MODERATING_ROLES
 from community.groups.services import GroupAccess
 from community.moderation import conflict, safety
 from community.moderation import services as moderation
@@ -211,7 +212,7 @@ def send(
         )
         # broadcast to nobody: a moderator decides first
         return SendResult(message, duplicate=False, notices=screening.notices)
-    payload = message_payload(message, author_is_moderator=access.membership.role == "moderator")
+    payload = message_payload(message, author_is_moderator=access.membership.role in MODERATING_ROLES)
     queue_event("chat:message", {"message": payload}, room=conversation_room(access.conversation.id))
     conflict.after_write(access.group, place)  # a heated room alerts its moderators (group rooms only)
     if access.conversation.kind == "private":

@@ -82,7 +82,7 @@ class ConversationAccess:
     @property
     def sees_held(self) -> bool:
         """Moderators see every held message of a conversation they read; others only their own."""
-        return self.membership.role == "moderator"
+        return self.membership.role in groups_policy.MODERATING_ROLES
 
     @property
     def slow_mode_seconds(self) -> int:

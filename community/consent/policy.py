@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from community.auth.models import User
 from community.groups.models import Group, Membership
+from community.groups.policy import MODERATING_ROLES
 
 REQUIRED_KINDS = ("terms", "privacy", "health_data")  # instance-wide documents a member must agree to
 ADMIN_KINDS = REQUIRED_KINDS
@@ -24,10 +25,11 @@ def decision_is_current(latest_decision: str | None, decided_version: int | None
 
 
 def needs_group_rules(membership: Membership | None, rules_version: int | None) -> bool:
-    """Members accept their group's current rules; the group's moderators write them and are not asked."""
+    """Members and professionals accept their group's current rules; those who write them (the group's moderators
+    and managers) are not asked."""
     if rules_version is None or membership is None:
         return False
-    return membership.role != "moderator"
+    return membership.role not in MODERATING_ROLES
 
 
 def can_manage_documents(user: User | None) -> bool:
@@ -36,7 +38,7 @@ def can_manage_documents(user: User | None) -> bool:
 
 
 def can_write_group_rules(user: User | None, group: Group, membership: Membership | None) -> bool:
-    """A group's rules: its (active) moderators, and admins."""
+    """A group's rules: its (active) moderators and managers, and admins."""
     if not is_active_account(user) or group.state != "active":
         return False
     if can_manage_documents(user):
@@ -44,7 +46,7 @@ def can_write_group_rules(user: User | None, group: Group, membership: Membershi
     return (
         membership is not None
         and membership.group_id == group.id
-        and membership.role == "moderator"
+        and membership.role in MODERATING_ROLES
         and membership.state == "active"
     )
 

@@ -123,9 +123,10 @@ def _announcement_in(access: GroupAccess, announcement_id: int) -> Announcement:
 def end_announcement(actor: User, access: GroupAccess, announcement_id: int) -> Announcement:
     """Take an announcement down for everyone. Audited as ``announcement.ended``."""
     announcement = _announcement_in(access, announcement_id)
-    if announcement.ended_at is not None:
-        raise DomainError(_l("This announcement has already ended."))
     if not policy.can_end_announcement(actor, access.group, access.membership, announcement):
+        # Whether it has ended is said only to those who could end it.
+        if announcement.ended_at is not None and policy.is_acting_moderator(actor, access.group, access.membership):
+            raise DomainError(_l("This announcement has already ended."))
         raise Forbidden(_l("Only the group's moderators can end an announcement."))
     announcement.ended_at, announcement.ended_by_id = utcnow(), actor.id
     audit.record(

@@ -19,6 +19,7 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.forum.models import Post, Topic
 from community.groups.models import Group, Membership
+from community.groups.policy import MODERATING_ROLES
 from community.moderation.filter_models import TopicSlowMode
 
 
@@ -68,7 +69,7 @@ def set_slow_mode(group: Group, topic_id: int, seconds: int, actor_id: int | Non
 def topic_slow_mode_wait(actor: User, membership: Membership | None, topic_id: int) -> int:
     """Seconds before ``actor`` may reply in this topic again (0: now). Moderators are exempt."""
     row = db.session.get(TopicSlowMode, topic_id)
-    if row is None or (membership is not None and membership.role == "moderator"):
+    if row is None or (membership is not None and membership.role in MODERATING_ROLES):
         return 0
     last = db.session.scalar(
         select(func.max(Post.created_at)).where(Post.topic_id == topic_id, Post.author_id == actor.id)

@@ -41,7 +41,7 @@ def can_edit_post(user: User | None, group: Group, membership: Membership | None
         return False
     if post.group_id != group.id or post.state not in EDITABLE_STATES:
         return False
-    return post.author_id == user.id or membership.role == "moderator"
+    return post.author_id == user.id or membership.role in groups_policy.MODERATING_ROLES
 
 
 def editable_post_ids(user: User | None, group: Group, membership: Membership | None, posts: Iterable[Any]) -> set[int]:
@@ -49,7 +49,7 @@ def editable_post_ids(user: User | None, group: Group, membership: Membership | 
     ``posts``: anything with ``id``, ``group_id``, ``state`` and ``author_id`` (posts, or the page's pieces)."""
     if not can_post(user, group, membership) or user is None or membership is None:
         return set()
-    any_author = membership.role == "moderator"
+    any_author = membership.role in groups_policy.MODERATING_ROLES
     return {
         post.id
         for post in posts
@@ -66,7 +66,7 @@ def can_see_held(user: User | None, group: Group, membership: Membership | None,
     """A post or topic waiting for a moderator is shown to its writer and to the group's moderators only."""
     if not groups_policy.can_view_group(user, group, membership) or user is None or membership is None:
         return False
-    return (author_id is not None and author_id == user.id) or membership.role == "moderator"
+    return (author_id is not None and author_id == user.id) or membership.role in groups_policy.MODERATING_ROLES
 
 
 def can_see_all_held(user: User | None, group: Group, membership: Membership | None) -> bool:

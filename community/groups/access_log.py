@@ -25,6 +25,7 @@ from community.core import chain
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Membership
+from community.groups.policy import MODERATING_ROLES
 
 ACCESS_LOCK_KEY = 7302
 READ_IN_TRANSACTION = "kring_private_readings"  # session.info: (staff id, conversation id) logged in this transaction
@@ -87,11 +88,12 @@ def record_access(staff: User, subject: User | int, what: str, role: str, *, det
 
 
 def role_in_group(staff: User, group_id: int) -> str:
-    """The role to log: "moderator" when the staff member moderates the group, else "admin" (reading in)."""
+    """The role to log: "moderator" when the staff member moderates the group (as moderator or manager), else
+    "admin" (reading in)."""
     role = db.session.scalar(
         select(Membership.role).where(Membership.user_id == staff.id, Membership.group_id == group_id)
     )
-    return "moderator" if role == "moderator" or not staff.is_admin else "admin"
+    return "moderator" if role in MODERATING_ROLES or not staff.is_admin else "admin"
 
 
 def record_private_conversation_reading(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
@@ -9,17 +11,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.core.forms import language_choices, select_choices
+from community.groups.labels import role_label
 
 DAY_CHOICES = select_choices(
     [("1", _l("1 day")), ("3", _l("3 days")), ("7", _l("7 days")), ("14", _l("14 days")), ("30", _l("30 days"))]
 )
 
 
-def role_choices(may_invite_moderators: bool) -> list[SelectChoice]:
-    pairs = [("member", str(_l("Member")))]
-    if may_invite_moderators:
-        pairs.append(("moderator", str(_l("Moderator"))))
-    return select_choices(pairs)
+def role_choices(roles: Sequence[str]) -> list[SelectChoice]:
+    """The roles the inviting person may give, in the order of ``ROLES``."""
+    return select_choices([(role, role_label(role)) for role in roles])
 
 
 class AcceptForm(FlaskForm):
@@ -56,13 +57,13 @@ class StaffForm(FlaskForm):
 
 class EmailInviteForm(StaffForm):
     email = StringField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[])
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)  # the service says which roles one may give
     days = SelectField(_l("Valid for"), choices=DAY_CHOICES, default="7")
     submit = SubmitField(_l("Send the invitation"))
 
 
 class CodeInviteForm(StaffForm):
-    role = SelectField(_l("Role"), choices=[])
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)  # the service says which roles one may give
     days = SelectField(_l("Valid for"), choices=DAY_CHOICES, default="7")
     max_uses = StringField(_l("How many people may use it (optional)"), validators=[Optional(), Length(max=6)])
     submit = SubmitField(_l("Create a code"))
@@ -70,7 +71,7 @@ class CodeInviteForm(StaffForm):
 
 class BulkInviteForm(StaffForm):
     emails = TextAreaField(_l("Email addresses"), validators=[DataRequired(), Length(max=100_000)])
-    role = SelectField(_l("Role"), choices=[])
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)  # the service says which roles one may give
     days = SelectField(_l("Valid for"), choices=DAY_CHOICES, default="7")
     submit = SubmitField(_l("Invite them all"))
 
@@ -78,13 +79,13 @@ class BulkInviteForm(StaffForm):
 STAFF_FORMS: dict[str, type[FlaskForm]] = {"email": EmailInviteForm, "code": CodeInviteForm, "bulk": BulkInviteForm}
 
 
-def staff_forms(may_invite_moderators: bool, submitted: str | None = None) -> dict[str, FlaskForm]:
+def staff_forms(roles: Sequence[str], submitted: str | None = None) -> dict[str, FlaskForm]:
     """The invite forms of the invitations page. Only the submitted one reads the request; each has its own
     prefix, so the ids of their fields never clash on the page."""
     forms: dict[str, FlaskForm] = {}
     for name, form_class in STAFF_FORMS.items():
         extra = {} if name == submitted else {"formdata": None}
         form = form_class(prefix=name, **extra)
-        form.role.choices = role_choices(may_invite_moderators)
+        form.role.choices = role_choices(roles)
         forms[name] = form
     return forms

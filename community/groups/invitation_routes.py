@@ -53,7 +53,7 @@ def _invite(kind: str, form: FlaskForm, group: object) -> object:
 
 def _staff_page(slug: str, submitted: str | None) -> Page:
     group, membership = staff.open_for_inviting(current_user, slug)
-    forms = staff_forms(policy.can_invite_as(current_user, group, membership, "moderator"), submitted)
+    forms = staff_forms(policy.invitable_roles(current_user, group, membership), submitted)
     outcome = None
     if submitted and forms[submitted].validate_on_submit():
         with form_action(forms[submitted], "role", passes=()) as action:

@@ -26,7 +26,7 @@ from community.groups.invitations import (
     normalise_code,
     queue_invitation_mail,
 )
-from community.groups.models import ROLES, Group, Invitation, Membership
+from community.groups.models import Group, Invitation, Membership
 
 MAX_DAYS, MAX_USES, MAX_BULK_ROWS = 30, 1000, 200
 EMAIL_PATTERN = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]{2,}$")
@@ -58,10 +58,15 @@ def open_for_inviting(actor: User, slug: str) -> tuple[Group, Membership | None]
 
 
 def _check_invite(actor: User, group: Group, role: str, days: int) -> None:
-    if role not in ROLES:
-        raise DomainError(_l("Choose member or moderator."), field="role")
-    if not policy.can_invite_as(actor, group, membership_of(actor, group), role):
-        raise DomainError(_l("Only an admin can invite a moderator. Invite this person as a member."), field="role")
+    if not policy.is_known_role(role):
+        raise DomainError(_l("Choose one of the roles in the list."), field="role")
+    membership = membership_of(actor, group)
+    if not policy.can_invite_as(actor, group, membership, role):
+        if policy.is_group_manager(actor, group, membership):
+            refusal = _l("Only an admin can bring in a moderator or group manager. Invite a member or professional.")
+        else:
+            refusal = _l("Only an admin can invite someone with that role. Invite this person as a member.")
+        raise DomainError(refusal, field="role")
     if not 1 <= days <= MAX_DAYS:
         raise DomainError(_l("Choose an expiry of 1 to %(max)d days.", max=MAX_DAYS), field="days")
 

@@ -231,7 +231,7 @@ def accept_with_new_account(
     """Create an account from an invitation and join its group. The caller commits, then signs the person in."""
     invitation = find_invitation(token)
     year = parse_year_of_birth(year_of_birth)
-    check_password_rules(password or "", staff=invitation.role == "moderator")
+    check_password_rules(password or "", staff=invitation.role in policy.CARE_ROLES)
     email = invitation.email if invitation.channel == "email" else None
     if email and db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise DomainError(_l("This email address already has an account. Sign in first, then open the link again."))
@@ -242,7 +242,7 @@ def accept_with_new_account(
         email=email,
         language=language,
         year_of_birth=year,
-        staff=invitation.role == "moderator",
+        staff=invitation.role in policy.CARE_ROLES,
     )
     joining_with_new_account.send(user, form_data=form_data)  # consent: a refusal raises, nothing is stored
     return user, _join(user, invitation, new_account=True)

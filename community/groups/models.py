@@ -13,7 +13,8 @@ from community.extensions import db
 GROUP_KINDS = ("young_people", "parents", "family", "other")
 GROUP_STATES = ("active", "archived")
 PREMODERATION_MODES = ("none", "new_members", "all")
-ROLES = ("member", "moderator")
+# The roles a membership can have (what each may do: groups/policy.py).
+ROLES = ("member", "professional", "moderator", "manager")
 MEMBERSHIP_STATES = ("active", "muted", "suspended", "removed")
 INVITATION_STATES = ("open", "accepted", "revoked", "expired")
 

@@ -9,17 +9,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from community.auth.models import User
-from community.groups.models import Group, Membership
+from community.groups.models import ROLES, Group, Membership
 
 READING_STATES = ("active", "muted")  # a muted member reads but does not write
 
-# The roles a membership can have. A group manager runs the group (moderates, invites, edits its settings and
-# rules); a moderator moderates; a professional answers, is chosen, takes part in care conversations and reaches
-# out to members, but does not moderate.
-ROLES = ("member", "professional", "moderator", "manager")
+# The roles a membership can have (``ROLES``, from the models). A group manager runs the group (moderates,
+# invites, edits its settings and rules); a moderator moderates; a professional answers, is chosen, takes part in
+# care conversations and reaches out to members, but does not moderate.
 MODERATING_ROLES = ("moderator", "manager")
 # The group's staff: who may start a care conversation, write to a member first, and talk privately with a minor.
 CARE_ROLES = ("professional", "moderator", "manager")
+
+
+def is_known_role(role: str | None) -> bool:
+    return role in ROLES
 
 
 def is_active_account(user: User | None) -> bool:
@@ -46,9 +49,7 @@ def can_write_in_group(user: User | None, group: Group, membership: Membership |
 
 def is_group_moderator(user: User | None, group: Group, membership: Membership | None) -> bool:
     """Moderators and group managers moderate."""
-    return (
-        can_view_group(user, group, membership) and membership is not None and membership.role in MODERATING_ROLES
-    )
+    return can_view_group(user, group, membership) and membership is not None and membership.role in MODERATING_ROLES
 
 
 def is_group_manager(user: User | None, group: Group, membership: Membership | None) -> bool:
@@ -65,17 +66,34 @@ def can_manage_groups(user: User | None) -> bool:
 
 
 def can_invite(user: User | None, group: Group, membership: Membership | None) -> bool:
-    """Admins always; a group's moderator only when the admin lets moderators invite. Never into an archived group."""
+    """Admins always; the group's manager always; a moderator only when the group lets moderators invite. Never
+    into an archived group."""
     if not is_active_account(user) or group.state != "active":
         return False
-    if can_manage_groups(user):
+    if can_manage_groups(user) or is_group_manager(user, group, membership):
         return True
     return group.moderators_can_invite and is_group_moderator(user, group, membership)
 
 
+# Who may bring someone in with a role: a manager brings in members and professionals; moderators and managers
+# are appointed by an admin only (the people who moderate are chosen by the instance, not by the group).
+MANAGER_INVITES = ("member", "professional")
+
+
+def invitable_roles(user: User | None, group: Group, membership: Membership | None) -> tuple[str, ...]:
+    """The roles this person may invite someone as (none when they may not invite at all)."""
+    if not can_invite(user, group, membership):
+        return ()
+    if can_manage_groups(user):
+        return ROLES
+    if is_group_manager(user, group, membership):
+        return MANAGER_INVITES
+    return ("member",)
+
+
 def can_invite_as(user: User | None, group: Group, membership: Membership | None, role: str) -> bool:
-    """Moderators may only invite members; only an admin can bring in a moderator."""
-    return can_invite(user, group, membership) and (role == "member" or can_manage_groups(user))
+    """Moderators invite members; a group manager members and professionals; an admin any role."""
+    return role in invitable_roles(user, group, membership)
 
 
 def can_see_invitation_email(user: User | None, created_by_id: int | None) -> bool:
@@ -83,8 +101,21 @@ def can_see_invitation_email(user: User | None, created_by_id: int | None) -> bo
     return can_manage_groups(user) or (is_active_account(user) and user is not None and user.id == created_by_id)
 
 
-def can_edit_group(user: User | None, group: Group) -> bool:
-    """Settings and name of a group: instance admins only (moderators run the group, they do not shape it)."""
+def can_edit_group(user: User | None, group: Group, membership: Membership | None = None) -> bool:
+    """Name, description and settings of a group: instance admins, and the group's manager (active, in an active
+    group). Moderators moderate, they do not shape the group."""
+    if can_manage_groups(user):
+        return True
+    return (
+        group.state == "active"
+        and is_group_manager(user, group, membership)
+        and membership is not None
+        and membership.state == "active"
+    )
+
+
+def can_set_kind(user: User | None) -> bool:
+    """What kind of group it is (young people, parents...) decides who it is for: an admin's choice alone."""
     return can_manage_groups(user)
 
 

@@ -23,18 +23,19 @@ GROUPS_SHOWN = 100  # bounded: nobody is in hundreds of groups
 @dataclass(frozen=True)
 class PublicProfile:
     subject: User
-    groups_in_common: list[Group]
+    groups_in_common: list[tuple[Group, str]]  # each with the subject's role in it
     show_private_details: bool
 
 
-def groups_in_common(viewer: User, subject: User) -> list[Group]:
-    """Active groups where both people can read."""
+def groups_in_common(viewer: User, subject: User) -> list[tuple[Group, str]]:
+    """Active groups where both people can read, each with the subject's role there."""
     mine = select(Membership.group_id).where(
         Membership.user_id == viewer.id, Membership.state.in_(policy.READING_STATES)
     )
-    return list(
-        db.session.scalars(
-            select(Group)
+    return [
+        (group, role)
+        for group, role in db.session.execute(
+            select(Group, Membership.role)
             .join(Membership, Membership.group_id == Group.id)
             .where(
                 Membership.user_id == subject.id,
@@ -45,7 +46,7 @@ def groups_in_common(viewer: User, subject: User) -> list[Group]:
             .order_by(Group.name)
             .limit(GROUPS_SHOWN)
         ).all()
-    )
+    ]
 
 
 def view_profile(viewer: User, user_id: int) -> PublicProfile:

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from community.auth.admin_actions import disconnect_after_commit
 from community.auth.models import User
@@ -19,8 +19,11 @@ from community.core.realtime import leave_group_rooms_after_commit
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups import entry_checks, invitation_staff, policy
-from community.groups.models import GROUP_KINDS, PREMODERATION_MODES, ROLES, Group, Invitation, Membership
+from community.groups.models import GROUP_KINDS, PREMODERATION_MODES, Group, Invitation, Membership
 from community.groups.signals import group_created
+
+# Lists of people show the group's staff first: managers, moderators, professionals, then members.
+STAFF_FIRST = case({"manager": 0, "moderator": 1, "professional": 2}, value=Membership.role, else_=3)
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class GroupAccess:
 
     @property
     def is_moderator(self) -> bool:
-        return self.membership is not None and self.membership.role == "moderator"
+        return self.membership is not None and self.membership.role in policy.MODERATING_ROLES
 
 
 def memberships_of(user: User, *, entering: bool = False) -> list[GroupAccess]:
@@ -122,8 +125,8 @@ def add_member(actor: User, group: Group, user: User, *, role: str = "member") -
     rotates sessions and is audited as such), and a suspension is lifted through moderation, not here."""
     if not policy.can_manage_groups(actor):
         raise Forbidden(_("Only an admin can add people to a group directly."))
-    if role not in ROLES:
-        raise DomainError(_("Choose member or moderator."), field="role")
+    if not policy.is_known_role(role):
+        raise DomainError(_("Choose one of the roles in the list."), field="role")
     membership = db.session.scalar(
         select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
     )
@@ -154,7 +157,7 @@ def member_list(group: Group, *, limit: int = 200) -> list[tuple[User, Membershi
         select(User, Membership)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.group_id == group.id, Membership.state.in_(policy.READING_STATES), User.state == "active")
-        .order_by(Membership.role.desc(), User.display_name)
+        .order_by(STAFF_FIRST, User.display_name)
         .limit(limit)
     ).all()
     return [(user, membership) for user, membership in rows]
@@ -171,7 +174,7 @@ def moderators_of(group_id: int) -> list[tuple[User, Membership]]:
         .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.group_id == group_id,
-            Membership.role == "moderator",
+            Membership.role.in_(policy.MODERATING_ROLES),
             Membership.state == "active",
             User.state == "active",
         )
@@ -197,19 +200,23 @@ def update_group(
     *,
     name: str,
     description: str = "",
-    kind: str = "other",
+    kind: str | None = None,
     premoderation: str = "none",
     member_messages_allowed: bool = False,
     moderators_can_invite: bool = True,
     slow_mode_seconds: int = 0,
 ) -> Group:
-    """Change a group's name, description, kind and settings. Admin only; audited with the changed fields.
+    """Change a group's name, description, kind and settings. Admins, and the group's manager (who cannot change
+    its kind); audited with the changed fields. ``kind`` None keeps the kind it has.
 
     The slug stays as it was, so links people saved keep working after a rename.
     """
-    if not policy.can_edit_group(actor, group):
-        raise Forbidden(_("Only an admin can change a group."))
+    if not policy.can_edit_group(actor, group, _membership_of(group, actor)):
+        raise Forbidden(_("Only an admin or the group's manager can change a group."))
     name = _clean_name(name)
+    kind = group.kind if kind is None else kind
+    if kind != group.kind and not policy.can_set_kind(actor):
+        raise DomainError(_("Only an admin can change what kind of group this is."), field="kind")
     if kind not in GROUP_KINDS:
         raise DomainError(_("Choose what kind of group this is."), field="kind")
     if premoderation not in PREMODERATION_MODES:
@@ -272,14 +279,15 @@ def _membership_of(group: Group, user: User) -> Membership | None:
 
 
 def set_role(actor: User, group: Group, user: User, role: str) -> Membership:
-    """Appoint someone in the group as moderator, or make a moderator a member again. Admin only; audited."""
+    """Give someone in the group one of ``ROLES`` (member, professional, moderator, group manager). Admin only;
+    audited, and the person's sessions end (they sign in again under the new role)."""
     membership = _membership_of(group, user)
     if not policy.can_manage_groups(actor):
-        raise Forbidden(_("Only an admin can appoint or remove moderators."))
+        raise Forbidden(_("Only an admin can change someone's role in a group."))
     if not policy.can_change_membership(actor, group, membership) or membership is None:
         raise NotFound(_("This person is not in the group."))
-    if role not in ROLES:
-        raise DomainError(_("Choose member or moderator."), field="role")
+    if not policy.is_known_role(role):
+        raise DomainError(_("Choose one of the roles in the list."), field="role")
     previous = membership.role
     if previous == role:
         return membership

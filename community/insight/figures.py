@@ -19,6 +19,7 @@ from community.core.audit import AuditEntry
 from community.extensions import db
 from community.forum.models import Post, Topic
 from community.groups.models import Invitation, Membership
+from community.groups.policy import CARE_ROLES, MODERATING_ROLES
 from community.moderation.models import QueueItem, Report
 
 DAY = timedelta(days=1)
@@ -153,7 +154,7 @@ def professional_answer_time(group_id: int, start: datetime, end: datetime) -> D
         ).all()
         return _median_hours(rows)
     reply = aliased(Post)
-    staff = select(Membership.user_id).where(Membership.group_id == group_id, Membership.role == "moderator")
+    staff = select(Membership.user_id).where(Membership.group_id == group_id, Membership.role.in_(CARE_ROLES))
     rows = db.session.execute(
         select(Topic.created_at, func.min(reply.created_at))
         .join(reply, and_(reply.topic_id == Topic.id, reply.state == "published",
@@ -325,7 +326,7 @@ class Workload:
 
 def workload(group_id: int, start: datetime, end: datetime, now: datetime) -> list[Workload]:
     moderators = db.session.scalars(
-        select(Membership.user_id).where(Membership.group_id == group_id, Membership.role == "moderator")
+        select(Membership.user_id).where(Membership.group_id == group_id, Membership.role.in_(MODERATING_ROLES))
         .order_by(Membership.user_id).limit(200)
     ).all()  # fmt: skip
     if not moderators:

@@ -16,7 +16,7 @@ from community.auth.models import User
 from community.core.errors import DomainError, NotFound
 from community.extensions import db
 from community.groups.models import Group, Membership
-from community.groups.policy import can_manage_groups
+from community.groups.policy import MODERATING_ROLES, can_manage_groups
 from community.insight import figures, policy
 
 GROUPS_LISTED = 500
@@ -67,7 +67,7 @@ def insight_groups(actor: User) -> list[Group]:
     """The groups whose figures the actor may see: every group for an admin, their own for a moderator. Anyone
     else: "not found" (the insight area does not exist for members)."""
     moderates = db.session.scalar(
-        select(Membership.id).where(Membership.user_id == actor.id, Membership.role == "moderator",
+        select(Membership.id).where(Membership.user_id == actor.id, Membership.role.in_(MODERATING_ROLES),
                                     Membership.state.in_(("active", "muted"))).limit(1)
     )  # fmt: skip
     if not policy.can_use_insight_area(actor, moderates is not None):
@@ -75,7 +75,9 @@ def insight_groups(actor: User) -> list[Group]:
     query = select(Group).order_by(Group.name).limit(GROUPS_LISTED)
     if not can_manage_groups(actor):
         query = query.join(Membership, Membership.group_id == Group.id).where(
-            Membership.user_id == actor.id, Membership.role == "moderator", Membership.state.in_(("active", "muted"))
+            Membership.user_id == actor.id,
+            Membership.role.in_(MODERATING_ROLES),
+            Membership.state.in_(("active", "muted")),
         )
     return list(db.session.scalars(query))
 

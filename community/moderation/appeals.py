@@ -14,6 +14,7 @@ from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
+from community.groups.policy import MODERATING_ROLES
 from community.moderation import policy, queue, targets
 from community.moderation import services as pipeline
 from community.moderation.actions import REASON_MAX, clean_reason, tell
@@ -122,7 +123,11 @@ def other_moderators(group_id: int, excluded_id: int | None) -> int:
     query = (
         select(func.count())
         .select_from(Membership)
-        .where(Membership.group_id == group_id, Membership.role == "moderator", Membership.state == "active")
+        .where(
+            Membership.group_id == group_id,
+            Membership.role.in_(MODERATING_ROLES),
+            Membership.state == "active",
+        )
     )
     if excluded_id is not None:
         query = query.where(Membership.user_id != excluded_id)

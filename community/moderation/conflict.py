@@ -37,6 +37,7 @@ from community.core.realtime import queue_event, user_room
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
+from community.groups.policy import MODERATING_ROLES
 from community.moderation import filters_policy, targets
 from community.moderation.models import PRIORITY_HIGH, QueueItem, Report
 
@@ -138,7 +139,7 @@ def _moderator_ids(group: Group) -> list[int]:
     return list(
         db.session.scalars(
             select(Membership.user_id)
-            .where(Membership.group_id == group.id, Membership.role == "moderator", Membership.state == "active")
+            .where(Membership.group_id == group.id, Membership.role.in_(MODERATING_ROLES), Membership.state == "active")
             .limit(MODERATORS_MAX)
         )
     )

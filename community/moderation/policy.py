@@ -28,15 +28,16 @@ def can_moderate(user: User | None, group: Group, membership: Membership | None)
 
 
 def can_sanction(actor: User | None, subject: User | None, subject_membership: Membership | None) -> bool:
-    """Member actions reach members only: nobody warns, mutes, suspends or removes a moderator or an admin
-    here (an admin changes roles in the admin area first), nor themselves."""
+    """Member actions reach those who do not moderate (members and professionals): nobody warns, mutes,
+    suspends or removes a moderator, a group manager or an admin here (an admin changes roles in the admin area
+    first), nor themselves."""
     return (
         actor is not None
         and subject is not None
         and actor.id != subject.id
         and not subject.is_admin
         and subject_membership is not None
-        and subject_membership.role == "member"
+        and subject_membership.role not in groups_policy.MODERATING_ROLES
         and subject_membership.state != "removed"
     )
 

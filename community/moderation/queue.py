@@ -20,6 +20,7 @@ from community.core.realtime import queue_event
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
+from community.groups.policy import MODERATING_ROLES
 from community.moderation import policy, signals
 from community.moderation.models import QueueItem
 
@@ -58,7 +59,7 @@ def moderated_groups(actor: User) -> list[Group]:
     rows = db.session.execute(
         select(Group, Membership)
         .join(Membership, Membership.group_id == Group.id)
-        .where(Membership.user_id == actor.id, Membership.role == "moderator", Membership.state == "active")
+        .where(Membership.user_id == actor.id, Membership.role.in_(MODERATING_ROLES), Membership.state == "active")
         .order_by(Group.name)
     ).all()
     return [group for group, membership in rows if policy.can_moderate(actor, group, membership)]
@@ -66,7 +67,7 @@ def moderated_groups(actor: User) -> list[Group]:
 
 def moderates_any(actor: User) -> bool:
     """An active moderator of some group (from ``actor.memberships``, loaded with the session on a page)."""
-    return any(m.role == "moderator" and m.state == "active" for m in actor.memberships)
+    return any(m.role in MODERATING_ROLES and m.state == "active" for m in actor.memberships)
 
 
 def membership_of(user_id: int, group_id: int) -> Membership | None:

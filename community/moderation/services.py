@@ -32,6 +32,7 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.groups import services as group_services
 from community.groups.models import Group, Membership
+from community.groups.policy import MODERATING_ROLES
 from community.moderation import (
     conflict,
     filters,
@@ -188,7 +189,7 @@ def screen(
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     state = _member_state(actor, membership, kind)
-    is_moderator = membership is not None and membership.role == "moderator" and state is None
+    is_moderator = membership is not None and membership.role in MODERATING_ROLES and state is None
     if is_moderator:
         return Screening(PUBLISH)
     crisis = _safeguarding(actor, text)

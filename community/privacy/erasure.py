@@ -39,7 +39,7 @@ from community.core.time import utcnow
 from community.core.transaction import on_commit
 from community.extensions import db
 from community.groups.models import Membership
-from community.groups.policy import can_manage_groups
+from community.groups.policy import MODERATING_ROLES, can_manage_groups
 from community.privacy import erasure_holds, export
 from community.privacy.models import DataExport
 
@@ -130,7 +130,9 @@ def erase(user: User, *, mode: str, actor_id: int, reason: str = "") -> Erased:
     uid = user.id
     keep = erasure_holds.evidence_of(uid)  # before anything changes
     moderated = list(
-        db.session.scalars(select(Membership.group_id).where(Membership.user_id == uid, Membership.role == "moderator"))
+        db.session.scalars(
+            select(Membership.group_id).where(Membership.user_id == uid, Membership.role.in_(MODERATING_ROLES))
+        )
     )
     counts = _erase_parts(member_erasing, user, mode, keep, moderated)
     export_files = [

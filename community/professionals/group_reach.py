@@ -1,5 +1,6 @@
-"""Whose groups: the groups a person works in as a professional (active moderator), reads and writes in,
-as sets of ids the policy functions take, and those groups by name."""
+"""Whose groups: the groups a person works in as a professional (active care staff: a professional, moderator or
+group manager of the group), reads and writes in, as sets of ids the policy functions take, and those groups by
+name."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from community.groups import policy as groups_policy
 from community.groups.models import Group, Membership
 
 
-def _active_group_ids(user: User | None, *, moderator: bool) -> set[int]:
-    """Active memberships of active groups, of an active account (as moderator only, with ``moderator``)."""
+def _active_group_ids(user: User | None, *, care_staff: bool) -> set[int]:
+    """Active memberships of active groups, of an active account (in a care role only, with ``care_staff``)."""
     if not groups_policy.is_active_account(user) or user is None:
         return set()
     query = (
@@ -20,14 +21,15 @@ def _active_group_ids(user: User | None, *, moderator: bool) -> set[int]:
         .join(Group, Group.id == Membership.group_id)
         .where(Membership.user_id == user.id, Membership.state == "active", Group.state == "active")
     )
-    if moderator:
-        query = query.where(Membership.role == "moderator")
+    if care_staff:
+        query = query.where(Membership.role.in_(groups_policy.CARE_ROLES))
     return set(db.session.scalars(query))
 
 
-def moderator_group_ids(user: User | None) -> set[int]:
-    """The groups someone works in: active moderator of an active group, with an active account."""
-    return _active_group_ids(user, moderator=True)
+def care_group_ids(user: User | None) -> set[int]:
+    """The groups someone works in: active professional, moderator or manager of an active group, with an active
+    account."""
+    return _active_group_ids(user, care_staff=True)
 
 
 def reading_group_ids(user: User | None) -> set[int]:
@@ -43,7 +45,7 @@ def reading_group_ids(user: User | None) -> set[int]:
 
 
 def writable_group_ids(user: User | None) -> set[int]:
-    return _active_group_ids(user, moderator=False)
+    return _active_group_ids(user, care_staff=False)
 
 
 def groups_by_id(ids: set[int]) -> list[Group]:

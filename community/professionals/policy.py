@@ -20,8 +20,8 @@ from community.professionals.availability import is_away
 from community.professionals.models import ProfessionalProfile, ProfessionalQuestion, ProfessionalRequest
 
 
-def is_professional(user: User | None, moderator_group_ids: Collection[int]) -> bool:
-    return groups_policy.is_active_account(user) and bool(moderator_group_ids)
+def is_professional(user: User | None, care_group_ids: Collection[int]) -> bool:
+    return groups_policy.is_active_account(user) and bool(care_group_ids)
 
 
 def can_manage_profiles(user: User | None) -> bool:
@@ -29,8 +29,8 @@ def can_manage_profiles(user: User | None) -> bool:
     return groups_policy.can_manage_groups(user)
 
 
-def can_edit_own_profile(user: User | None, moderator_group_ids: Collection[int]) -> bool:
-    return is_professional(user, moderator_group_ids)
+def can_edit_own_profile(user: User | None, care_group_ids: Collection[int]) -> bool:
+    return is_professional(user, care_group_ids)
 
 
 def can_see_profile(
@@ -83,14 +83,14 @@ def can_see_request(user: User | None, request: ProfessionalRequest) -> bool:
     )
 
 
-def can_decide_request(user: User | None, request: ProfessionalRequest, moderator_group_ids: Collection[int]) -> bool:
+def can_decide_request(user: User | None, request: ProfessionalRequest, care_group_ids: Collection[int]) -> bool:
     """Accept or decline: the professional it is addressed to, still working in the request's group."""
     return (
         can_see_request(user, request)
         and user is not None
         and user.id == request.professional_id
         and request.state == "open"
-        and request.group_id in moderator_group_ids
+        and request.group_id in care_group_ids
     )
 
 
@@ -109,32 +109,28 @@ def can_ask_team(user: User | None, writable_group_ids: Collection[int], group_i
 
 
 def can_see_question(
-    user: User | None, question: ProfessionalQuestion, moderator_group_ids: Collection[int], reading_group_ids
+    user: User | None, question: ProfessionalQuestion, care_group_ids: Collection[int], reading_group_ids
 ) -> bool:
     """The member who asked (while they still read the group) and the group's professionals."""
     if not groups_policy.is_active_account(user) or user is None:
         return False
-    if question.group_id in moderator_group_ids:
+    if question.group_id in care_group_ids:
         return True
     return question.member_id == user.id and question.group_id in reading_group_ids
 
 
-def can_claim_question(user: User | None, question: ProfessionalQuestion, moderator_group_ids: Collection[int]) -> bool:
+def can_claim_question(user: User | None, question: ProfessionalQuestion, care_group_ids: Collection[int]) -> bool:
     return (
-        groups_policy.is_active_account(user)
-        and question.group_id in moderator_group_ids
-        and question.status == "waiting"
+        groups_policy.is_active_account(user) and question.group_id in care_group_ids and question.status == "waiting"
     )
 
 
-def can_answer_question(
-    user: User | None, question: ProfessionalQuestion, moderator_group_ids: Collection[int]
-) -> bool:
+def can_answer_question(user: User | None, question: ProfessionalQuestion, care_group_ids: Collection[int]) -> bool:
     """Only the professional who picked it up (still working in the group) answers it, once."""
     return (
         groups_policy.is_active_account(user)
         and user is not None
-        and question.group_id in moderator_group_ids
+        and question.group_id in care_group_ids
         and question.status == "taken"
         and question.claimed_by_id == user.id
     )

@@ -11,7 +11,7 @@ from community.core.forms import form_action, language_choices, select_choices
 from community.professionals import bp, policy, profiles, questions, review
 from community.professionals import requests as professional_requests
 from community.professionals.forms import WEEKDAY_LABELS, AvailabilityForm, ProfileForm, RequestForm, int_or_none
-from community.professionals.group_reach import groups_by_id, moderator_group_ids, writable_group_ids
+from community.professionals.group_reach import care_group_ids, groups_by_id, writable_group_ids
 from community.professionals.local_time import local_now
 
 Page = str | Response | tuple[str, int]
@@ -34,7 +34,7 @@ def browse_page() -> str:
         specialties=review.list_specialties(),
         languages=language_choices(),
         language_names=language_names(),
-        is_professional=policy.is_professional(current_user, moderator_group_ids(current_user)),
+        is_professional=policy.is_professional(current_user, care_group_ids(current_user)),
     )
 
 
@@ -113,7 +113,7 @@ def _own_forms(profile) -> tuple[ProfileForm, AvailabilityForm]:
 
 
 def _own_page(profile_form: ProfileForm, availability_form, status: int = 200) -> tuple[str, int]:
-    works_in = moderator_group_ids(current_user)
+    works_in = care_group_ids(current_user)
     if not policy.can_edit_own_profile(current_user, works_in):
         raise NotFound(_("We could not find that page."))
     return render_template(

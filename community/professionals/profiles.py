@@ -19,10 +19,11 @@ from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
+from community.groups.policy import CARE_ROLES
 from community.moderation import services as moderation
 from community.professionals import availability, photos, policy
 from community.professionals.availability import Expectation
-from community.professionals.group_reach import groups_by_id, moderator_group_ids, reading_group_ids
+from community.professionals.group_reach import care_group_ids, groups_by_id, reading_group_ids
 from community.professionals.local_time import local_now
 from community.professionals.models import ProfessionalProfile, ProfileLanguage, ProfileSpecialty, Specialty
 
@@ -102,7 +103,7 @@ def open_profile(viewer: User, profile_id: int) -> ProfileView:
     profile = _get(profile_id)
     if profile is None:
         raise NotFound(_("We could not find that professional."))
-    works_in = moderator_group_ids(profile.user)
+    works_in = care_group_ids(profile.user)
     viewer_groups = reading_group_ids(viewer)
     if not policy.can_see_profile(viewer, profile, viewer_groups, works_in):
         raise NotFound(_("We could not find that professional."))
@@ -140,7 +141,7 @@ def browse(viewer: User, filters: Filters) -> list[ProfileView]:
             ProfessionalProfile.state == "approved",
             User.state == "active",
             Membership.group_id.in_(viewer_groups),
-            Membership.role == "moderator",
+            Membership.role.in_(CARE_ROLES),
             Membership.state == "active",
             Group.state == "active",
         )
@@ -235,7 +236,7 @@ def save_profile(
     """Create or update the actor's profile. Every check (texts, lists, screening, photo) runs before anything
     is stored. What members read changes only after an admin approves it again: the profile goes back to
     "pending" and is hidden from members until then."""
-    works_in = moderator_group_ids(actor)
+    works_in = care_group_ids(actor)
     if not policy.can_edit_own_profile(actor, works_in):
         raise Forbidden(_("Only professionals (moderators of a group) have a profile."))
     name = _one_line(public_name)
@@ -304,7 +305,7 @@ def save_availability(
 ) -> ProfessionalProfile:
     """Weekly hours, "away until" and pausing new requests. No approval needed: these are day-to-day."""
     profile = own_profile(actor)
-    if profile is None or not policy.can_edit_own_profile(actor, moderator_group_ids(actor)):
+    if profile is None or not policy.can_edit_own_profile(actor, care_group_ids(actor)):
         raise NotFound(_("Write your profile first."))
     stored = parse_windows(windows)
     if away_until is not None and away_until < local_now().date():

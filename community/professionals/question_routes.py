@@ -15,7 +15,7 @@ from community.core.time import utcnow
 from community.groups.services import GroupAccess, open_group
 from community.professionals import bp, questions
 from community.professionals.forms import ActionForm, AnswerForm, QuestionForm
-from community.professionals.group_reach import moderator_group_ids
+from community.professionals.group_reach import care_group_ids
 
 Page = str | Response | tuple[str, int]
 
@@ -55,7 +55,7 @@ def _question_page(access: GroupAccess, question_id: int, form: AnswerForm, stat
     question = questions.open_question(current_user, access, question_id)
     return render_template(
         "professionals/question.html", access=access, question=question, form=form, action_form=ActionForm(),
-        is_team=question.group_id in moderator_group_ids(current_user), now=utcnow(),
+        is_team=question.group_id in care_group_ids(current_user), now=utcnow(),
     ), status  # fmt: skip
 
 
@@ -101,7 +101,7 @@ def answer_question(slug: str, question_id: int) -> Page:
 @bp.route("/professionals/questions")
 def questions_page() -> Page:
     """For professionals: questions of their groups, waiting longest first, with how long they have waited."""
-    if not moderator_group_ids(current_user):
+    if not care_group_ids(current_user):
         raise NotFound(_("We could not find that page."))
     return render_template(
         "professionals/questions.html", waiting=questions.waiting_for(current_user),

@@ -17,11 +17,12 @@ from community.core.errors import DomainError, NotFound
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.models import Group, Membership
+from community.groups.policy import CARE_ROLES
 from community.groups.services import GroupAccess
 from community.moderation import services as moderation
 from community.notifications.services import notify
 from community.professionals import policy
-from community.professionals.group_reach import moderator_group_ids, reading_group_ids, writable_group_ids
+from community.professionals.group_reach import care_group_ids, reading_group_ids, writable_group_ids
 from community.professionals.mailing import mail_after_commit
 from community.professionals.models import ProfessionalQuestion
 
@@ -46,14 +47,15 @@ class WaitingQuestion:
 
 
 def team_ids(group_id: int) -> list[int]:
-    """The group's professionals: its active moderators with active accounts (bounded)."""
+    """The group's professionals: its active care staff (professionals, moderators, managers) with active
+    accounts (bounded)."""
     return list(
         db.session.scalars(
             select(Membership.user_id)
             .join(User, User.id == Membership.user_id)
             .where(
                 Membership.group_id == group_id,
-                Membership.role == "moderator",
+                Membership.role.in_(CARE_ROLES),
                 Membership.state == "active",
                 User.state == "active",
             )
@@ -121,7 +123,7 @@ def open_question(actor: User, access: GroupAccess, question_id: int) -> Profess
     question = db.session.get(ProfessionalQuestion, question_id) if 0 < question_id < 2**31 else None
     if question is None or question.group_id != access.group.id:
         raise NotFound(_("We could not find that question."))
-    if not policy.can_see_question(actor, question, moderator_group_ids(actor), reading_group_ids(actor)):
+    if not policy.can_see_question(actor, question, care_group_ids(actor), reading_group_ids(actor)):
         raise NotFound(_("We could not find that question."))
     return question
 
@@ -129,7 +131,7 @@ def open_question(actor: User, access: GroupAccess, question_id: int) -> Profess
 def _team_question(actor: User, access: GroupAccess, question_id: int) -> ProfessionalQuestion:
     """A question of a group the actor works in; for anyone else (the member who asked included) NotFound."""
     question = open_question(actor, access, question_id)
-    if question.group_id not in moderator_group_ids(actor):
+    if question.group_id not in care_group_ids(actor):
         raise NotFound(_("We could not find that question."))
     return question
 
@@ -138,7 +140,7 @@ def claim(actor: User, access: GroupAccess, question_id: int) -> ProfessionalQue
     """Pick the question up. One conditional UPDATE decides: whoever's UPDATE changes the row has it; anyone
     else is told it has been taken (by whom)."""
     question = _team_question(actor, access, question_id)
-    if not policy.can_claim_question(actor, question, moderator_group_ids(actor)):
+    if not policy.can_claim_question(actor, question, care_group_ids(actor)):
         raise _taken(question)
     result = db.session.execute(
         update(ProfessionalQuestion)
@@ -165,7 +167,7 @@ def _taken(question: ProfessionalQuestion) -> DomainError:
 
 def answer(actor: User, access: GroupAccess, question_id: int, *, body: str) -> ProfessionalQuestion:
     question = _team_question(actor, access, question_id)
-    if not policy.can_answer_question(actor, question, moderator_group_ids(actor)):
+    if not policy.can_answer_question(actor, question, care_group_ids(actor)):
         if question.status == "waiting":
             raise DomainError(_("Pick the question up first, so colleagues know you are answering it."))
         raise _taken(question)
@@ -199,7 +201,7 @@ def release(actor: User, access: GroupAccess, question_id: int) -> ProfessionalQ
     question = _team_question(actor, access, question_id)
     if question.status == "waiting":
         raise DomainError(_("Nobody has picked up this question yet."))
-    if not policy.can_answer_question(actor, question, moderator_group_ids(actor)):
+    if not policy.can_answer_question(actor, question, care_group_ids(actor)):
         raise _taken(question)
     question.claimed_by_id, question.claimed_at, question.status = None, None, "waiting"
     db.session.flush()
@@ -208,7 +210,7 @@ def release(actor: User, access: GroupAccess, question_id: int) -> ProfessionalQ
 
 def waiting_for(actor: User) -> list[WaitingQuestion]:
     """For professionals: open questions (waiting or taken) of the groups they work in, waiting longest first."""
-    groups = moderator_group_ids(actor)
+    groups = care_group_ids(actor)
     if not groups:
         return []
     rows = db.session.execute(
@@ -222,7 +224,7 @@ def waiting_for(actor: User) -> list[WaitingQuestion]:
 
 
 def answered_by_team(actor: User) -> list[tuple[ProfessionalQuestion, Group]]:
-    groups = moderator_group_ids(actor)
+    groups = care_group_ids(actor)
     if not groups:
         return []
     return list(
@@ -253,7 +255,7 @@ def my_questions(actor: User) -> list[tuple[ProfessionalQuestion, Group]]:
 
 
 def waiting_count(actor: User) -> int:
-    groups = moderator_group_ids(actor)
+    groups = care_group_ids(actor)
     if not groups:
         return 0
     return (

@@ -12,7 +12,7 @@ from community.extensions import db
 from community.professionals import bp, policy, questions
 from community.professionals import requests as service
 from community.professionals.forms import ActionForm, DeclineForm, int_or_none
-from community.professionals.group_reach import moderator_group_ids
+from community.professionals.group_reach import care_group_ids
 from community.professionals.local_time import local_now
 
 Page = str | Response | tuple[str, int]
@@ -20,7 +20,7 @@ Page = str | Response | tuple[str, int]
 
 @bp.route("/professionals/requests")
 def requests_page() -> str:
-    works_in = moderator_group_ids(current_user)
+    works_in = care_group_ids(current_user)
     return render_template(
         "professionals/requests.html",
         sent=service.sent_requests(current_user),
@@ -43,7 +43,7 @@ def _decline_form(view: service.RequestView) -> DeclineForm:
 def _page(view: service.RequestView, decline_form: DeclineForm, status: int = 200) -> tuple[str, int]:
     return render_template(
         "professionals/request.html", view=view, decline_form=decline_form, action_form=ActionForm(),
-        can_decide=policy.can_decide_request(current_user, view.request, moderator_group_ids(current_user)),
+        can_decide=policy.can_decide_request(current_user, view.request, care_group_ids(current_user)),
         can_withdraw=policy.can_withdraw_request(current_user, view.request),
     ), status  # fmt: skip
 

@@ -20,11 +20,12 @@ from community.core.time import utcnow
 from community.extensions import db
 from community.groups import services as groups
 from community.groups.models import Group, Membership
+from community.groups.policy import CARE_ROLES
 from community.moderation import services as moderation
 from community.notifications.services import notify
 from community.professionals import availability, policy, profiles
 from community.professionals.availability import Expectation
-from community.professionals.group_reach import moderator_group_ids, writable_group_ids
+from community.professionals.group_reach import care_group_ids, writable_group_ids
 from community.professionals.local_time import local_now
 from community.professionals.mailing import mail_after_commit
 from community.professionals.models import ProfessionalProfile, ProfessionalRequest
@@ -68,7 +69,7 @@ def send_request(actor: User, profile_id: int, *, group_id: int | None, message:
     profile = view.profile
     if actor.id == profile.user_id:
         raise DomainError(_("This is your own profile."))
-    shared = writable_group_ids(actor) & moderator_group_ids(profile.user)
+    shared = writable_group_ids(actor) & care_group_ids(profile.user)
     today = local_now().date()
     if not shared:
         raise Forbidden(_("You can only ask professionals who work in a group you can write in."))
@@ -194,7 +195,7 @@ def received_requests(actor: User) -> list[ProfessionalRequest]:
 def accept_request(actor: User, request_id: int) -> ProfessionalRequest:
     """Open (or reopen) the private conversation between the two in the request's group, through chat."""
     request = _request(actor, request_id)
-    if not policy.can_decide_request(actor, request, moderator_group_ids(actor)):
+    if not policy.can_decide_request(actor, request, care_group_ids(actor)):
         raise _not_decidable(actor, request)
     access = groups.open_group(actor, request.group.slug)
     started = private_chat.start_private_conversation(actor, access, request.member_id)
@@ -210,7 +211,7 @@ def decline_request(
 ) -> ProfessionalRequest:
     """Decline kindly, with an optional note and an optional colleague working in the same group."""
     request = _request(actor, request_id)
-    if not policy.can_decide_request(actor, request, moderator_group_ids(actor)):
+    if not policy.can_decide_request(actor, request, care_group_ids(actor)):
         raise _not_decidable(actor, request)
     text = (note or "").strip()
     if len(text) > DECLINE_NOTE_MAX:
@@ -247,7 +248,7 @@ def colleagues(actor: User, request: ProfessionalRequest) -> list[ProfessionalPr
             .join(Membership, Membership.user_id == ProfessionalProfile.user_id)
             .where(
                 Membership.group_id == request.group_id,
-                Membership.role == "moderator",
+                Membership.role.in_(CARE_ROLES),
                 Membership.state == "active",
                 User.state == "active",
                 ProfessionalProfile.state == "approved",

@@ -176,10 +176,16 @@ def test_an_archived_group_can_be_read_but_not_written_and_opened_again(db_app):
     assert len(audit_entries(db_app, "group.unarchived")) == 1
 
 
-def _page_form(html: str, action: str) -> list[tuple[str, str]]:
-    """The hidden inputs of the form posting to ``action``, exactly as a browser would send them."""
+def _page_form(html: str, action: str) -> tuple[list[tuple[str, str]], list[str], str]:
+    """The hidden inputs of the form posting to ``action``, the values its role list offers and the one chosen."""
     form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', html, re.S).group(1)
-    return re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
+    select_html = re.search(r'<select[^>]*name="role"[^>]*>(.*?)</select>', form, re.S).group(1)
+    chosen = re.search(r'<option value="([^"]+)" selected>', select_html).group(1)
+    return (
+        re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form),
+        re.findall(r'value="([^"]+)"', select_html),
+        chosen,
+    )
 
 
 def test_an_admin_appoints_and_removes_a_moderator(db_app):
@@ -187,9 +193,11 @@ def test_an_admin_appoints_and_removes_a_moderator(db_app):
     client = admin_client(db_app)
     url = f"/admin/groups/{world['group']}/members/{world['sam']}/role"
     page = f"/admin/groups/{world['group']}"
-    inputs = _page_form(client.get(page).get_data(as_text=True), url)
-    assert [name for name, _ in inputs] == ["csrf_token", "role"], "one role value per button form"
-    assert client.post(url, data=dict(inputs)).status_code == 302
+    inputs, offered, chosen = _page_form(client.get(page).get_data(as_text=True), url)
+    assert [name for name, _ in inputs] == ["csrf_token"]
+    assert (offered, chosen) == (["member", "professional", "moderator", "manager"], "member")
+    response = client.post(url, data={**dict(inputs), "role": "moderator"}, follow_redirects=True)
+    assert "role is now: Moderator." in response.get_data(as_text=True)
     with db_app.app_context():
         assert membership_of(db_app, world, "sam")[1].role == "moderator"
     (entry,) = audit_entries(db_app, "membership.role_changed")
@@ -223,7 +231,7 @@ def test_an_unknown_role_is_refused(app):
     url = f"/admin/groups/{world['group']}/members/{world['sam']}/role"
     response = post_form(client, url, {"role": "king"}, form_page=f"/admin/groups/{world['group']}")
     assert response.status_code == 400
-    assert "Choose member or moderator." in response.get_data(as_text=True)
+    assert "Choose one of the roles in the list." in response.get_data(as_text=True)
     assert audit_entries(app, "membership.role_changed") == []
 
 

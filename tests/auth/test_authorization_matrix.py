@@ -12,8 +12,8 @@ Outcomes:
   refused a Socket.IO connection refused      error   a Socket.IO acknowledgement {"ok": false}
 
 Kinds of person: anonymous; member of the group; member of another group; moderator of the group; moderator
-of another group; admin (in no group); suspended member (membership suspended in the group); suspended
-account (signed in, then the account was suspended).
+of another group; professional of the group; group manager of the group; admin (in no group); suspended member
+(membership suspended in the group); suspended account (signed in, then the account was suspended).
 
 Run ``python -m tests.auth.test_authorization_matrix`` to print what the app does now as CSV: a draft to
 review line by line, never to paste unread.
@@ -52,7 +52,7 @@ from tests.factories import add_to_group, make_group, make_user
 
 MATRIX_FILE = Path(__file__).with_name("authorization_matrix.csv")
 ROLES = (
-    "anonymous", "member", "other_member", "moderator", "other_moderator", "admin",
+    "anonymous", "member", "other_member", "moderator", "other_moderator", "professional", "manager", "admin",
     "suspended_member", "suspended_account",
 )  # fmt: skip
 SOCKET_METHOD = "EVENT"
@@ -105,6 +105,8 @@ def build_world(app: Flask) -> dict[str, object]:
             ("other_member", "otto", other, "member"),
             ("moderator", "mona", group, "moderator"),
             ("other_moderator", "oscar", other, "moderator"),
+            ("professional", "pia", group, "professional"),
+            ("manager", "manu", group, "manager"),
             ("suspended_member", "susan", group, "member"),
             ("suspended_account", "sacha", group, "member"),
         ):

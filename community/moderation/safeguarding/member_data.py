@@ -31,6 +31,7 @@ from community.auth.signals import (
 from community.extensions import db
 from community.groups.member_data import GroupNames
 from community.groups.models import Membership
+from community.groups.policy import MODERATING_ROLES
 from community.moderation.safeguarding.models import (
     SafeguardingCase,
     SafeguardingLead,
@@ -60,7 +61,7 @@ def export_part(user: User) -> dict[str, Any]:
         )
     ]  # fmt: skip
     # A worry added to a case that was already open is stored as a note by the member (not by a moderator).
-    moderated = select(Membership.group_id).where(Membership.user_id == user.id, Membership.role == "moderator")
+    moderated = select(Membership.group_id).where(Membership.user_id == user.id, Membership.role.in_(MODERATING_ROLES))
     added = [
         {"group": groups.get(case.group_id), "your_note": note.body, "created_at": when(note.created_at)}
         for note, case in db.session.execute(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from community.auth.models import User
 from community.extensions import db
 from community.groups.models import Membership
+from community.groups.policy import MODERATING_ROLES
 from community.moderation import signals
 from community.moderation.safeguarding.models import SafeguardingCase, SafeguardingNote
 
@@ -40,7 +41,9 @@ def workable_group_ids(actor: User) -> list[int] | None:
     return list(
         db.session.scalars(
             select(Membership.group_id).where(
-                Membership.user_id == actor.id, Membership.role == "moderator", Membership.state == "active"
+                Membership.user_id == actor.id,
+                Membership.role.in_(MODERATING_ROLES),
+                Membership.state == "active",
             )
         )
     )
