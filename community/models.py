@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and create_all see the whole schema."""
 
 from community.accessibility.models import MemberPreferences
+from community.attachments.models import Attachment
 from community.auth.models import SetupToken, User, UserSession
 from community.auth.reset_models import PasswordResetToken
 from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
@@ -12,7 +13,6 @@ from community.consent.models import (
     GuardianConfirmation,
 )
 from community.core.audit import AuditEntry
-from community.forum.image_models import PostImage
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.read_models import TopicRead
 from community.groups.access_log import AccessLogEntry
@@ -38,6 +38,7 @@ __all__ = [
     "Announcement",
     "AnnouncementDismissal",
     "Appeal",
+    "Attachment",
     "AuditEntry",
     "ChatRead",
     "ConsentDocument",
@@ -66,7 +67,6 @@ __all__ = [
     "PasswordResetToken",
     "PilotGoal",
     "Post",
-    "PostImage",
     "PostRevision",
     "ProfessionalProfile",
     "ProfessionalQuestion",
