@@ -35,8 +35,8 @@ from flask import Flask
 from PIL import Image
 
 from community.auth.sessions import start_session
+from community.chat import message_files, sending
 from community.chat import private as private_chat
-from community.chat import sending
 from community.chat import services as chat
 from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
 from community.extensions import db, socketio
@@ -130,11 +130,13 @@ def build_world(app: Flask) -> dict[str, object]:
         # A private conversation between the member and the group's moderator (chat pages and events).
         conversation = private_chat.start_private_conversation(people["member"], access, people["moderator"].id)
         in_private = chat.open_conversation(people["member"], conversation.conversation.id)
-        private_message = sending.send(in_private, client_id="matrix-private", body="Only for you").message
+        plan = message_files.prepare([], [], io.BytesIO(pdfs.leaflet()), "Care plan")  # attachments.download
+        private_message = sending.send(in_private, client_id="matrix-private", body="Only for you", files=plan).message
         # The group's chat room and a message of the member in it (chat events).
         room = chat.group_room_conversation(group.id)
         in_room = chat.open_conversation(people["member"], room.id)
-        message = sending.send(in_room, client_id="matrix-world", body="Hi").message
+        leaflet = message_files.prepare([], [], io.BytesIO(pdfs.leaflet()), "Leaflet")
+        message = sending.send(in_room, client_id="matrix-world", body="Hi", files=leaflet).message
         # Professionals: profiles, an open request and a question (tests/professionals/matrix_world.py).
         from tests.professionals.matrix_world import add_professionals
 
@@ -164,6 +166,7 @@ def build_world(app: Flask) -> dict[str, object]:
                 "announcement": announcement.id, "notification": notification.id,
                 "conversation": conversation.conversation.id, "room": room.id, "message": message.id,
                 "private_message": private_message.id,
+                "private_file": private_message.attachments[0].id, "room_file": message.attachments[0].id,
                 "moderator_id": people["moderator"].id,
                 "case": case_id,
                 **moderation_values,
