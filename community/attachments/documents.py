@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject, TextStringObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 from community.core.errors import DomainError
 
@@ -56,6 +56,9 @@ _ACTIONS = {
     "/GoToR": _LAUNCH,
 }
 _SUBTYPES = {"/FileAttachment": _EMBEDDED, "/RichMedia": _EMBEDDED, "/Widget": _FORM}
+
+# pypdf notes damaged structures of what members upload through logging: noise in an operator's log.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
@@ -141,9 +144,9 @@ def _finding(item: DictionaryObject) -> str | None:
         return _SUBTYPES[subtype]
     if isinstance(action, NameObject) and action == "/URI":
         uri = item.get("/URI")
-        target = str(uri.get_object() if isinstance(uri, IndirectObject) else uri or "").strip().lower()
-        if not isinstance(uri, (TextStringObject, str, IndirectObject)) or not target.startswith(_LINK_SCHEMES):
-            return _LAUNCH
+        uri = uri.get_object() if isinstance(uri, IndirectObject) else uri
+        if not isinstance(uri, str) or not uri.strip().lower().startswith(_LINK_SCHEMES):
+            return _LAUNCH  # a link that opens a file or a program rather than a web page or an email
     return None
 
 
@@ -156,8 +159,6 @@ def _check(data: bytes) -> int:
     )  # fmt: skip
     if not data.startswith(b"%PDF-"):
         raise unreadable
-    # pypdf notes damaged structures through logging: about the file, never its text; kept out of our logs.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):

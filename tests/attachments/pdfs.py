@@ -105,5 +105,13 @@ def encrypted() -> bytes:
     return _written(writer)
 
 
+def restricted() -> bytes:
+    """Encrypted with an owner password only (printing restricted, say): it opens without a password, so it
+    can be checked, and is taken."""
+    writer = _writer()
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
+    return _written(writer)
+
+
 # A Windows program renamed to "leaflet.pdf": the name says PDF, the content does not.
 RENAMED_EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200

@@ -92,6 +92,11 @@ def test_the_leaflet_is_refused_to_other_groups_members_to_admins_outside_and_to
     assert world.client("noor").get("/files/99999999999").status_code == 404
 
 
+def test_a_leaflet_that_opens_without_a_password_is_checked_and_taken(world):
+    document = posted_leaflet(world, pdfs.restricted())
+    assert document.page_count == 1
+
+
 def test_a_title_with_slashes_and_quotes_becomes_a_safe_download_name(world):
     response = new_topic_with_document(world.client("sam"), world, pdfs.leaflet(), title='Plan "ward 3" / ../x')
     assert response.status_code == 303
