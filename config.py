@@ -121,9 +121,13 @@ class Config:
     # How many reverse proxies in front of the app may set X-Forwarded-For/-Proto. 0: trust none (direct).
     # X-Forwarded-Host is never trusted: BASE_URL is the site's address.
     TRUSTED_PROXY_COUNT = 0
-    # A post may carry 4 images of at most 8 MB each (forum.images), plus its text.
-    MAX_CONTENT_LENGTH = 34 * 1024 * 1024
-    # Where uploaded images are kept: outside static/, served only through a route that checks membership.
+    # A post may carry 4 images of at most 8 MB each (attachments.images) and one PDF document of at most
+    # DOCUMENT_MAX_BYTES, plus its text.
+    MAX_CONTENT_LENGTH = 46 * 1024 * 1024
+    # PDF documents in posts and chat messages (attachments.documents): larger or longer ones are refused.
+    DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    DOCUMENT_MAX_PAGES = 100
+    # Where shared images and documents are kept: outside static/, served only through a route that checks membership.
     # Empty: instance/uploads.
     UPLOAD_DIR = ""
 

@@ -48,6 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
     from community import errors, health
     from community.accessibility import wiring as accessibility
     from community.admin import wiring as admin
+    from community.attachments import wiring as attachments
     from community.auth import wiring as auth
     from community.chat import wiring as chat
     from community.consent import wiring as consent
@@ -62,8 +63,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(health.bp)
     # Every feature's views are on its blueprint once its wiring is imported (above), so the order here is only
     # the order in which Flask matches URLs, kept as it was.
-    for feature in (auth, groups, forum, chat, admin, notifications, moderation, accessibility, professionals,
-                    consent, privacy, insight):  # fmt: skip
+    for feature in (auth, groups, attachments, forum, chat, admin, notifications, moderation, accessibility,
+                    professionals, consent, privacy, insight):  # fmt: skip
         feature.init_app(app, socketio)
     errors.init_app(app)
     layout.init_app(app)

@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and create_all see the whole schema."""
 
 from community.accessibility.models import MemberPreferences
+from community.attachments.models import Attachment
 from community.auth.models import SetupToken, User, UserSession
 from community.auth.reset_models import PasswordResetToken
 from community.auth.two_factor_models import RecoveryCode, TwoFactorSetting
@@ -13,7 +14,6 @@ from community.consent.models import (
 )
 from community.core.audit import AuditEntry
 from community.core.jobs import JobRun
-from community.forum.image_models import PostImage
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.read_models import TopicRead
 from community.groups.access_log import AccessLogEntry
@@ -40,6 +40,7 @@ __all__ = [
     "Announcement",
     "AnnouncementDismissal",
     "Appeal",
+    "Attachment",
     "AuditEntry",
     "ChatRead",
     "ConsentDocument",
@@ -70,7 +71,6 @@ __all__ = [
     "PasswordResetToken",
     "PilotGoal",
     "Post",
-    "PostImage",
     "PostRevision",
     "ProfessionalProfile",
     "ProfessionalQuestion",

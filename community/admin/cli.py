@@ -7,11 +7,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from community.admin.demo import DemoRefused, seed_demo
+from community.attachments.storage import sweep_orphan_files
 from community.auth import services as auth_services
 from community.core.audit import verify_chain
 from community.core.errors import DomainError
 from community.extensions import db
-from community.forum.images import sweep_orphan_files
 
 
 def register(app: Flask) -> None:
@@ -55,13 +55,13 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(audit_group)
 
-    images_group = AppGroup("images", help="Images in forum posts.")
+    images_group = AppGroup("images", help="Files shared in posts and chat messages.")
 
     @images_group.command("sweep")
     @click.option("--grace-seconds", default=3600, show_default=True, help="Leave files younger than this.")
     def images_sweep(grace_seconds: int) -> None:
-        """Remove image files whose post, topic or group was deleted (safe to run from cron)."""
+        """Remove files whose post, message, topic or group was deleted (safe to run from cron)."""
         removed = sweep_orphan_files(grace_seconds=grace_seconds)
-        click.echo(f"Removed {removed} image file(s) no post refers to any more.")
+        click.echo(f"Removed {removed} file(s) no post or message refers to any more.")
 
     app.cli.add_command(images_group)

@@ -1,12 +1,15 @@
 """Chat's part of a member's export and erasure.
 
-Export: the messages they wrote (a conversation is named "private" or "group room", never by the other person).
+Export: the messages they wrote (a conversation is named "private" or "group room", never by the other person),
+with the images and documents they sent in them (the files themselves).
 
 Erasure: the private conversations they were in are deleted, both sides (a conversation of two cannot be half
 erased; the reactions on their messages go with them, by the database's cascade); their group-room messages
 lose the link to them (``anonymise``) or are emptied (``remove``); their read positions and their place in
-conversations go; conversations they started lose the link. What an open report or case is about (``keep``: a
-message, and the private conversation it sits in) waits until it closes (``member_evidence_released``).
+conversations go; conversations they started lose the link. The files of their messages and of those private
+conversations go in either mode (from disk once the erasure is committed). What an open report or case is
+about (``keep``: a message, and the private conversation it sits in) waits until it closes
+(``member_evidence_released``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
+from community.attachments import services as attachments
+from community.attachments import storage
+from community.attachments.models import Attachment
 from community.auth.member_data import when
 from community.auth.models import User
 from community.auth.signals import (
@@ -34,6 +40,7 @@ def export_size(user: User) -> int:
 
 def export_part(user: User) -> dict[str, Any]:
     messages: list[dict[str, Any]] = []
+    files: dict[str, Any] = {}
     query = (
         select(Message, Conversation, Group.name)
         .join(Conversation, Conversation.id == Message.conversation_id)
@@ -42,14 +49,16 @@ def export_part(user: User) -> dict[str, Any]:
     )
     last = 0
     while rows := db.session.execute(query.where(Message.id > last).order_by(Message.id).limit(BATCH)).all():
-        messages.extend(
-            {"id": m.id, "conversation_id": c.id, "conversation": "private" if c.kind == "private" else "group room",
-             "group": g, "text": m.body_source, "state": m.state, "created_at": when(m.created_at),
-             "edited_at": when(m.edited_at)}
-            for m, c, g in rows
-        )  # fmt: skip
+        for m, c, g in rows:
+            entries, message_files = attachments.export_entries(m.attachments)
+            files |= message_files
+            place = "private" if c.kind == "private" else "group room"
+            messages.append(
+                {"id": m.id, "conversation_id": c.id, "conversation": place, "group": g, "text": m.body_source,
+                 "state": m.state, "created_at": when(m.created_at), "edited_at": when(m.edited_at), "files": entries}
+            )  # fmt: skip
         last = rows[-1][0].id
-    return {"messages.json": messages}
+    return {"messages.json": messages, **files}
 
 
 def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
@@ -66,6 +75,19 @@ def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
             )
         )
     )
+    my_messages = (  # a held private conversation stays whole: the reported message and what surrounds it
+        Message.author_id == uid,
+        Message.id.not_in(keep.message_ids),
+        Message.conversation_id.not_in(keep.conversation_ids),
+    )
+    # The files of their messages and of their private conversations go in either mode (as a post's do);
+    # the files themselves once the erasure is committed.
+    gone = select(Message.id).where(*my_messages)
+    if private_ids:
+        gone = gone.union(select(Message.id).where(Message.conversation_id.in_(private_ids)))
+    files = list(db.session.scalars(select(Attachment.file_name).where(Attachment.message_id.in_(gone))))
+    db.session.execute(delete(Attachment).where(Attachment.message_id.in_(gone)))
+    storage.remove_after_commit(files)
     if private_ids:
         db.session.execute(update(Message).where(Message.conversation_id.in_(private_ids)).values(reply_to_id=None))
         db.session.execute(delete(Message).where(Message.conversation_id.in_(private_ids)))
@@ -74,11 +96,6 @@ def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
             delete(ConversationParticipant).where(ConversationParticipant.conversation_id.in_(private_ids))
         )
         db.session.execute(delete(Conversation).where(Conversation.id.in_(private_ids)))
-    my_messages = (  # a held private conversation stays whole: the reported message and what surrounds it
-        Message.author_id == uid,
-        Message.id.not_in(keep.message_ids),
-        Message.conversation_id.not_in(keep.conversation_ids),
-    )
     if mode == "remove":
         messages = db.session.execute(
             update(Message).where(*my_messages)
@@ -94,7 +111,7 @@ def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
             ConversationParticipant.conversation_id.not_in(keep.conversation_ids),
         )
     )
-    return {"messages": messages, "private_conversations": len(private_ids)}
+    return {"messages": messages, "private_conversations": len(private_ids), "images": len(files)}
 
 
 def erase(user: User, *, mode: str, keep: Evidence, **_details: Any) -> dict[str, int]:

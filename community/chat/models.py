@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from community.attachments.models import Attachment
 from community.core.time import utcnow
 from community.extensions import db
 
@@ -78,6 +79,8 @@ class Message(db.Model):
 
     author = relationship("User")
     reply_to = relationship("Message", remote_side=[id])
+    # Its image and document (community.attachments), loaded for a whole page of messages with one query.
+    attachments = relationship(Attachment, lazy="selectin", order_by=Attachment.id, viewonly=True)
 
 
 class ChatRead(db.Model):

@@ -19,7 +19,19 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField, TextAreaField
 
-from community.chat import bp, leaving, notices, page_data, presence, private, sending, services, unread
+from community.attachments.forms import DocumentFieldsMixin, OneImageMixin, document_input, image_inputs
+from community.chat import (
+    bp,
+    leaving,
+    message_files,
+    notices,
+    page_data,
+    presence,
+    private,
+    sending,
+    services,
+    unread,
+)
 from community.chat.message_history import PAGE_SIZE
 from community.chat.page_data import ChatView
 from community.chat.services import ConversationAccess
@@ -39,8 +51,8 @@ log = logging.getLogger(__name__)
 Page = str | Response | tuple[str, int]
 
 
-class MessageForm(FlaskForm):
-    """The message box. Only the shape: the service judges the text (empty, too long, screening)."""
+class MessageForm(OneImageMixin, DocumentFieldsMixin, FlaskForm):
+    """The message box. Only the shape: the service judges the text (empty, too long, screening) and the files."""
 
     body = TextAreaField(_l("Message"), id="chat-body")
     client_id = HiddenField()  # made when the page is shown: submitting the form twice stores one message
@@ -147,6 +159,11 @@ def _show_refusal(form: MessageForm, error: DomainError) -> None:
     form.personal_details_warning = error.message if isinstance(error, PersonalDetailsWarning) else None
 
 
+def _files(form: MessageForm) -> message_files.MessageFiles:
+    """The message box's image and document, checked before the message is sent (a refusal sends nothing)."""
+    return message_files.prepare(*image_inputs(form), *document_input(form))
+
+
 def _confirmed() -> bool:
     return request.form.get("confirm_personal_details") == "1"
 
@@ -161,7 +178,7 @@ def room_send(slug: str) -> Page:
             room = services.group_room_conversation(access.group.id)
             result = sending.send_message(
                 current_user, access, room, client_id=form.client_id.data, body=form.body.data or "",
-                reply_to_id=_reply_to(form), confirm_personal_details=_confirmed(),
+                reply_to_id=_reply_to(form), confirm_personal_details=_confirmed(), files=_files(form),
             )  # fmt: skip
         if action.error:
             _show_refusal(form, action.error)
@@ -247,7 +264,7 @@ def conversation_send(conversation_id: int) -> Page:
         with _sending() as action:
             result = sending.send(
                 access, client_id=form.client_id.data or "", body=form.body.data or "", reply_to_id=_reply_to(form),
-                confirm_personal_details=_confirmed(),
+                confirm_personal_details=_confirmed(), files=_files(form),
             )  # fmt: skip
         if action.error:
             _show_refusal(form, action.error)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from community.attachments.models import Attachment
 from community.auth.models import User
 from community.chat.models import Message
 from community.extensions import db
@@ -52,6 +53,14 @@ def reply_of(target: Message | None) -> dict[str, Any] | None:
     }
 
 
+def attachment_of(attachment: Attachment) -> dict[str, Any]:
+    """A file of a message: its address (``attachments.download`` checks the reader again) and what shows it."""
+    shown = {"id": attachment.id, "kind": attachment.kind, "url": f"/files/{attachment.id}"}
+    if attachment.kind == "image":
+        return shown | {"alt_text": attachment.alt_text, "width": attachment.width, "height": attachment.height}
+    return shown | {"title": attachment.title, "pages": attachment.page_count, "size": attachment.byte_size}
+
+
 def message_payload(
     message: Message,
     *,
@@ -71,6 +80,7 @@ def message_payload(
         "created_at": iso(message.created_at),
         "edited_at": iso(message.edited_at),
         "reactions": reactions or {},
+        "attachments": [] if message.state in HIDDEN_STATES else [attachment_of(a) for a in message.attachments],
     }
     if client_id:
         payload["client_id"] = message.client_id

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from community.attachments import services as attachments
+from community.attachments import storage
 from community.chat.models import Conversation, Message
 from community.extensions import db
 from community.groups.models import Group
@@ -30,8 +32,10 @@ def apply(group: Group, *, chat_before: datetime | None, dry_run: bool, **_perio
     db.session.execute(Message.__table__.update().where(Message.reply_to_id.in_(query)).values(reply_to_id=None))
     total = 0
     while ids := list(db.session.scalars(query.limit(BATCH))):
+        files = attachments.file_names_of(message_ids=ids)  # their rows go by cascade; the files after the commit
         db.session.execute(delete(Message).where(Message.id.in_(ids)))
         db.session.commit()
+        storage.remove_files(files)
         total += len(ids)
     return {"messages": total}
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
-from community.chat import leaving, notices, policy, throttle, unread
+from community.chat import leaving, message_files, notices, policy, throttle, unread
 from community.chat.errors import Invalid, Muted, RateLimited, SlowMode, TooLarge
 from community.chat.models import Conversation, Message
 from community.chat.payloads import message_payload
@@ -142,8 +142,11 @@ def send(
     body: str,
     reply_to_id: int | None = None,
     confirm_personal_details: bool | None = None,
+    files: message_files.MessageFiles | None = None,
 ) -> SendResult:
-    """Store one message and queue its broadcast. Preconditions: ``access`` is fresh (from this event or request).
+    """Store one message and queue its broadcast. Preconditions: ``access`` is fresh (from this event or request);
+    ``files`` were checked by ``message_files.prepare`` (they are written with the message; a message with files
+    may have no text).
 
     Order matters: a resend is answered before any limit applies (it stores nothing), and the rate limit is
     counted before the text is screened, so a flood is refused cheaply.
@@ -156,7 +159,7 @@ def send(
     if existing is not None:
         return _duplicate(access, existing)
     require_write(access)
-    text = clean_body(body)
+    text = "" if files and not (body or "").strip() else clean_body(body)
     reply_to = _reply_target(access, reply_to_id)
     wait = throttle.hit_send_rate(actor.id)
     if wait:
@@ -196,6 +199,8 @@ def send(
             )
             db.session.add(message)
             db.session.flush()
+            if files:
+                message_files.store(message, access.group.id, files)
     except IntegrityError:
         # The same client id, sent twice at once (two tabs, a retry racing the original): the first one won.
         if not savepoints_work():
@@ -230,6 +235,7 @@ def send_message(
     body: str,
     reply_to_id: int | None = None,
     confirm_personal_details: bool | None = None,
+    files: message_files.MessageFiles | None = None,
 ) -> SendResult:
     """:func:`send` for callers that hold a group and a conversation (the demo, the page's no-JavaScript form)."""
     if conversation.group_id != access.group.id:
@@ -240,4 +246,5 @@ def send_message(
         body=body,
         reply_to_id=reply_to_id,
         confirm_personal_details=confirm_personal_details,
+        files=files,
     )

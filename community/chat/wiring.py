@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
+from community.attachments import services as attachments
 from community.auth import signals as auth_signals
 from community.chat import (  # noqa: F401  (their views register on bp)
     bp,
@@ -15,6 +16,7 @@ from community.chat import (  # noqa: F401  (their views register on bp)
     events,
     leaving,
     member_data,
+    message_files,
     moderated,
     navigation,
     page_data,
@@ -48,6 +50,7 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     targets.register_kind(moderated.MESSAGE)  # moderation hides and publishes messages through it
     targets.register_place(moderated.CONVERSATION)
+    attachments.register_owner("message", message_files.check_reader)  # who may read a message's files
     events.register(socketio)
     concern_events.register(socketio)
     group_created.connect(make_group_room)

@@ -9,7 +9,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from community.forum.image_forms import ImageFieldsMixin
+from community.attachments.forms import DocumentFieldsMixin, ImageFieldsMixin
 
 # (stored value, label in the form). The values are forum.writing.CONTENT_WARNINGS.
 CONTENT_WARNING_CHOICES = [
@@ -32,7 +32,7 @@ def _body_field(label: str) -> TextAreaField:
     return TextAreaField(label, render_kw={"rows": 10, "spellcheck": "true"})
 
 
-class TopicForm(ImageFieldsMixin, FlaskForm):
+class TopicForm(ImageFieldsMixin, DocumentFieldsMixin, FlaskForm):
     title = StringField(_l("Title"), render_kw={"autocomplete": "off"})
     body = _body_field(_l("Your post"))
     content_warning = _warning_field()
@@ -40,7 +40,7 @@ class TopicForm(ImageFieldsMixin, FlaskForm):
     submit = SubmitField(_l("Post the topic"))
 
 
-class ReplyForm(ImageFieldsMixin, FlaskForm):
+class ReplyForm(ImageFieldsMixin, DocumentFieldsMixin, FlaskForm):
     body = _body_field(_l("Your reply"))
     content_warning = _warning_field()
     as_coach = BooleanField(_l("Post as the group's coach"))

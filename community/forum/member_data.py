@@ -1,26 +1,27 @@
 """The forum's part of a member's export and erasure.
 
 Export: their posts (with the title of a topic only when they opened it: a title is its opener's words) and
-the images of their posts, and their reactions (on posts and on chat messages).
+the images and documents of their posts (the files themselves), and their reactions (on posts and on chat messages).
 
 Erasure, as the member chose: ``anonymise`` cuts the author link of their posts and topics (the words stay
 under "former member"); ``remove`` empties their replies (state ``removed``), deletes their posts' revisions,
 and leaves a placeholder for a topic they opened when others replied in it (else the topic goes). Either way
-the images of their posts go (the files once the erasure is committed), as do their reactions, read positions
-and dismissed announcements; announcements and revisions they made lose the link to them. Posts an open report
-or case is about (``keep``) wait until it closes (``member_evidence_released``).
+the images and documents of their posts go (the files once the erasure is committed), as do their reactions,
+read positions and dismissed announcements; announcements and revisions they made lose the link to them. Posts an
+open report or case is about (``keep``) wait until it closes (``member_evidence_released``).
 """
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
+from community.attachments import services as attachments
+from community.attachments import storage
+from community.attachments.models import Attachment
 from community.auth.member_data import when
 from community.auth.models import User
 from community.auth.signals import (
@@ -28,9 +29,7 @@ from community.auth.signals import (
     contribute_member_data,
 )
 from community.core import sanitize
-from community.core.transaction import on_commit
 from community.extensions import db
-from community.forum.image_models import PostImage
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.page_cache import touch_topics_of_member
 from community.forum.read_models import TopicRead
@@ -57,34 +56,31 @@ def export_size(user: User) -> int:
 
 def export_part(user: User) -> dict[str, Any]:
     posts: list[dict[str, Any]] = []
-    images: dict[str, Path] = {}
+    files: dict[str, Path] = {}
     for post, topic, group_name in _batched(
         select(Post, Topic, Group.name).join(Topic, Topic.id == Post.topic_id).join(Group, Group.id == Post.group_id)
         .where(Post.author_id == user.id), Post.id
     ):  # fmt: skip
-        files = []
-        for image in db.session.scalars(select(PostImage).where(PostImage.post_id == post.id)):
-            name = f"images/{image.id}{Path(image.file_name).suffix}"
-            files.append({"file": name, "alt_text": image.alt_text})
-            images[name] = Path(current_app.config["UPLOAD_DIR"]) / image.file_name
+        entries, post_files = attachments.export_entries(post.attachments)
+        files |= post_files
         posts.append({
             "id": post.id, "group": group_name, "topic_id": topic.id,
             # A topic's title is its opener's words: included only when that is this member.
             "topic_title": topic.title if topic.author_id == user.id else None,
             "text": post.body_source, "content_warning": post.content_warning, "state": post.state,
-            "created_at": when(post.created_at), "edited_at": when(post.edited_at), "images": files,
+            "created_at": when(post.created_at), "edited_at": when(post.edited_at), "files": entries,
         })  # fmt: skip
     reactions = [
         {"kind": r.kind, "post_id": r.post_id, "message_id": r.message_id, "created_at": when(r.created_at)}
         for (r,) in _batched(select(Reaction).where(Reaction.user_id == user.id), Reaction.id)
     ]
-    return {"posts.json": posts, "reactions.json": reactions, **images}
+    return {"posts.json": posts, "reactions.json": reactions, **files}
 
 
 def _remove_posts(user_id: int, keep: frozenset[int]) -> tuple[int, list[str]]:
     own_posts = select(Post.id).where(Post.author_id == user_id, Post.id.not_in(keep))
-    files = list(db.session.scalars(select(PostImage.file_name).where(PostImage.post_id.in_(own_posts))))
-    db.session.execute(delete(PostImage).where(PostImage.post_id.in_(own_posts)))
+    files = list(db.session.scalars(select(Attachment.file_name).where(Attachment.post_id.in_(own_posts))))
+    db.session.execute(delete(Attachment).where(Attachment.post_id.in_(own_posts)))
     db.session.execute(delete(PostRevision).where(PostRevision.post_id.in_(own_posts)))
     count = 0
     placeholder_html = sanitize.clean_html(sanitize.render_markdown(PLACEHOLDER))
@@ -129,21 +125,14 @@ def _erase_posts(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
         posts, files = _remove_posts(uid, keep.post_ids)
     else:
         own_posts = select(Post.id).where(Post.author_id == uid, Post.id.not_in(keep.post_ids))
-        files = list(db.session.scalars(select(PostImage.file_name).where(PostImage.post_id.in_(own_posts))))
-        db.session.execute(delete(PostImage).where(PostImage.post_id.in_(own_posts)))
+        files = list(db.session.scalars(select(Attachment.file_name).where(Attachment.post_id.in_(own_posts))))
+        db.session.execute(delete(Attachment).where(Attachment.post_id.in_(own_posts)))
         posts = db.session.execute(
             update(Post).where(Post.author_id == uid, Post.id.not_in(keep.post_ids)).values(author_id=None)
         ).rowcount
         db.session.execute(update(Topic).where(Topic.author_id == uid).values(author_id=None))
-    if files:
-        on_commit(partial(_remove_files, files))  # the files go once the erasure is committed (kept on rollback)
-    return {"posts": posts, "images": len(files)}
-
-
-def _remove_files(files: list[str]) -> None:
-    upload_root = Path(current_app.config["UPLOAD_DIR"])
-    for name in files:
-        (upload_root / name).unlink(missing_ok=True)
+    storage.remove_after_commit(files)  # the files go once the erasure is committed (kept on rollback)
+    return {"posts": posts, "images": len(files)}  # "images": every shared file (images and documents)
 
 
 def erase(user: User, *, mode: str, keep: Evidence, **_details: Any) -> dict[str, int]:

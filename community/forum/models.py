@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from community.attachments.models import Attachment
 from community.core.time import utcnow
 from community.extensions import db
 
@@ -54,6 +55,17 @@ class Post(db.Model):
 
     author = relationship("User")
     topic = relationship("Topic")
+    # Its images and documents, loaded with one extra query for all posts of a query ("selectin"), never one per
+    # post. View-only: rows are added by attachments.services and removed by the database's ON DELETE CASCADE.
+    attachments = relationship(Attachment, lazy="selectin", order_by=Attachment.id, viewonly=True)
+
+    @property
+    def images(self) -> list[Attachment]:
+        return [attachment for attachment in self.attachments if attachment.kind == "image"]
+
+    @property
+    def documents(self) -> list[Attachment]:
+        return [attachment for attachment in self.attachments if attachment.kind == "document"]
 
 
 class PostRevision(db.Model):

@@ -27,7 +27,7 @@ from flask import Flask, current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from community.forum.image_models import PostImage
+from community.attachments.models import Attachment
 from community.forum.models import Post, Topic
 from community.reactions.models import Reaction
 
@@ -101,7 +101,7 @@ def _bump_changed_topics(session: Session, _context: object) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
         if isinstance(instance, Post):
             topic_ids.add(instance.topic_id)
-        elif (isinstance(instance, Reaction) and instance.post_id) or isinstance(instance, PostImage):
+        elif isinstance(instance, (Reaction, Attachment)) and instance.post_id:
             post_ids.add(instance.post_id)
         elif isinstance(instance, Topic) and instance not in session.new:
             topic_ids.add(instance.id)

@@ -2,7 +2,7 @@
 
 A reply older than the posts period goes. A topic goes as a whole when its opening post is older than the
 period and nothing newer was written in it; the opening post of a topic that is still active stays until the
-topic has been quiet for the whole period (removing it would orphan the replies). The images of what goes
+topic has been quiet for the whole period (removing it would orphan the replies). The images and documents of what goes
 leave the disk after each batch is committed; reply counts are recounted.
 """
 
@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import case, delete, func, select
 
+from community.attachments import storage
+from community.attachments.models import Attachment
 from community.extensions import db
-from community.forum.image_models import PostImage
 from community.forum.models import Post, Topic
 from community.groups.models import Group
 from community.groups.signals import retention_due
@@ -41,15 +40,13 @@ def _count(query) -> int:
 
 
 def _purge(query, model, images_of: Callable[[list[int]], Any]) -> int:
-    """Delete the rows ``query`` selects, BATCH at a time, committing each batch; then their image files."""
+    """Delete the rows ``query`` selects, BATCH at a time, committing each batch; then their files."""
     total = 0
-    root = Path(current_app.config["UPLOAD_DIR"])
     while ids := list(db.session.scalars(query.limit(BATCH))):
-        files = list(db.session.scalars(select(PostImage.file_name).where(images_of(ids))))
+        files = list(db.session.scalars(select(Attachment.file_name).where(images_of(ids))))
         db.session.execute(delete(model).where(model.id.in_(ids)))
         db.session.commit()
-        for name in files:
-            (root / name).unlink(missing_ok=True)
+        storage.remove_files(files)
         total += len(ids)
     return total
 
@@ -76,9 +73,9 @@ def apply(group: Group, *, posts_before: datetime | None, dry_run: bool, **_peri
     topics, replies = _old_topics(group.id, posts_before), _old_replies(group.id, posts_before)
     if dry_run:
         return {"posts": _count(replies), "topics": _count(topics)}
-    posts = _purge(replies, Post, lambda ids: PostImage.post_id.in_(ids))
+    posts = _purge(replies, Post, lambda ids: Attachment.post_id.in_(ids))
     removed_topics = _purge(
-        topics, Topic, lambda ids: PostImage.post_id.in_(select(Post.id).where(Post.topic_id.in_(ids)))
+        topics, Topic, lambda ids: Attachment.post_id.in_(select(Post.id).where(Post.topic_id.in_(ids)))
     )
     if posts:
         _recount_replies(group.id)

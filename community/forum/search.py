@@ -286,7 +286,7 @@ def _results(post_ids: list[int], terms: Sequence[str]) -> list[SearchResult]:
         return []
     posts = db.session.scalars(
         select(Post)
-        .options(joinedload(Post.topic).joinedload(Topic.group), joinedload(Post.author), lazyload(Post.images))
+        .options(joinedload(Post.topic).joinedload(Topic.group), joinedload(Post.author), lazyload(Post.attachments))
         .where(Post.id.in_(post_ids))
     ).all()
     by_id = {post.id: post for post in posts}

@@ -45,7 +45,7 @@ from community.groups.services import GroupAccess
 
 # Template globals the post templates call, checked to read nothing per request.
 POST_GLOBALS = ("content_warning_phrase",)
-REPLY_FORM_GLOBALS = ("draft_key", "forum_hint")
+REPLY_FORM_GLOBALS = ("draft_key", "forum_hint", "document_hint")
 KEPT_COLLAPSED = Markup(
     '<details class="content-warning content-warning--kept" data-keep-collapsed><summary>%s</summary>'
 )

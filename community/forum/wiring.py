@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_socketio import SocketIO
 
+from community.attachments import services as attachments
 from community.core import layout
 from community.forum import (  # noqa: F401  (their views register on bp)
     bp,
@@ -16,6 +17,7 @@ from community.forum import (  # noqa: F401  (their views register on bp)
     moderated,
     notices,
     places,
+    post_files,
     preference_routes,
     reaction_routes,
     retention,
@@ -36,6 +38,7 @@ def init_app(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(bp)
     targets.register_kind(moderated.POST)  # moderation hides and publishes posts through it
     targets.register_place(moderated.TOPIC)
+    attachments.register_owner("post", post_files.check_reader)  # who may read a post's files
     page_sections.register(
         "announcements",
         order=10,

@@ -14,13 +14,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from community.attachments.forms import document_input, image_inputs
 from community.core.errors import DomainError, NotFound
 from community.core.forms import FormAction, form_action
 from community.core.security import member_key
 from community.extensions import limiter
-from community.forum import bp, editing, images, policy, reading_state, services, writing
+from community.forum import bp, editing, policy, post_files, reading_state, services, writing
 from community.forum.forms import EditForm, ReplyForm, TopicForm
-from community.forum.image_forms import image_inputs
 from community.groups.services import GroupAccess, open_group
 from community.moderation.personal_details import PersonalDetailsWarning
 
@@ -145,7 +145,7 @@ def new_topic(slug: str) -> Page:
                 as_coach=form.as_coach.data,
                 confirm_personal_details=_confirmed(),
             )
-            images.attach_images(current_user, access, result.post, *image_inputs(form))
+            post_files.attach_files(current_user, access, result.post, *image_inputs(form), *document_input(form))
         form_error, warning = action.message, _warning_of(action)
         if action.ok:
             return _written(access, result, _("Your topic is published."), draft_key(slug, "new"))
@@ -181,7 +181,7 @@ def reply(slug: str, topic_id: int) -> Page:
                 as_coach=form.as_coach.data,
                 confirm_personal_details=_confirmed(),
             )
-            images.attach_images(current_user, access, result.post, *image_inputs(form))
+            post_files.attach_files(current_user, access, result.post, *image_inputs(form), *document_input(form))
         form_error, warning = action.message, _warning_of(action)
         if action.ok:
             return _written(access, result, _("Your reply is published."), draft_key(slug, "t", topic_id))

@@ -1,4 +1,4 @@
-"""Profile photos: checked and re-encoded by the forum's image pipeline (``forum.images.prepare_image``: Pillow
+"""Profile photos: checked and re-encoded by the shared image pipeline (``attachments.images.prepare_image``: Pillow
 decodes the content, EXIF/GPS/XMP/ICC are left behind), stored outside ``static/`` under a random name, and
 served only to people who may see the profile.
 
@@ -19,9 +19,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from community.attachments import images
 from community.core.errors import DomainError
 from community.core.transaction import on_commit, on_rollback
-from community.forum import images
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 

@@ -25,6 +25,22 @@ import { focusTarget, skeleton, upgrade } from "./action-menu.js";
  * @property {string} created_at
  * @property {string | null} [edited_at]
  * @property {Record<string, number>} [reactions]
+ * @property {Attachment[]} [attachments]
+ */
+
+/**
+ * A file of a message: an image (alt_text, width, height) or a PDF document (title, pages, size in bytes).
+ * url is the download address, which checks the reader again.
+ * @typedef {object} Attachment
+ * @property {number} id
+ * @property {"image" | "document"} kind
+ * @property {string} url
+ * @property {string} [alt_text]
+ * @property {number} [width]
+ * @property {number} [height]
+ * @property {string} [title]
+ * @property {number} [pages]
+ * @property {number} [size]
  */
 
 /**
@@ -37,7 +53,7 @@ import { focusTarget, skeleton, upgrade } from "./action-menu.js";
  *   "typing_two" | "typing_many" | "new_message" | "loading_older" | "older_loaded" | "no_older" |
  *   "nobody_online" | "report" | "moderate" | "muted_summary" | "report_url" | "moderate_url" | "worried" |
  *   "worried_title" | "worried_note" | "worried_hint" | "worried_danger" | "worried_send" | "notice_title" |
- *   "close" | "actions_for"
+ *   "close" | "actions_for" | "document_facts" | "page_one" | "page_many" | "size_kb" | "size_mb"
  * , string> & {reactions: Record<string, string>}} ChatStrings
  */
 
@@ -215,6 +231,52 @@ export function chatView(root, strings, options) {
     return menu;
   }
 
+  /** @param {number} bytes */
+  function fileSize(bytes) {
+    if (bytes < 1024 * 1024) return format(strings.size_kb, { n: Math.max(1, Math.round(bytes / 1024)) });
+    return format(strings.size_mb, { n: (bytes / 1024 / 1024).toFixed(1) });
+  }
+
+  /** The same shape as templates/chat/_message_files.html. @param {HTMLElement} li @param {Attachment[]} files */
+  function renderFiles(li, files) {
+    var images = files.filter(function (file) { return file.kind === "image"; });
+    var documents = files.filter(function (file) { return file.kind === "document"; });
+    if (images.length) {
+      var imageList = el("ul", "post-images chat-msg__images");
+      images.forEach(function (file) {
+        var item = el("li", "post-image");
+        var link = el("a");
+        link.href = file.url;
+        var img = el("img");
+        img.src = file.url;
+        img.alt = file.alt_text || "";
+        if (file.width) img.width = file.width;
+        if (file.height) img.height = file.height;
+        img.loading = "lazy";
+        link.appendChild(img);
+        item.appendChild(link);
+        imageList.appendChild(item);
+      });
+      li.appendChild(imageList);
+    }
+    if (documents.length) {
+      var documentList = el("ul", "attached-documents");
+      documents.forEach(function (file) {
+        var item = el("li", "attached-document");
+        var link = el("a");
+        link.href = file.url;
+        link.setAttribute("download", "");
+        link.appendChild(el("bdi", null, file.title || ""));
+        item.appendChild(link);
+        var pages = file.pages === 1 ? strings.page_one : format(strings.page_many, { num: file.pages || 0 });
+        var facts = format(strings.document_facts, { size: fileSize(file.size || 0), pages: pages });
+        item.appendChild(el("span", "attached-document__facts", facts));
+        documentList.appendChild(item);
+      });
+      li.appendChild(documentList);
+    }
+  }
+
   /** @param {Message} message */
   function render(message) {
     var li = el("li", "chat-msg");
@@ -264,6 +326,7 @@ export function chatView(root, strings, options) {
     } else {
       li.appendChild(body);
     }
+    renderFiles(li, message.attachments || []);
     if (message.state === "held") li.appendChild(el("p", "chat-msg__state", strings.held));
     var given = message.reactions || {};
     var counts = REACTION_KINDS.filter(function (kind) { return given[kind]; }).map(function (kind) {

@@ -319,15 +319,27 @@ function start(root, socket) {
     pump();
   }
 
+  // A message with an image or a document goes as the form's own POST (multipart, the same route as without
+  // JavaScript): the server stores it and broadcasts it, files included, to the others; this page reloads.
+  /** @returns {boolean} */
+  function hasFiles() {
+    if (!form) return false;
+    return Array.prototype.some.call(form.querySelectorAll('input[type="file"]'), function (input) {
+      return input instanceof HTMLInputElement && !!input.files && input.files.length > 0;
+    });
+  }
+
   if (form && box && canWrite) {
     form.addEventListener("submit", function (event) {
+      if (hasFiles()) return; // the browser sends the form
       event.preventDefault();
       send();
     });
     box.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        send();
+        if (hasFiles() && form) form.requestSubmit();
+        else send();
       }
     });
     box.addEventListener("input", function () {

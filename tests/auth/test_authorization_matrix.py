@@ -35,18 +35,19 @@ from flask import Flask
 from PIL import Image
 
 from community.auth.sessions import start_session
+from community.chat import message_files, sending
 from community.chat import private as private_chat
-from community.chat import sending
 from community.chat import services as chat
 from community.core.sessions import LAST_SEEN_KEY, SESSION_TOKEN_KEY
 from community.extensions import db, socketio
 from community.forum import coach
-from community.forum import images as forum_images
+from community.forum import post_files as forum_images
 from community.forum import writing as forum
 from community.groups import invitation_staff
 from community.groups import services as groups
 from community.groups.models import Membership
 from community.notifications import services as notifications
+from tests.attachments import pdfs
 from tests.conftest import _fresh_schema, build_app
 from tests.factories import add_to_group, make_group, make_user
 
@@ -116,8 +117,10 @@ def build_world(app: Flask) -> dict[str, object]:
         access = groups.open_group(people["member"], group.slug)
         opened = forum.create_topic(people["member"], access, title="A topic", body="Hello")
         topic = opened.topic
-        # An image in the opening post (forum.post_image).
-        [image] = forum_images.attach_images(people["member"], access, opened.post, [_small_png()], ["A square"])
+        # An image and a PDF document in the opening post (forum.post_image, attachments.download).
+        [image, document] = forum_images.attach_files(
+            people["member"], access, opened.post, [_small_png()], ["A square"], io.BytesIO(pdfs.leaflet()), "Map"
+        )
         invitation = invitation_staff.create_code_invitation(admin, group, role="member")
         announcement = coach.create_announcement(
             people["moderator"], groups.open_group(people["moderator"], group.slug), title="Notice", body="Hello"
@@ -129,11 +132,13 @@ def build_world(app: Flask) -> dict[str, object]:
         # A private conversation between the member and the group's moderator (chat pages and events).
         conversation = private_chat.start_private_conversation(people["member"], access, people["moderator"].id)
         in_private = chat.open_conversation(people["member"], conversation.conversation.id)
-        private_message = sending.send(in_private, client_id="matrix-private", body="Only for you").message
+        plan = message_files.prepare([], [], io.BytesIO(pdfs.leaflet()), "Care plan")  # attachments.download
+        private_message = sending.send(in_private, client_id="matrix-private", body="Only for you", files=plan).message
         # The group's chat room and a message of the member in it (chat events).
         room = chat.group_room_conversation(group.id)
         in_room = chat.open_conversation(people["member"], room.id)
-        message = sending.send(in_room, client_id="matrix-world", body="Hi").message
+        leaflet = message_files.prepare([], [], io.BytesIO(pdfs.leaflet()), "Leaflet")
+        message = sending.send(in_room, client_id="matrix-world", body="Hi", files=leaflet).message
         # Professionals: profiles, an open request and a question (tests/professionals/matrix_world.py).
         from tests.professionals.matrix_world import add_professionals
 
@@ -162,10 +167,11 @@ def build_world(app: Flask) -> dict[str, object]:
             "values": {
                 "group": group.slug, "other_group": other.slug, "group_id": group.id, "topic": topic.id,
                 "member_id": people["member"].id, "invitation_id": invitation.invitation.id,
-                "invite_token": invitation.code, "post": opened.post.id, "image": image.id,
+                "invite_token": invitation.code, "post": opened.post.id, "image": image.id, "document": document.id,
                 "announcement": announcement.id, "notification": notification.id,
                 "conversation": conversation.conversation.id, "room": room.id, "message": message.id,
                 "private_message": private_message.id,
+                "private_file": private_message.attachments[0].id, "room_file": message.attachments[0].id,
                 "moderator_id": people["moderator"].id,
                 "case": case_id,
                 **moderation_values,

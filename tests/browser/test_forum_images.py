@@ -1,5 +1,5 @@
 """Images and search in a real browser: sam writes a topic with a content warning and a photo, sees the photo
-behind the warning, and finds the topic through search. Needs the post_images table and the search objects
+behind the warning, and finds the topic through search. Needs the attachments table and the search objects
 in the migrations (the live server is built by ``flask db upgrade``)."""
 
 from __future__ import annotations

@@ -15,11 +15,12 @@ import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 from sqlalchemy import func, select, update
 
+from community.attachments import images, storage
+from community.attachments.models import Attachment
 from community.auth.models import User
 from community.core.errors import DomainError
 from community.extensions import db
-from community.forum import images, writing
-from community.forum.image_models import PostImage
+from community.forum import post_files, writing
 from community.forum.models import Post, Topic
 from community.groups import services as groups
 from tests.factories import post_form
@@ -146,13 +147,13 @@ def rows(world: World) -> dict[str, int]:
     with world.app.app_context():
         return {
             model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Topic, Post, PostImage)
+            for model in (Topic, Post, Attachment)
         }
 
 
-def image_rows(world: World) -> list[PostImage]:
+def image_rows(world: World) -> list[Attachment]:
     with world.app.app_context():
-        return list(db.session.scalars(select(PostImage).order_by(PostImage.id)))
+        return list(db.session.scalars(select(Attachment).order_by(Attachment.id)))
 
 
 def image_url(world: World, image_id: int) -> str:
@@ -324,10 +325,10 @@ def test_a_post_cannot_collect_more_than_four_images_over_several_calls(world):
         sam = db.session.get(User, world.ids["sam"])
         access = groups.open_group(sam, world.slug)
         post = db.session.scalar(select(Post).where(Post.topic_id == topic_id))
-        images.attach_images(sam, access, post, [io.BytesIO(png_with_text()) for _ in range(3)], ["a", "b", "c"])
+        post_files.attach_images(sam, access, post, [io.BytesIO(png_with_text()) for _ in range(3)], ["a", "b", "c"])
         db.session.commit()
         with pytest.raises(DomainError, match="at most 4 images"):
-            images.attach_images(
+            post_files.attach_images(
                 sam, access, post, [io.BytesIO(png_with_text()), io.BytesIO(png_with_text())], ["d", "e"]
             )
         db.session.rollback()
@@ -339,7 +340,7 @@ def test_files_of_a_transaction_that_rolls_back_are_removed(world):
         sam = db.session.get(User, world.ids["sam"])
         access = groups.open_group(sam, world.slug)
         result = writing.create_topic(sam, access, title="Rolled back", body="Never stored.")
-        images.attach_images(sam, access, result.post, [io.BytesIO(photo_with_metadata())], ["a photo"])
+        post_files.attach_images(sam, access, result.post, [io.BytesIO(photo_with_metadata())], ["a photo"])
         assert len(stored_files(world)) == 1  # written once every check passed ...
         db.session.rollback()
     assert stored_files(world) == [] and image_rows(world) == []  # ... and gone with the transaction
@@ -350,7 +351,7 @@ def test_files_of_a_session_closed_without_commit_are_removed(world):
         sam = db.session.get(User, world.ids["sam"])
         access = groups.open_group(sam, world.slug)
         result = writing.create_topic(sam, access, title="Abandoned", body="Never committed.")
-        images.attach_images(sam, access, result.post, [io.BytesIO(png_with_text())], ["a drawing"])
+        post_files.attach_images(sam, access, result.post, [io.BytesIO(png_with_text())], ["a drawing"])
         db.session.remove()
     assert stored_files(world) == []
 
@@ -361,7 +362,9 @@ def test_only_the_writer_attaches_images_to_a_post(world):
         noor = db.session.get(User, world.ids["noor"])
         post = db.session.scalar(select(Post).where(Post.topic_id == topic_id))
         with pytest.raises(DomainError):
-            images.attach_images(noor, groups.open_group(noor, world.slug), post, [io.BytesIO(png_with_text())], ["x"])
+            post_files.attach_images(
+                noor, groups.open_group(noor, world.slug), post, [io.BytesIO(png_with_text())], ["x"]
+            )
         db.session.rollback()
     assert stored_files(world) == []
 
@@ -414,7 +417,7 @@ def test_a_held_post_s_images_are_seen_by_its_writer_and_the_moderators_only(wor
 def test_images_of_refused_hidden_or_removed_posts_are_seen_by_nobody(world, state):
     image_id = published_image(world)
     with world.app.app_context():
-        post_id = db.session.get(PostImage, image_id).post_id
+        post_id = db.session.get(Attachment, image_id).post_id
         db.session.execute(update(Post).where(Post.id == post_id).values(state=state))
         db.session.commit()
     for username in ("sam", "noor", "ravi"):
@@ -437,9 +440,9 @@ def test_sweeping_removes_files_whose_post_was_deleted_and_keeps_the_rest(world)
         db.session.delete(db.session.get(Topic, topic_id))  # the database cascades to the post and its image row
         db.session.commit()
         assert [image.id for image in image_rows(world)] == [kept.id]
-        assert images.sweep_orphan_files() == 0  # younger than the grace period: perhaps still being written
+        assert storage.sweep_orphan_files() == 0  # younger than the grace period: perhaps still being written
     result = world.app.test_cli_runner().invoke(args=["images", "sweep", "--grace-seconds", "-1"])
-    assert result.exit_code == 0 and "Removed 1 image file(s)" in result.output, result.output
+    assert result.exit_code == 0 and "Removed 1 file(s)" in result.output, result.output
     root = Path(world.app.config["UPLOAD_DIR"])
     assert [str(path.relative_to(root)) for path in stored_files(world)] == [kept.file_name]
     assert deleted.file_name != kept.file_name

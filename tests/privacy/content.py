@@ -12,7 +12,7 @@ from community.chat import private as private_chat
 from community.chat import sending
 from community.chat import services as chat
 from community.extensions import db
-from community.forum import images as forum_images
+from community.forum import post_files as forum_images
 from community.forum import reactions
 from community.forum import writing as forum
 from community.groups import services as groups

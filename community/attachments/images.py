@@ -1,43 +1,23 @@
-"""Images in posts: checked, re-encoded without metadata, stored outside ``static/``, served to members only.
+"""Images members share: checked, re-encoded without metadata, not yet stored (``storage`` writes them).
 
 Every upload is decoded by Pillow (the content decides what it is, never the file name) and only JPEG, PNG and
 WebP are taken. The pixels are copied into a fresh image, so EXIF (with GPS positions), XMP, ICC profiles and
 text chunks are all left behind; the camera's orientation is applied first and the long side is scaled down to
-``MAX_SIDE``. All images of a post are checked before any file is written, and a file written in a
-transaction that does not commit is removed again, so a refusal leaves nothing behind on disk or in the
-database.
+``MAX_SIDE``. Used by posts, chat messages and profile photos alike.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import secrets
-import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import partial
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
-from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
 
-from community.auth.models import User
-from community.core import jobs
-from community.core.errors import DomainError, NotFound
-from community.core.time import utcnow
-from community.core.transaction import on_rollback
-from community.extensions import db
-from community.forum import policy
-from community.forum.image_models import PostImage
-from community.forum.models import Post, Topic
-from community.groups.services import GroupAccess
+from community.core.errors import DomainError
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_IMAGES_PER_POST = 4
@@ -45,7 +25,6 @@ MAX_PIXELS = 40_000_000
 MAX_SIDE = 2048  # the long side after re-encoding: plenty for a screen, small enough to keep pages light
 ALT_MAX = 300
 JPEG_QUALITY = 85
-_DB_INT_MAX = 2**31 - 1
 
 # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that; we also turn the warning into a refusal.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -65,13 +44,6 @@ class PreparedImage:
     width: int
     height: int
     alt_text: str
-
-
-@dataclass(frozen=True)
-class ServedImage:
-    directory: str
-    file_name: str
-    content_type: str
 
 
 # --- checking and re-encoding (no database, no disk) ---------------------------------------------------------
@@ -193,7 +165,7 @@ def prepare_image(upload: Any, alt_text: str | None, *, number: int = 1) -> Prep
     return PreparedImage(out.getvalue(), content_type, extension, clean.width, clean.height, alt)
 
 
-def _chosen(upload: Any) -> bool:
+def chosen(upload: Any) -> bool:
     """A form's empty file input arrives as a FileStorage without a name and without content."""
     if upload is None:
         return False
@@ -212,110 +184,8 @@ def prepare_images(
 ) -> list[PreparedImage]:
     """Check every chosen upload (slots left empty are skipped) before anything is stored: all or none.
     ``room``: how many more images the post may have; the count is checked before any image is decoded."""
-    chosen = [(number, upload) for number, upload in enumerate(uploads, start=1) if _chosen(upload)]
-    if len(chosen) > room:
+    picked = [(number, upload) for number, upload in enumerate(uploads, start=1) if chosen(upload)]
+    if len(picked) > room:
         raise DomainError(_("A post can have at most %(max)d images.", max=MAX_IMAGES_PER_POST), field="image_1")
     alts = list(alt_texts) + [None] * len(uploads)
-    return [prepare_image(upload, alts[number - 1], number=number) for number, upload in chosen]
-
-
-# --- storing ------------------------------------------------------------------------------------------------
-
-
-def upload_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
-
-
-def _write(prepared: PreparedImage) -> str:
-    """Write the bytes under a new random name (never the uploader's); the file is readable by Kring only."""
-    token = secrets.token_urlsafe(24)
-    relative = f"{token[:2]}/{token}.{prepared.extension}"
-    path = upload_dir() / relative
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(prepared.data)
-    on_rollback(partial(path.unlink, missing_ok=True))  # the row goes with a rollback: the file too
-    return relative
-
-
-def attach_images(
-    actor: User, access: GroupAccess, post: Post, files: Sequence[Any], alt_texts: Sequence[str | None]
-) -> list[PostImage]:
-    """Add the chosen images to a post the actor has just written, in the same transaction.
-
-    Preconditions: ``access`` is the actor's (from ``open_group``) and ``post`` was flushed by the forum's
-    writing service in this transaction. ``files`` and ``alt_texts`` are the form's slots in order (empty slots
-    are skipped). Raises DomainError (field ``image_<n>`` or ``image_<n>_alt``) and stores nothing when any
-    image is refused. Files are written only after every check passed, and removed again if the transaction
-    does not commit.
-    """
-    if post.group_id != access.group.id or post.author_id != actor.id or post.state not in ("published", "held"):
-        raise NotFound(_("We could not find that post. It may have been removed."))
-    if not policy.can_post(actor, access.group, access.membership):
-        raise DomainError(_("You cannot write in this group at the moment."))
-    if not any(_chosen(upload) for upload in files):
-        return []  # most posts: no images, no query
-    already = db.session.scalar(select(func.count()).select_from(PostImage).where(PostImage.post_id == post.id)) or 0
-    prepared = prepare_images(files, alt_texts, room=MAX_IMAGES_PER_POST - already)
-    rows = [
-        PostImage(
-            post_id=post.id,
-            group_id=access.group.id,
-            file_name=_write(item),
-            content_type=item.content_type,
-            width=item.width,
-            height=item.height,
-            alt_text=item.alt_text,
-            created_at=utcnow(),
-        )
-        for item in prepared
-    ]
-    db.session.add_all(rows)
-    db.session.flush()
-    return rows
-
-
-# --- serving ------------------------------------------------------------------------------------------------
-
-
-def open_image(actor: User, access: GroupAccess, image_id: int) -> ServedImage:
-    """The file of an image the actor may see; NotFound otherwise (an image of another group, of a post that
-    is held for someone else, refused, hidden or removed). Two primary-key lookups, no writes."""
-    image = db.session.get(PostImage, image_id) if 0 < image_id <= _DB_INT_MAX else None
-    if image is None or image.group_id != access.group.id:
-        raise NotFound(_("We could not find that image."))
-    post = db.session.get(Post, image.post_id, options=[lazyload(Post.images)])
-    topic = db.session.get(Topic, post.topic_id) if post is not None else None
-    if post is None or topic is None:
-        raise NotFound(_("We could not find that image."))
-    if not policy.can_see_post_images(actor, access.group, access.membership, post, topic):
-        raise NotFound(_("We could not find that image."))
-    return ServedImage(str(upload_dir()), image.file_name, image.content_type)
-
-
-@jobs.job("images.sweep", every=timedelta(days=1))
-def sweep_orphan_files(*, grace_seconds: int = 3600) -> int:
-    """Remove files under UPLOAD_DIR that no ``post_images`` row names any more: their post, topic or group was
-    deleted by the database's cascade, which cannot reach the disk. Files younger than ``grace_seconds`` are
-    left alone (their transaction may still be running). One query per folder of the 4,096 ``xx/`` folders.
-    Returns how many files were removed. For a scheduled job or a CLI command."""
-    root = upload_dir()
-    if not root.is_dir():
-        return 0
-    cutoff = time.time() - grace_seconds
-    removed = 0
-    for folder in sorted(path for path in root.iterdir() if path.is_dir()):
-        old = {
-            f"{folder.name}/{path.name}": path
-            for path in folder.iterdir()
-            if path.is_file() and path.stat().st_mtime < cutoff
-        }
-        if not old:
-            continue
-        named = set(db.session.scalars(select(PostImage.file_name).where(PostImage.file_name.in_(list(old)))))
-        for name, path in old.items():
-            if name not in named:
-                path.unlink(missing_ok=True)
-                removed += 1
-    return removed
+    return [prepare_image(upload, alts[number - 1], number=number) for number, upload in picked]
