@@ -11,8 +11,8 @@ import os
 import secrets
 import time
 from collections.abc import Iterable
-from functools import partial
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
