@@ -1,12 +1,15 @@
 """Chat's part of a member's export and erasure.
 
-Export: the messages they wrote (a conversation is named "private" or "group room", never by the other person).
+Export: the messages they wrote (a conversation is named "private", "care conversation" or "group room", never
+by the other person).
 
-Erasure: the private conversations they were in are deleted, both sides (a conversation of two cannot be half
-erased; the reactions on their messages go with them, by the database's cascade); their group-room messages
-lose the link to them (``anonymise``) or are emptied (``remove``); their read positions and their place in
-conversations go; conversations they started lose the link. What an open report or case is about (``keep``: a
-message, and the private conversation it sits in) waits until it closes (``member_evidence_released``).
+Erasure: the private conversations of two they were in are deleted, both sides (a conversation of two cannot be
+half erased; the reactions on their messages go with them, by the database's cascade). A care conversation of
+several goes on without them: their messages there are anonymised or emptied as in a group room, and the system
+lines by or about them lose the link. Their group-room messages lose the link to them (``anonymise``) or are
+emptied (``remove``); their read positions and their place in conversations go; conversations they started lose
+the link. What an open report or case is about (``keep``: a message, and the private conversation it sits in)
+waits until it closes (``member_evidence_released``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from community.auth.signals import (
     contribute_member_data,
 )
 from community.chat.models import ChatRead, Conversation, ConversationParticipant, Message
+from community.chat.policy import SYSTEM_STATE
 from community.extensions import db
 from community.groups.models import Group
 
@@ -38,18 +42,24 @@ def export_part(user: User) -> dict[str, Any]:
         select(Message, Conversation, Group.name)
         .join(Conversation, Conversation.id == Message.conversation_id)
         .join(Group, Group.id == Conversation.group_id)
-        .where(Message.author_id == user.id)
+        .where(Message.author_id == user.id, Message.state != SYSTEM_STATE)  # "Anna added Ben" is not their text
     )
     last = 0
     while rows := db.session.execute(query.where(Message.id > last).order_by(Message.id).limit(BATCH)).all():
         messages.extend(
-            {"id": m.id, "conversation_id": c.id, "conversation": "private" if c.kind == "private" else "group room",
+            {"id": m.id, "conversation_id": c.id, "conversation": _kind_of(c),
              "group": g, "text": m.body_source, "state": m.state, "created_at": when(m.created_at),
              "edited_at": when(m.edited_at)}
             for m, c, g in rows
         )  # fmt: skip
         last = rows[-1][0].id
     return {"messages.json": messages}
+
+
+def _kind_of(conversation: Conversation) -> str:
+    if conversation.kind != "private":
+        return "group room"
+    return "care conversation" if conversation.care else "private"
 
 
 def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
@@ -61,6 +71,7 @@ def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
         db.session.scalars(
             select(Conversation.id).where(
                 Conversation.kind == "private",
+                Conversation.care.is_(False),  # a care conversation goes on without them (below)
                 Conversation.id.in_(private),
                 Conversation.id.not_in(keep.conversation_ids),
             )
@@ -79,6 +90,9 @@ def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
         Message.id.not_in(keep.message_ids),
         Message.conversation_id.not_in(keep.conversation_ids),
     )
+    # Their system lines in care conversations ("Sam left") lose the link to them, whatever the mode.
+    db.session.execute(update(Message).where(Message.subject_id == uid).values(subject_id=None))
+    db.session.execute(update(Message).where(*my_messages, Message.state == SYSTEM_STATE).values(author_id=None))
     if mode == "remove":
         messages = db.session.execute(
             update(Message).where(*my_messages)
