@@ -274,9 +274,9 @@ def rename(actor: User, conversation_id: int, title: str) -> bool:
 def answer_request(actor: User, conversation_id: int, answer: str) -> ConversationAccess:
     """Accept, decline, or decline and block the staff member who started it (they cannot write to the actor
     first again). Declining leaves the conversation; the others see it happen."""
+    access = open_conversation(actor, conversation_id)
     if answer not in ANSWERS:
         raise DomainError(_l("Choose to accept or decline."))
-    access = open_conversation(actor, conversation_id)
     if not access.request_pending:
         raise DomainError(_l("There is no request to answer in this conversation."))
     participant = access.participant

@@ -11,6 +11,7 @@ from flask_socketio import SocketIO
 from community.auth import signals as auth_signals
 from community.chat import (  # noqa: F401  (their views register on bp)
     bp,
+    care_routes,
     concern_events,
     events,
     member_data,

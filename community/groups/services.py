@@ -202,6 +202,7 @@ def update_group(
     member_messages_allowed: bool = False,
     moderators_can_invite: bool = True,
     slow_mode_seconds: int = 0,
+    outreach_allowed: bool | None = None,
 ) -> Group:
     """Change a group's name, description, kind and settings. Admin only; audited with the changed fields.
 
@@ -227,6 +228,8 @@ def update_group(
         "member_messages_allowed": bool(member_messages_allowed),
         "moderators_can_invite": bool(moderators_can_invite),
         "slow_mode_seconds": slow_mode_seconds,
+        # None: unchanged (callers from before the setting existed)
+        "outreach_allowed": group.outreach_allowed if outreach_allowed is None else bool(outreach_allowed),
     }
     changed = sorted(key for key, value in values.items() if getattr(group, key) != value)
     for key in changed:
