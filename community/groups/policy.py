@@ -46,7 +46,9 @@ def can_write_in_group(user: User | None, group: Group, membership: Membership |
 
 def is_group_moderator(user: User | None, group: Group, membership: Membership | None) -> bool:
     """Moderators and group managers moderate."""
-    return can_view_group(user, group, membership) and membership is not None and membership.role in MODERATING_ROLES
+    return (
+        can_view_group(user, group, membership) and membership is not None and membership.role in MODERATING_ROLES
+    )
 
 
 def is_group_manager(user: User | None, group: Group, membership: Membership | None) -> bool:
