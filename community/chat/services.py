@@ -251,7 +251,8 @@ def readable_message(actor: User, message_id: int, *, group_id: int | None = Non
     conversation = db.session.get(Conversation, message.conversation_id)
     if group_id is not None and conversation.group_id != group_id:
         raise NotFound(TARGET_NOT_FOUND)
-    open_conversation(actor, conversation.id)
+    if message.seq <= open_conversation(actor, conversation.id).reads_from_seq:
+        raise NotFound(TARGET_NOT_FOUND)  # written before the reader was added to a care conversation
     return message, conversation
 
 

@@ -15,6 +15,7 @@ from community.chat import member_data
 from community.chat.models import Conversation, ConversationParticipant, Message
 from community.core.time import utcnow
 from community.extensions import db
+from community.groups.access_log import AccessLogEntry
 from community.groups.models import Group, Membership
 from community.moderation.models import MemberRelation
 from community.notifications.models import Notification
@@ -171,6 +172,13 @@ def test_a_member_of_another_group_and_a_moderator_without_a_report_cannot_read_
     mod = world.socket("mod")
     joined = mod.emit("chat:join", {"conversation_id": conversation_id}, callback=True)
     assert joined["ok"] is True and joined["conversation"]["can_write"] is False, "reported: read, never join in"
+    with world.app.app_context():  # one access-log line for each of the three people in it
+        logged = db.session.scalars(
+            select(AccessLogEntry.subject_id).where(
+                AccessLogEntry.staff_id == world.ids["mod"], AccessLogEntry.detail == f"conversation {conversation_id}"
+            )
+        ).all()
+        assert sorted(logged) == sorted(world.ids[name] for name in ("pro", "anna", "ben"))
     page = f"/conversations/{conversation_id}/people"
     added = post_form(world.http("mod"), f"{page}/add", {"user_ids": world.ids["kid"]}, form_page=page)
     assert added.status_code == 403, "reading through a report gives no say over the people"
@@ -235,17 +243,19 @@ def test_people_who_are_not_staff_cannot_add_remove_or_rename(world):
 
 def test_staff_add_a_colleague_who_reads_from_then_on_and_rename_it_escaped(world):
     conversation_id = three_person(world)
-    world.socket("anna").emit(
+    early = world.socket("anna").emit(
         "chat:send",
         {"conversation_id": conversation_id, "client_id": "early", "body": "Before the nurse"},
         callback=True,
-    )
+    )["message"]["id"]
     pro, page = world.http("pro"), f"/conversations/{conversation_id}/people"
     assert post_form(pro, f"{page}/add", {"user_ids": world.ids["nurse"]}, form_page=page).status_code == 303
     nurse = world.socket("nurse")
     joined = nurse.emit("chat:join", {"conversation_id": conversation_id}, callback=True)
     assert joined["conversation"]["can_write"] is True, "a colleague has no request to answer"
     assert texts(joined["messages"]) == ["Pro added Nurse"], "reads from the moment they were added"
+    assert world.http("nurse").get(f"/messages/{early}").status_code == 404, "nor through the message's address"
+    assert world.http("anna").get(f"/messages/{early}").status_code == 303
     renamed = post_form(pro, f"/conversations/{conversation_id}/rename", {"title": "<b>Plan</b> two"}, form_page=page)
     assert renamed.status_code == 303
     assert texts(events(nurse, "chat:message")) == ["Pro renamed the conversation “<b>Plan</b> two”"]
