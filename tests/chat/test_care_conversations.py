@@ -294,6 +294,7 @@ def test_a_member_sees_a_request_first_and_writes_only_after_accepting(world):
     anna = world.socket("anna")
     joined = anna.emit("chat:join", {"conversation_id": conversation_id}, callback=True)
     assert joined["ok"] is True and joined["conversation"]["can_write"] is False
+    assert joined["conversation"]["care"] is True and joined["conversation"]["request_pending"] is True
     ack = anna.emit("chat:send", {"conversation_id": conversation_id, "client_id": "r", "body": "hi"}, callback=True)
     assert ack["ok"] is False
     assert "Do you want to join" in world.http("anna").get(f"/conversations/{conversation_id}").get_data(as_text=True)
