@@ -71,4 +71,7 @@ def test_a_nurses_care_conversation_with_two_parents_is_live_for_all_three(new_c
         for reader in readers:
             expect(messages_with(reader, words)).to_have_count(1, timeout=DELIVERY_TIMEOUT_MS)
     expect(messages_with(fatima, "Alex accepted the invitation")).to_have_count(1)
+    nurse.get_by_role("link", name="People and name").click()
+    expect(nurse.get_by_role("heading", name="Add people")).to_be_visible()
+    assert_no_wcag_violations(nurse)
     log.assert_nothing_left_the_server()
