@@ -45,6 +45,7 @@ def test_a_nurses_care_conversation_with_two_parents_is_live_for_all_three(new_c
     nurse.get_by_role("link", name="Start a care conversation with several people").click()
     expect(nurse.get_by_role("heading", level=1)).to_contain_text("Start a care conversation")
     assert_no_wcag_violations(nurse)
+    start_page = nurse.url
     nurse.get_by_label("Name of the conversation").fill(title)
     nurse.get_by_role("checkbox", name="Alex", exact=True).check()
     nurse.get_by_role("checkbox", name="Fatima", exact=True).check()
@@ -74,4 +75,10 @@ def test_a_nurses_care_conversation_with_two_parents_is_live_for_all_three(new_c
     nurse.get_by_role("link", name="People and name").click()
     expect(nurse.get_by_role("heading", name="Add people")).to_be_visible()
     assert_no_wcag_violations(nurse)
+    people = nurse.url
+    nurse.set_viewport_size({"width": 320, "height": 640})  # phone first: nothing scrolls sideways
+    for path in (start_page, people, address):
+        nurse.goto(path)
+        width = nurse.evaluate("() => Math.max(document.documentElement.scrollWidth, window.innerWidth)")
+        assert width <= 320, f"{path} is {width} px wide at 320 px"
     log.assert_nothing_left_the_server()
