@@ -375,3 +375,25 @@ def test_unread_counts_catch_up_and_export_and_erasure(world):
         assert db.session.get(Conversation, conversation_id) is not None, "goes on without the one who left"
     still = world.socket("anna").emit("chat:join", {"conversation_id": conversation_id}, callback=True)
     assert "News" in texts(still["messages"])
+
+
+def test_a_report_from_someone_in_it_lets_the_groups_moderator_read_it_and_a_system_line_is_not_reportable(world):
+    conversation_id = three_person(world)
+    pro = world.socket("pro")
+    said = pro.emit(
+        "chat:send", {"conversation_id": conversation_id, "client_id": "r1", "body": "Call me"}, callback=True
+    )["message"]["id"]
+    with world.app.app_context():
+        line = db.session.scalar(
+            select(Message.id).where(Message.conversation_id == conversation_id, Message.state == "system")
+        )
+    ben = world.http("ben")
+    assert ben.get(f"/moderation/report/message/{line}").status_code == 404, "nobody reports 'Pro added Ben'"
+    path = f"/moderation/report/message/{said}"
+    assert post_form(ben, path, {"reason": "unkind", "note": ""}).status_code == 200
+    mod = world.socket("mod")
+    joined = mod.emit("chat:join", {"conversation_id": conversation_id}, callback=True)
+    assert joined["ok"] is True and "Call me" in texts(joined["messages"])
+    assert world.socket("otto").emit("chat:join", {"conversation_id": conversation_id}, callback=True)["code"] == (
+        "not_found"
+    )
