@@ -100,10 +100,13 @@ def existing_between(group_id: int, first_id: int, second_id: int) -> Conversati
     )
 
 
-def start_private_conversation(actor: User, access: GroupAccess, other_user_id: int) -> Started:
+def start_private_conversation(
+    actor: User, access: GroupAccess, other_user_id: int, *, member_asked: bool = False
+) -> Started:
     """Open a private conversation with someone in the group, or the one the two already have there.
 
     Preconditions: ``access`` is the actor's (``open_group``). Someone not in the group is "not found".
+    ``member_asked``: staff answer a member's own request (``professionals.requests``): not outreach.
     """
     if other_user_id == actor.id:
         raise DomainError(_l("Choose someone else: a conversation needs two people."), field="user_id")
@@ -121,7 +124,8 @@ def start_private_conversation(actor: User, access: GroupAccess, other_user_id: 
     staff_involved = policy.is_staff_in(access.membership) or policy.is_staff_in(other_membership)
     if not staff_involved and safety.blocked_between(actor.id, other.id):  # a block: the same words, nothing told
         raise Forbidden(_l("This person cannot be reached in this group at the moment."))
-    _check_outreach(actor, access, other, other_membership)
+    if not member_asked:
+        _check_outreach(actor, access, other, other_membership)
     found = existing_between(access.group.id, actor.id, other.id)
     if found is not None:
         return Started(found, created=False)

@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 
 from community.auth.models import User
 from community.auth.signals import Evidence
-from community.chat import member_data
+from community.chat import member_data, private
 from community.chat.models import Conversation, ConversationParticipant, Message
+from community.core.errors import Forbidden
 from community.core.time import utcnow
 from community.extensions import db
 from community.groups.access_log import AccessLogEntry
 from community.groups.models import Group, Membership
+from community.groups.services import open_group
 from community.moderation.models import MemberRelation
 from community.notifications.models import Notification
 from tests.chat.helpers import World, audit_actions, events
@@ -397,3 +399,18 @@ def test_a_report_from_someone_in_it_lets_the_groups_moderator_read_it_and_a_sys
     assert world.socket("otto").emit("chat:join", {"conversation_id": conversation_id}, callback=True)["code"] == (
         "not_found"
     )
+
+
+def test_answering_a_members_own_request_is_not_outreach(world):
+    with world.app.app_context():
+        db.session.get(Group, world.group_id).outreach_allowed = False
+        staff = db.session.get(User, world.ids["mod"])
+        access = open_group(staff, world.slug)
+        with pytest.raises(Forbidden):
+            private.start_private_conversation(staff, access, world.ids["anna"])
+        db.session.rollback()
+        db.session.get(Group, world.group_id).outreach_allowed = False
+        started = private.start_private_conversation(
+            staff, open_group(staff, world.slug), world.ids["anna"], member_asked=True
+        )
+        assert started.created is True
