@@ -61,6 +61,7 @@ class GroupSettingsForm(GroupForm):
     )
     member_messages_allowed = BooleanField(_l("Members may send each other private messages"))
     moderators_can_invite = BooleanField(_l("Moderators may invite people to this group"))
+    outreach_allowed = BooleanField(_l("The group's staff may write to a member first (the member can decline)"))
     slow_mode_seconds = IntegerField(
         _l("Slow mode: seconds between two chat messages of one person (0 is off)"),
         validators=[InputRequired(message=_l("Enter a number of seconds, 0 for off."))],

@@ -107,6 +107,7 @@ def group_detail(group_id: int) -> Page:
                 premoderation=form.premoderation.data,
                 member_messages_allowed=form.member_messages_allowed.data,
                 moderators_can_invite=form.moderators_can_invite.data,
+                outreach_allowed=form.outreach_allowed.data,
                 slow_mode_seconds=form.slow_mode_seconds.data,
             )
         if action.refused:

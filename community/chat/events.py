@@ -92,6 +92,8 @@ def conversation_info(access: ConversationAccess) -> Payload:
         "last_seq": conversation.last_seq,
         "slow_mode_seconds": access.slow_mode_seconds,
         "can_write": access.can_write,
+        "care": bool(conversation.care),  # a care conversation: ``title`` is its name (chat.care)
+        "request_pending": access.request_pending,  # the reader has a request to accept or decline first
     }
 
 

@@ -1,5 +1,8 @@
 """Leaving a private conversation: the member deletes it from their own side; the other person keeps their copy,
-sees that it is closed, and cannot write to them in it. Talking again later starts a new conversation."""
+sees that it is closed, and cannot write to them in it. Talking again later starts a new conversation.
+
+A care conversation (``chat.care``) goes on without them: the others see "Sam left the conversation", and the
+one who left reads nothing more of it (staff may add them again; they then read from that moment)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from community.auth.models import User
+from community.chat import system_lines
 from community.chat.models import Conversation, ConversationParticipant
 from community.core.errors import NotFound
 from community.core.realtime import NAMESPACE, conversation_room, user_room
@@ -34,6 +38,9 @@ def leave_conversation(actor: User, conversation_id: int) -> Conversation:
     if conversation is None or conversation.kind != "private":
         raise NotFound(_l("We could not find that conversation."))
     participant.left_at = utcnow()
+    if conversation.care:  # the others see it happen; the person reads nothing more of it
+        system_lines.add_line(conversation, actor, "declined" if participant.request_pending else "left")
+        participant.request_pending = False
     db.session.flush()
     return conversation
 

@@ -1,15 +1,16 @@
 """Chat's part of a member's export and erasure.
 
-Export: the messages they wrote (a conversation is named "private" or "group room", never by the other person),
-with the images and documents they sent in them (the files themselves).
+Export: the messages they wrote (a conversation is named "private", "care conversation" or "group room", never
+by the other person), with the images and documents they sent in them (the files themselves).
 
-Erasure: the private conversations they were in are deleted, both sides (a conversation of two cannot be half
-erased; the reactions on their messages go with them, by the database's cascade); their group-room messages
-lose the link to them (``anonymise``) or are emptied (``remove``); their read positions and their place in
-conversations go; conversations they started lose the link. The files of their messages and of those private
-conversations go in either mode (from disk once the erasure is committed). What an open report or case is
-about (``keep``: a message, and the private conversation it sits in) waits until it closes
-(``member_evidence_released``).
+Erasure: the private conversations of two they were in are deleted, both sides (a conversation of two cannot be
+half erased; the reactions on their messages go with them, by the database's cascade). A care conversation of
+several goes on without them: their messages there are anonymised or emptied as in a group room, and the system
+lines by or about them lose the link. Their group-room messages lose the link to them (``anonymise``) or are
+emptied (``remove``); their read positions and their place in conversations go; conversations they started lose
+the link. The files of their messages and of those private conversations go in either mode (from disk once the
+erasure is committed). What an open report or case is about (``keep``: a message, and the private conversation
+it sits in) waits until it closes (``member_evidence_released``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from community.auth.signals import (
     contribute_member_data,
 )
 from community.chat.models import ChatRead, Conversation, ConversationParticipant, Message
+from community.chat.policy import SYSTEM_STATE
 from community.extensions import db
 from community.groups.models import Group
 
@@ -45,20 +47,25 @@ def export_part(user: User) -> dict[str, Any]:
         select(Message, Conversation, Group.name)
         .join(Conversation, Conversation.id == Message.conversation_id)
         .join(Group, Group.id == Conversation.group_id)
-        .where(Message.author_id == user.id)
+        .where(Message.author_id == user.id, Message.state != SYSTEM_STATE)  # "Anna added Ben" is not their text
     )
     last = 0
     while rows := db.session.execute(query.where(Message.id > last).order_by(Message.id).limit(BATCH)).all():
         for m, c, g in rows:
             entries, message_files = attachments.export_entries(m.attachments)
             files |= message_files
-            place = "private" if c.kind == "private" else "group room"
             messages.append(
-                {"id": m.id, "conversation_id": c.id, "conversation": place, "group": g, "text": m.body_source,
+                {"id": m.id, "conversation_id": c.id, "conversation": _kind_of(c), "group": g, "text": m.body_source,
                  "state": m.state, "created_at": when(m.created_at), "edited_at": when(m.edited_at), "files": entries}
             )  # fmt: skip
         last = rows[-1][0].id
     return {"messages.json": messages, **files}
+
+
+def _kind_of(conversation: Conversation) -> str:
+    if conversation.kind != "private":
+        return "group room"
+    return "care conversation" if conversation.care else "private"
 
 
 def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
@@ -70,6 +77,7 @@ def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
         db.session.scalars(
             select(Conversation.id).where(
                 Conversation.kind == "private",
+                Conversation.care.is_(False),  # a care conversation goes on without them (below)
                 Conversation.id.in_(private),
                 Conversation.id.not_in(keep.conversation_ids),
             )
@@ -96,6 +104,9 @@ def _erase_messages(uid: int, mode: str, keep: Evidence) -> dict[str, int]:
             delete(ConversationParticipant).where(ConversationParticipant.conversation_id.in_(private_ids))
         )
         db.session.execute(delete(Conversation).where(Conversation.id.in_(private_ids)))
+    # Their system lines in care conversations ("Sam left") lose the link to them, whatever the mode.
+    db.session.execute(update(Message).where(Message.subject_id == uid).values(subject_id=None))
+    db.session.execute(update(Message).where(*my_messages, Message.state == SYSTEM_STATE).values(author_id=None))
     if mode == "remove":
         messages = db.session.execute(
             update(Message).where(*my_messages)

@@ -27,8 +27,14 @@ class Page:
 
 def _visible(access: ConversationAccess):
     if access.sees_held:
-        return Message.state.in_(policy.VISIBLE_STATES_FOR_MODERATORS)
-    return or_(Message.state == "published", and_(Message.state == "held", Message.author_id == access.actor.id))
+        shown = Message.state.in_((*policy.VISIBLE_STATES_FOR_MODERATORS, policy.SYSTEM_STATE))
+    else:
+        shown = or_(
+            Message.state.in_(("published", policy.SYSTEM_STATE)),
+            and_(Message.state == "held", Message.author_id == access.actor.id),
+        )
+    start = access.reads_from_seq
+    return and_(shown, Message.seq > start) if start else shown
 
 
 def latest(access: ConversationAccess, *, before_seq: int | None = None, limit: int = PAGE_SIZE) -> Page:
@@ -100,6 +106,8 @@ def history(conversation: Conversation | None, *, before_seq: int | None = None,
 
 
 def is_visible_to(access: ConversationAccess, message: Message) -> bool:
-    return message.conversation_id == access.conversation.id and policy.can_see_message(
-        access.actor, access.membership, message
+    return (
+        message.conversation_id == access.conversation.id
+        and message.seq > access.reads_from_seq
+        and policy.can_see_message(access.actor, access.membership, message)
     )

@@ -16,6 +16,7 @@ from community.core.time import utcnow
 from community.extensions import db
 
 CONVERSATION_KINDS = ("group", "private")
+TITLE_MAX = 80
 
 
 class Conversation(db.Model):
@@ -30,6 +31,10 @@ class Conversation(db.Model):
     # moderators read a private conversation they are not part of (chat.policy.can_read_conversation).
     reported: Mapped[bool] = mapped_column(Boolean, default=False)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A care conversation (``chat/care.py``): a private conversation the group's staff start with one or more
+    # people of the group, with a name; participants are added and removed by staff (audited, shown to all).
+    care: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str | None] = mapped_column(String(TITLE_MAX))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     participants = relationship("ConversationParticipant", back_populates="conversation")
@@ -48,6 +53,11 @@ class ConversationParticipant(db.Model):
     last_read_seq: Mapped[int] = mapped_column(Integer, default=0)
     joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     left_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Care conversations: the messages this participant reads start after this seq (someone added later reads
+    # from the moment they were added), and a member the staff wrote to first (outreach) has a request to
+    # answer: they read it, and write only once they accept.
+    from_seq: Mapped[int] = mapped_column(Integer, default=0)
+    request_pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
     conversation = relationship("Conversation", back_populates="participants")
     user = relationship("User")
@@ -69,6 +79,11 @@ class Message(db.Model):
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    # A system line of a care conversation (state "system"): what happened ("added", "removed", "renamed",
+    # "left", "declined", "started"), by the author, to whom (``subject_id``); a rename keeps the new name in
+    # body_source. Never counted as unread, never reacted to, edited or reported.
+    event: Mapped[str | None] = mapped_column(String(16))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(16), default="published")
     state_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -77,7 +92,8 @@ class Message(db.Model):
     # its last sync (chat:catch_up with changed_since), so what changed while it was away is shown right.
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
-    author = relationship("User")
+    author = relationship("User", foreign_keys=[author_id])
+    subject = relationship("User", foreign_keys=[subject_id])
     reply_to = relationship("Message", remote_side=[id])
     # Its image and document (community.attachments), loaded for a whole page of messages with one query.
     attachments = relationship(Attachment, lazy="selectin", order_by=Attachment.id, viewonly=True)

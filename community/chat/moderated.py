@@ -68,9 +68,11 @@ def sees(actor: User, membership: Membership | None, target: Target) -> bool:
     if target.message.state != "published":
         return False
     try:
-        services.open_conversation(actor, target.conversation.id)
+        access = services.open_conversation(actor, target.conversation.id)
     except (NotFound, DomainError):
         return False
+    if target.message.seq <= access.reads_from_seq:
+        return False  # written before the reader was added to a care conversation
     return policy.can_see_message(actor, membership, target.message)
 
 

@@ -128,6 +128,8 @@ def cannot_write_reason(access: ConversationAccess) -> str:
         return str(_l("You are muted in this group for now: you can read, but not write."))
     if access.group.state != "active":
         return str(_l("This group is archived; you can read it but not write in it."))
+    if access.request_pending:
+        return str(_l("Accept the request above to write in this conversation."))
     if access.conversation.kind == "private":
         return str(_l("This conversation is closed for new messages. You can still read it."))
     return str(_l("You cannot write here at the moment."))

@@ -283,8 +283,9 @@ def conversations_page() -> str:
     groups = memberships_of(current_user)
     rooms = page_data.rooms_of([access.group for access in groups], counts)
     items = [
-        {"id": row.conversation.id, "title": " & ".join(row.names) or _("Private conversation"),
-         "group_name": row.group.name, "unread": counts.get(row.conversation.id, 0)}
+        {"id": row.conversation.id, "title": row.title, "group_name": row.group.name,
+         "people": row.names if row.conversation.care else (), "request": row.request_pending,
+         "unread": counts.get(row.conversation.id, 0)}
         for row in rows
     ]  # fmt: skip
     older_url = url_for("chat.conversations_page", before=rows[-1].conversation.id) if more and rows else None
@@ -313,11 +314,14 @@ def conversation_leave(conversation_id: int) -> Response:
     if not PlainForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("chat.conversation_page", conversation_id=conversation_id), 303)
-    leaving.leave_conversation(current_user, conversation_id)
+    conversation = leaving.leave_conversation(current_user, conversation_id)
     db.session.commit()
     leaving.leave_conversation_room_now(current_user.id, conversation_id)
-    flash(
-        _("You left the conversation. It is deleted on your side; the other person can no longer write to you in it."),
-        "success",
-    )
+    if conversation.care:
+        flash(_("You left the conversation. The others see that you left."), "success")
+    else:
+        gone = _(
+            "You left the conversation. It is deleted on your side; the other person can no longer write to you in it."
+        )
+        flash(gone, "success")
     return redirect(url_for("chat.conversations_page"), 303)

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community.attachments.models import Attachment
 from community.auth.models import User
 from community.chat.models import Message
+from community.chat.policy import SYSTEM_STATE
 from community.extensions import db
 from community.groups.models import Membership
 from community.groups.policy import MODERATING_ROLES
@@ -84,7 +86,36 @@ def message_payload(
     }
     if client_id:
         payload["client_id"] = message.client_id
+    if message.state == SYSTEM_STATE:
+        payload["system"] = system_line(message)
     return payload
+
+
+def _name(user: User | None) -> str:
+    return user.display_name if user is not None and user.state != "deleted" else str(_l("former member"))
+
+
+def system_line(message: Message) -> dict[str, Any]:
+    """A care conversation's system line: what happened, and the sentence to show (plain text, escaped where it
+    is shown). Built in the language of the request that builds it: a page in the reader's, a live broadcast in
+    the writer's (docs/realtime.md)."""
+    actor, subject, title = _name(message.author), _name(message.subject), message.body_source
+    sentences = {
+        "started": _l("%(actor)s started the conversation “%(title)s”", actor=actor, title=title),
+        "added": _l("%(actor)s added %(subject)s", actor=actor, subject=subject),
+        "removed": _l("%(actor)s removed %(subject)s", actor=actor, subject=subject),
+        "renamed": _l("%(actor)s renamed the conversation “%(title)s”", actor=actor, title=title),
+        "left": _l("%(actor)s left the conversation", actor=actor),
+        "declined": _l("%(actor)s declined the invitation", actor=actor),
+        "accepted": _l("%(actor)s accepted the invitation", actor=actor),
+    }
+    return {
+        "event": message.event,
+        "subject_id": message.subject_id
+        if message.subject is not None and message.subject.state != "deleted"
+        else None,
+        "text": str(sentences.get(message.event or "", "")),
+    }
 
 
 def moderator_ids(group_id: int, user_ids: set[int]) -> set[int]:

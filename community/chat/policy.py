@@ -17,6 +17,7 @@ from community.groups.models import Group, Membership
 ADULT_AGE = 18
 EDIT_WINDOW = timedelta(minutes=15)
 VISIBLE_STATES_FOR_MODERATORS = ("published", "held")
+SYSTEM_STATE = "system"  # a care conversation's line "Anna added Ben": everyone in it sees it, nobody changes it
 
 
 # --- age and private conversations ---------------------------------------------------------------------------
@@ -78,6 +79,66 @@ def can_start_private(
     return groups_policy.can_write_in_group(actor, group, actor_membership) and pair_may_talk_privately(
         group, actor, actor_membership, other, other_membership, this_year
     )
+
+
+# --- care conversations (chat/care.py) -----------------------------------------------------------------------
+
+
+def is_care_staff_in(user: User | None, group: Group, membership: Membership | None) -> bool:
+    """The group's staff (``groups.policy.CARE_ROLES``) in good standing: they start care conversations, add and
+    remove people, and write to members first where the group allows outreach."""
+    return (
+        groups_policy.is_care_staff(user, group, membership) and membership is not None and membership.state == "active"
+    )
+
+
+def pair_may_share_care_conversation(
+    group: Group,
+    first: User,
+    first_membership: Membership | None,
+    second: User,
+    second_membership: Membership | None,
+    this_year: int,
+) -> bool:
+    """May these two be in the same care conversation? Both read the group; with the group's staff on either side,
+    yes (a minor with the professionals); between two members, the adult/minor rule of private conversations:
+    both ages known and on the same side of 18 (member-to-member messages need not be on: the staff lead it)."""
+    if first.id == second.id:
+        return True
+    for user, membership in ((first, first_membership), (second, second_membership)):
+        if not groups_policy.can_view_group(user, group, membership):
+            return False
+    if is_care_staff_in(first, group, first_membership) or is_care_staff_in(second, group, second_membership):
+        return True
+    first_minor, second_minor = is_minor(first, this_year), is_minor(second, this_year)
+    return first_minor is not None and second_minor is not None and first_minor == second_minor
+
+
+def care_people_allowed(group: Group, people: list[tuple[User, Membership | None]], this_year: int) -> bool:
+    """The adult/minor rule for EVERY pair of a care conversation's people."""
+    return all(
+        pair_may_share_care_conversation(group, a, a_membership, b, b_membership, this_year)
+        for index, (a, a_membership) in enumerate(people)
+        for b, b_membership in people[index + 1 :]
+    )
+
+
+def can_manage_care(
+    user: User | None, group: Group, membership: Membership | None, participant: ConversationParticipant | None
+) -> bool:
+    """Add and remove people, rename: the group's staff who take part in the care conversation."""
+    return (
+        is_participant(user, participant)
+        and participant is not None
+        and not participant.request_pending
+        and is_care_staff_in(user, group, membership)
+        and groups_policy.can_write_in_group(user, group, membership)
+    )
+
+
+def can_reach_out(group: Group) -> bool:
+    """May the group's staff start a conversation with a member who did not ask (outreach)?"""
+    return bool(group.outreach_allowed)
 
 
 def can_see_private_conversations_exist(user: User | None, group: Group, membership: Membership | None) -> bool:
@@ -150,6 +211,27 @@ def can_write_conversation(
     return pair_may_talk_privately(group, user, membership, partner, partner_membership, this_year)
 
 
+def can_write_care(
+    user: User | None,
+    group: Group,
+    membership: Membership | None,
+    conversation: Conversation,
+    participant: ConversationParticipant | None,
+    others: tuple[tuple[User, Membership | None], ...],
+    this_year: int,
+) -> bool:
+    """Write in a care conversation: a participant who may write in the group and has accepted (a request is read
+    first), with someone else still in it, and every pair of the people in it still allowed now (someone's role
+    or age changed: the conversation stays readable but closes for writing)."""
+    if user is None or not can_read_conversation(user, group, membership, conversation, participant):
+        return False
+    if not groups_policy.can_write_in_group(user, group, membership) or not is_participant(user, participant):
+        return False
+    if participant is None or participant.request_pending or not others:
+        return False
+    return care_people_allowed(group, [(user, membership), *others], this_year)
+
+
 def is_muted(membership: Membership | None) -> bool:
     return membership is not None and membership.state == "muted"
 
@@ -184,9 +266,10 @@ def skips_slow_mode(membership: Membership | None) -> bool:
 
 
 def can_see_message(user: User | None, membership: Membership | None, message: Message) -> bool:
-    """Precondition: the actor may read the conversation. Published messages for everyone; a held message for
+    """Precondition: the actor may read the conversation. Published messages (and system lines) for everyone; a
+    held message for
     its writer and the group's moderators; removed and deleted messages for nobody."""
-    if message.state == "published":
+    if message.state in ("published", SYSTEM_STATE):
         return True
     if message.state != "held" or user is None:
         return False

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from community.auth.models import User
@@ -46,6 +46,14 @@ class ConversationRow:
     names: tuple[str, ...]  # the other participants (for a moderator's list: both)
     last_message_at: datetime | None
     can_read: bool
+    request_pending: bool = False  # a care conversation the staff started with the reader: to accept or decline
+
+    @property
+    def title(self) -> str:
+        """A care conversation's name, else the people in it."""
+        if self.conversation.care and self.conversation.title:
+            return self.conversation.title
+        return " & ".join(self.names) or str(_l("Private conversation"))
 
 
 def _refusal(actor: User, access: GroupAccess, other: User, other_membership: Membership, year: int) -> DomainError:
@@ -61,6 +69,22 @@ def _refusal(actor: User, access: GroupAccess, other: User, other_membership: Me
     return Forbidden(_l("A private conversation between an adult and a young person is not possible here."))
 
 
+def _check_outreach(actor: User, access: GroupAccess, other: User, other_membership: Membership) -> None:
+    """Staff writing to a member first (outreach, ``chat.care``): only where the group allows it, and never to a
+    member who blocked them (the member may still write to the staff)."""
+    group = access.group
+    if not policy.is_care_staff_in(actor, group, access.membership):
+        return
+    if policy.is_care_staff_in(other, group, other_membership):
+        return
+    if existing_between(group.id, actor.id, other.id) is not None:
+        return  # a conversation the two already have: not writing first
+    if not policy.can_reach_out(group):
+        raise Forbidden(_l("In this group, the staff do not write to members first: a member starts the conversation."))
+    if safety.has_blocked(other.id, actor.id):
+        raise Forbidden(_l("This person cannot be reached in this group at the moment."))
+
+
 def existing_between(group_id: int, first_id: int, second_id: int) -> Conversation | None:
     first, second = aliased(ConversationParticipant), aliased(ConversationParticipant)
     return db.session.scalar(
@@ -71,15 +95,18 @@ def existing_between(group_id: int, first_id: int, second_id: int) -> Conversati
             second,
             and_(second.conversation_id == Conversation.id, second.user_id == second_id, second.left_at.is_(None)),
         )
-        .where(Conversation.group_id == group_id, Conversation.kind == "private")
+        .where(Conversation.group_id == group_id, Conversation.kind == "private", Conversation.care.is_(False))
         .order_by(Conversation.id)
     )
 
 
-def start_private_conversation(actor: User, access: GroupAccess, other_user_id: int) -> Started:
+def start_private_conversation(
+    actor: User, access: GroupAccess, other_user_id: int, *, member_asked: bool = False
+) -> Started:
     """Open a private conversation with someone in the group, or the one the two already have there.
 
     Preconditions: ``access`` is the actor's (``open_group``). Someone not in the group is "not found".
+    ``member_asked``: staff answer a member's own request (``professionals.requests``): not outreach.
     """
     if other_user_id == actor.id:
         raise DomainError(_l("Choose someone else: a conversation needs two people."), field="user_id")
@@ -97,6 +124,8 @@ def start_private_conversation(actor: User, access: GroupAccess, other_user_id: 
     staff_involved = policy.is_staff_in(access.membership) or policy.is_staff_in(other_membership)
     if not staff_involved and safety.blocked_between(actor.id, other.id):  # a block: the same words, nothing told
         raise Forbidden(_l("This person cannot be reached in this group at the moment."))
+    if not member_asked:
+        _check_outreach(actor, access, other, other_membership)
     found = existing_between(access.group.id, actor.id, other.id)
     if found is not None:
         return Started(found, created=False)
@@ -127,7 +156,12 @@ def _names(conversation_ids: list[int], *, except_user_id: int | None) -> dict[i
     query = (
         select(ConversationParticipant.conversation_id, User.display_name, User.state)
         .join(User, User.id == ConversationParticipant.user_id)
-        .where(ConversationParticipant.conversation_id.in_(conversation_ids))
+        .join(Conversation, Conversation.id == ConversationParticipant.conversation_id)
+        .where(
+            ConversationParticipant.conversation_id.in_(conversation_ids),
+            # a care conversation names the people in it now; a two-person one keeps a partner who left
+            or_(Conversation.care.is_(False), ConversationParticipant.left_at.is_(None)),
+        )
         .order_by(ConversationParticipant.conversation_id, User.display_name)
     )
     if except_user_id is not None:
@@ -160,7 +194,7 @@ def my_conversations(
     if not groups_policy.is_active_account(actor):
         return [], False
     query = (
-        select(Conversation, Group)
+        select(Conversation, Group, ConversationParticipant.request_pending)
         .join(Group, Group.id == Conversation.group_id)
         .join(
             ConversationParticipant,
@@ -179,9 +213,11 @@ def my_conversations(
         query = query.where(Conversation.id < before_id)
     rows = db.session.execute(query.order_by(Conversation.id.desc()).limit(limit + 1)).all()
     page = rows[:limit]
-    ids = [conversation.id for conversation, _group in page]
+    ids = [conversation.id for conversation, _group, _pending in page]
     names, times = _names(ids, except_user_id=actor.id), _last_message_times(ids)
-    result = [ConversationRow(c, g, names.get(c.id, ()), times.get(c.id), True) for c, g in page]
+    result = [
+        ConversationRow(c, g, names.get(c.id, ()), times.get(c.id), True, bool(pending)) for c, g, pending in page
+    ]
     return result, len(rows) > limit
 
 

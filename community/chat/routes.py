@@ -40,6 +40,7 @@ def _page(access: GroupAccess, *, error: str = "", status: int = 200) -> tuple[s
             else None
         ),
         error=error,
+        can_start_care=policy.is_care_staff_in(current_user, access.group, access.membership),
     )
     return html, status
 

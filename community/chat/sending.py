@@ -14,7 +14,7 @@ import functools
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, Select, String, Update, bindparam, select, update
+from sqlalchemy import Integer, Select, String, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +23,7 @@ from community.chat import leaving, message_files, notices, policy, throttle, un
 from community.chat.errors import Invalid, Muted, RateLimited, SlowMode, TooLarge
 from community.chat.models import Conversation, Message
 from community.chat.payloads import message_payload
+from community.chat.sequence import next_seq
 from community.chat.services import ConversationAccess, message_load, open_conversation
 from community.core.database import savepoint, savepoints_work
 from community.core.errors import DomainError, Forbidden, NotFound
@@ -46,16 +47,6 @@ class SendResult:
 
 
 # The statements of every message are built once per process with bound parameters (see chat.services).
-
-
-@functools.cache
-def _next_seq_statement() -> Update:
-    return (
-        update(Conversation)
-        .where(Conversation.id == bindparam("conversation_id", type_=Integer))
-        .values(last_seq=Conversation.last_seq + 1)
-        .returning(Conversation.last_seq)
-    )
 
 
 @functools.cache
@@ -98,18 +89,14 @@ def _blocked(access: ConversationAccess) -> bool:
     """The other person left this private conversation, or one blocked the other (moderation.safety): no more
     messages. Staff are never blocked out of, nor blocked by, a conversation with a member of their group (their
     duty of care)."""
+    if access.conversation.care:
+        return False  # the staff lead it; who may be in it together is checked for every pair (chat.care)
     partner, partner_membership = access.partners[0] if len(access.partners) == 1 else (None, None)
     if partner is None or leaving.partner_left(access.conversation.id, access.actor.id):
         return True  # the other person left the conversation (and deleted it on their side)
     if policy.is_staff_in(access.membership) or policy.is_staff_in(partner_membership):
         return False
     return safety.blocked_between(access.actor.id, partner.id)
-
-
-def _next_seq(conversation_id: int) -> int:
-    # One atomic UPDATE ... RETURNING: concurrent senders in one room never get the same number (the row lock
-    # also orders them), and a rollback gives the number back, so stored messages have no gaps.
-    return db.session.execute(_next_seq_statement(), {"conversation_id": conversation_id}).scalar_one()
 
 
 def _stored(actor: User, client_id: str) -> Message | None:
@@ -189,7 +176,7 @@ def send(
                 conversation_id=access.conversation.id,
                 author_id=actor.id,
                 client_id=client_id,
-                seq=_next_seq(access.conversation.id),
+                seq=next_seq(access.conversation.id),
                 body_source=text,
                 body_html=render_markdown(text),
                 reply_to_id=reply_to.id if reply_to else None,

@@ -56,6 +56,11 @@ class ConversationAccess:
 
     @property
     def can_write(self) -> bool:
+        if self.conversation.care:
+            return policy.can_write_care(
+                self.actor, self.group, self.membership, self.conversation, self.participant, self.partners,
+                self.this_year,
+            )  # fmt: skip
         partner_membership = self.partners[0][1] if len(self.partners) == 1 else None
         return policy.can_write_conversation(
             self.actor,
@@ -93,9 +98,23 @@ class ConversationAccess:
         return seconds
 
     @property
+    def reads_from_seq(self) -> int:
+        """A participant added to a care conversation later reads from the moment they were added; staff reading
+        it through a report or a case, and everyone in other conversations, read it all."""
+        participant = self.participant
+        return participant.from_seq if participant is not None and participant.left_at is None else 0
+
+    @property
+    def request_pending(self) -> bool:
+        """A member the staff wrote to first who has not answered yet (``chat.care.answer_request``)."""
+        return policy.is_participant(self.actor, self.participant) and bool(self.participant.request_pending)
+
+    @property
     def title(self) -> str:
         if self.conversation.kind == "group":
             return self.group.name
+        if self.conversation.care and self.conversation.title:
+            return self.conversation.title
         names = [
             user.display_name if user.state != "deleted" else str(_l("former member")) for user, _m in self.partners
         ]
@@ -127,7 +146,7 @@ def open_conversation(actor: User, conversation_id: int) -> ConversationAccess:
         raise NotFound(NOT_FOUND)
     partners: tuple[tuple[User, Membership | None], ...] = ()
     if conversation.kind == "private":
-        partners = _partners(conversation, actor.id)
+        partners = _partners(conversation, actor.id, present_only=conversation.care)
     access = ConversationAccess(
         actor, conversation, group, membership, participant, partners, utcnow().year, case_open=case_open
     )
@@ -168,14 +187,21 @@ def _open_statement() -> Select:
     )
 
 
-def _partners(conversation: Conversation, actor_id: int) -> tuple[tuple[User, Membership | None], ...]:
-    rows = db.session.execute(
+def _partners(
+    conversation: Conversation, actor_id: int, *, present_only: bool = False
+) -> tuple[tuple[User, Membership | None], ...]:
+    """The other participants. A two-person conversation keeps a partner who left (it is then closed); a care
+    conversation is the people in it now (``present_only``)."""
+    query = (
         select(User, Membership)
         .join(ConversationParticipant, ConversationParticipant.user_id == User.id)
         .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.group_id == conversation.group_id))
         .where(ConversationParticipant.conversation_id == conversation.id, User.id != actor_id)
         .order_by(User.id)
-    ).all()
+    )
+    if present_only:
+        query = query.where(ConversationParticipant.left_at.is_(None))
+    rows = db.session.execute(query).all()
     return tuple((user, membership) for user, membership in rows)
 
 
@@ -225,7 +251,8 @@ def readable_message(actor: User, message_id: int, *, group_id: int | None = Non
     conversation = db.session.get(Conversation, message.conversation_id)
     if group_id is not None and conversation.group_id != group_id:
         raise NotFound(TARGET_NOT_FOUND)
-    open_conversation(actor, conversation.id)
+    if message.seq <= open_conversation(actor, conversation.id).reads_from_seq:
+        raise NotFound(TARGET_NOT_FOUND)  # written before the reader was added to a care conversation
     return message, conversation
 
 

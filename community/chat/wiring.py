@@ -12,6 +12,7 @@ from community.attachments import services as attachments
 from community.auth import signals as auth_signals
 from community.chat import (  # noqa: F401  (their views register on bp)
     bp,
+    care_routes,
     concern_events,
     events,
     leaving,

@@ -32,6 +32,9 @@ class Group(db.Model):
     premoderation_first_posts: Mapped[int] = mapped_column(Integer, default=3)
     member_messages_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     moderators_can_invite: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Outreach: the group's staff may start a conversation with a member who did not ask (the member answers a
+    # request first, and may decline and block). On by default: staff writing first is what care groups do.
+    outreach_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     retention_chat_days: Mapped[int | None] = mapped_column(Integer)
     retention_posts_days: Mapped[int | None] = mapped_column(Integer)
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)

@@ -205,6 +205,7 @@ def update_group(
     member_messages_allowed: bool = False,
     moderators_can_invite: bool = True,
     slow_mode_seconds: int = 0,
+    outreach_allowed: bool | None = None,
 ) -> Group:
     """Change a group's name, description, kind and settings. Admins, and the group's manager (who cannot change
     its kind); audited with the changed fields. ``kind`` None keeps the kind it has.
@@ -234,6 +235,8 @@ def update_group(
         "member_messages_allowed": bool(member_messages_allowed),
         "moderators_can_invite": bool(moderators_can_invite),
         "slow_mode_seconds": slow_mode_seconds,
+        # None: unchanged (callers from before the setting existed)
+        "outreach_allowed": group.outreach_allowed if outreach_allowed is None else bool(outreach_allowed),
     }
     changed = sorted(key for key, value in values.items() if getattr(group, key) != value)
     for key in changed:

@@ -198,7 +198,7 @@ def accept_request(actor: User, request_id: int) -> ProfessionalRequest:
     if not policy.can_decide_request(actor, request, care_group_ids(actor)):
         raise _not_decidable(actor, request)
     access = groups.open_group(actor, request.group.slug)
-    started = private_chat.start_private_conversation(actor, access, request.member_id)
+    started = private_chat.start_private_conversation(actor, access, request.member_id, member_asked=True)
     request.state, request.decided_at = "accepted", utcnow()
     request.conversation_id = started.conversation.id
     db.session.flush()

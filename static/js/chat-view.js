@@ -20,7 +20,8 @@ import { focusTarget, skeleton, upgrade } from "./action-menu.js";
  * @property {string} [client_id]
  * @property {{id: number, display_name: string, is_moderator?: boolean} | null} author  null: a former member
  * @property {string} body_html  the server's sanitised HTML
- * @property {"published" | "held" | "deleted" | "removed"} state
+ * @property {"published" | "held" | "deleted" | "removed" | "system"} state
+ * @property {{event: string, subject_id: number | null, text: string}} [system]  a care conversation's system line
  * @property {{id: number, author_name: string | null, excerpt: string} | null} [reply_to]
  * @property {string} created_at
  * @property {string | null} [edited_at]
@@ -277,8 +278,28 @@ export function chatView(root, strings, options) {
     }
   }
 
+  /**
+   * A care conversation's "Anna added Ben": plain text, no actions (templates/chat/_message.html does the same).
+   * @param {Message} message
+   */
+  function renderSystem(message) {
+    var li = el("li", "chat-msg chat-msg--system");
+    li.id = "message-" + message.id;
+    li.setAttribute("data-id", String(message.id));
+    li.setAttribute("data-seq", String(message.seq));
+    var line = el("p", "chat-msg__system", (message.system ? message.system.text : "") + " ");
+    line.dir = "auto";
+    var created = new Date(message.created_at);
+    var time = el("time", null, timeFormat.format(created));
+    time.setAttribute("datetime", message.created_at);
+    line.appendChild(time);
+    li.appendChild(line);
+    return li;
+  }
+
   /** @param {Message} message */
   function render(message) {
+    if (message.state === "system") return renderSystem(message);
     var li = el("li", "chat-msg");
     var created = new Date(message.created_at);
     var author = message.author ? message.author.display_name : strings.former_member;

@@ -541,7 +541,9 @@ function start(root, socket) {
   function announce(message) {
     var name = message.author ? message.author.display_name : strings.former_member;
     var line = document.createElement("p");
-    line.textContent = format(strings.new_message, { name: name, text: view.textOf(message.body_html).slice(0, 300) });
+    line.textContent = message.system // a care conversation's "Anna added Ben" says itself
+      ? message.system.text
+      : format(strings.new_message, { name: name, text: view.textOf(message.body_html).slice(0, 300) });
     announcer.appendChild(line);
     while (announcer.children.length > 3) announcer.children[0].remove();
   }

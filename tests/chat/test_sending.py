@@ -41,7 +41,7 @@ def test_joining_the_room_answers_its_details_and_latest_messages_oldest_first(s
     assert ack["ok"] is True
     assert ack["conversation"] == {
         "id": sqlite_world.room_id, "kind": "group", "group_id": sqlite_world.group_id, "title": "Young people",
-        "last_seq": 3, "slow_mode_seconds": 0, "can_write": True,
+        "last_seq": 3, "slow_mode_seconds": 0, "can_write": True, "care": False, "request_pending": False,
     }  # fmt: skip
     assert [m["seq"] for m in ack["messages"]] == [1, 2, 3]
     assert ack["has_more"] is False
