@@ -93,12 +93,39 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        # Full-text search objects live outside the models (see community/forum/search.py): leave them alone.
-        conf_args.setdefault("include_name", search_include_name)
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration on SQLite copies a table and drops the old one. With foreign keys on (Kring turns
+            # them on for every connection), that DROP TABLE first deletes every row, and ON DELETE CASCADE takes
+            # the rows that refer to them along: recreating ``conversations`` would delete every message. The
+            # pragma only changes outside a transaction, so it is set before the migration's transaction begins,
+            # checked afterwards, and set back before the connection returns to the pool (alembic's batch docs).
+            _set_sqlite_foreign_keys(connection, on=False)
+        try:
+            # Full-text search objects live outside the models (see community/forum/search.py): leave them alone.
+            conf_args.setdefault("include_name", search_include_name)
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                _set_sqlite_foreign_keys(connection, on=True)
+
+
+def _set_sqlite_foreign_keys(connection, *, on):
+    if connection.in_transaction():
+        connection.commit()
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+    state = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    connection.commit()
+    if bool(state) != on:
+        raise RuntimeError("SQLite did not change its foreign_keys setting: is a transaction open?")
 
 
 if context.is_offline_mode():
