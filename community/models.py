@@ -12,6 +12,7 @@ from community.consent.models import (
     GuardianConfirmation,
 )
 from community.core.audit import AuditEntry
+from community.events.models import CalendarFeed, Event, Rsvp
 from community.forum.image_models import PostImage
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.read_models import TopicRead
@@ -39,6 +40,7 @@ __all__ = [
     "AnnouncementDismissal",
     "Appeal",
     "AuditEntry",
+    "CalendarFeed",
     "ChatRead",
     "ConsentDocument",
     "ConsentRecord",
@@ -49,6 +51,7 @@ __all__ = [
     "DigestRun",
     "EmailOutbox",
     "ErasureHold",
+    "Event",
     "Group",
     "GroupModerationSettings",
     "GuardianConfirmation",
@@ -77,6 +80,7 @@ __all__ = [
     "Reaction",
     "RecoveryCode",
     "Report",
+    "Rsvp",
     "SafeguardingCase",
     "SafeguardingNote",
     "SetupToken",

@@ -145,6 +145,9 @@ def build_world(app: Flask) -> dict[str, object]:
         from tests.moderation.test_pipeline_world import add_matrix_filters  # keyword filters
 
         moderation_values |= add_matrix_filters(people, group)
+        from tests.events.matrix_world import add_matrix_event  # an event in the group
+
+        moderation_values |= add_matrix_event(people, group)
         db.session.commit()
         tokens = {}
         for role, user in people.items():

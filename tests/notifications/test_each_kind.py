@@ -31,6 +31,8 @@ CENTRE_TEXT = {
     "new_topic": "Sam started a new topic, “Topic new”, in Parents.",
     "held_item": "Posts or messages are waiting for your review in Parents.",
     "safeguarding_case": "A safeguarding case was opened in Parents. Please look at it soon.",
+    "event_reminder": "An event you are going to in Parents starts soon.",
+    "event_cancelled": "An event you were going to in Parents was cancelled.",
 }
 
 
