@@ -10,6 +10,7 @@ from flask_socketio import SocketIO
 from community.core import layout
 from community.forum import (  # noqa: F401  (their views register on bp)
     bp,
+    cli,
     coach_routes,
     image_routes,
     member_data,
