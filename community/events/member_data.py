@@ -28,19 +28,15 @@ def export_part(user: User) -> dict[str, Any]:
         .limit(LIMIT)
     ).all()
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    return {
-        "events/answers.json": [
+    part: dict[str, Any] = {}  # nothing for a member who never answered nor made an address
+    if answers:
+        part["events/answers.json"] = [
             {"event_id": event_id, "starts_at": when(starts_at), "answer": answer, "answered_at": when(updated_at)}
             for event_id, starts_at, answer, updated_at in answers
-        ],
-        "events/calendar_feed.json": None
-        if feed is None
-        else {"show_details": feed.show_details, "made_at": when(feed.created_at)},
-    }
-
-
-def export_size(user: User) -> int:
-    return len(db.session.scalars(select(Rsvp.id).where(Rsvp.user_id == user.id).limit(LIMIT)).all())
+        ]
+    if feed is not None:
+        part["events/calendar_feed.json"] = {"show_details": feed.show_details, "made_at": when(feed.created_at)}
+    return part
 
 
 def erase(user: User, **_details: Any) -> dict[str, int]:
@@ -53,4 +49,4 @@ def erase(user: User, **_details: Any) -> dict[str, int]:
 
 def connect() -> None:
     """From ``events.wiring.init_app``; connecting again is a no-op."""
-    contribute_member_data(export=export_part, size=export_size, erase=erase)
+    contribute_member_data(export=export_part, erase=erase)
