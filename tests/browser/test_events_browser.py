@@ -4,6 +4,7 @@ the counts change. axe-core checks each new page (the list, the form, the event,
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -65,3 +66,29 @@ def test_ravi_plans_an_event_and_sam_says_he_is_coming(sam_page: Page, new_conte
     sam_page.get_by_role("button", name="Make my calendar address").click()
     expect(sam_page.locator("#calendar-address")).to_contain_text("/calendar/")
     assert_no_wcag_violations(sam_page)
+
+
+def test_ravi_schedules_an_announcement_changes_it_and_cancels_it(new_context: Any) -> None:
+    title = unique("Holiday opening hours")
+    later = datetime.now(ZoneInfo("Europe/Amsterdam")).replace(second=0, microsecond=0) + timedelta(days=2)
+    ravi = new_context().new_page()
+    sign_in(ravi, "youthworker")
+    ravi.goto(f"{GROUP}/announcements")
+    ravi.get_by_label("Title").fill(title)
+    ravi.get_by_label("What you want every member to read").fill("We close at 4 pm on Friday.")
+    ravi.get_by_label("Show it from (optional)").fill(later.strftime("%Y-%m-%dT%H:%M"))
+    ravi.get_by_role("button", name="Show it to every member").click()
+    expect(ravi.get_by_role("status").filter(has_text="Your announcement is scheduled.")).to_be_visible()
+    item = ravi.locator("li.announcement", has_text=title)
+    expect(item.get_by_text("Scheduled for")).to_be_visible()
+    assert_no_wcag_violations(ravi)
+    item.get_by_role("link", name=re.compile(r"^Change it")).click()
+    expect(ravi.get_by_role("heading", level=1, name="Change the announcement")).to_be_visible()
+    assert_no_wcag_violations(ravi)
+    ravi.get_by_label("Title").fill(f"{title} (changed)")
+    ravi.get_by_role("button", name="Save the announcement").click()
+    item = ravi.locator("li.announcement", has_text=f"{title} (changed)")
+    item.get_by_role("button", name=re.compile(r"^Cancel it")).click()
+    expect(ravi.locator("li.announcement", has_text=f"{title} (changed)").get_by_text("Ended")).to_be_visible()
+    ravi.goto(GROUP)
+    expect(ravi.locator("article.announcement", has_text=title)).to_have_count(0)
