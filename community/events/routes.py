@@ -94,8 +94,7 @@ def _form_page(access: GroupAccess, form: EventForm, event=None, form_error: str
 @bp.route("/g/<slug>/events/new", methods=["GET", "POST"])
 def event_new(slug: str) -> Page:
     access = open_group(current_user, slug)
-    if not policy.can_plan_events(current_user, access.group, access.membership):
-        raise NotFound(_("We could not find that page."))
+    services.open_planning(current_user, access)
     form, form_error = EventForm(), None
     if form.validate_on_submit():
         with form_action(form, flash_unplaced=False) as action:
@@ -112,9 +111,7 @@ def event_new(slug: str) -> Page:
 @bp.route("/g/<slug>/events/<int:event_id>/edit", methods=["GET", "POST"])
 def event_edit(slug: str, event_id: int) -> Page:
     access = open_group(current_user, slug)
-    event = services.open_event(current_user, access, event_id)
-    if not policy.can_plan_events(current_user, access.group, access.membership):
-        raise NotFound(_("We could not find that page."))
+    event = services.open_event_to_change(current_user, access, event_id)
     form, form_error = EventForm(), None
     if request.method == "GET":
         form = EventForm(

@@ -110,6 +110,21 @@ def _require_planner(actor: User, access: GroupAccess) -> None:
         raise Forbidden(_l("Only the group's professionals, moderators and managers can plan events."))
 
 
+def open_planning(actor: User, access: GroupAccess) -> None:
+    """For the planning pages: the group's planners only; anyone else "not found" (they have no such page)."""
+    if not policy.can_plan_events(actor, access.group, access.membership):
+        raise NotFound(_l("We could not find that page."))
+
+
+def open_event_to_change(actor: User, access: GroupAccess, event_id: int) -> Event:
+    """For the change page: the event, for its group's planners; a cancelled one is refused with what happened."""
+    event = open_event(actor, access, event_id)
+    open_planning(actor, access)
+    if not policy.can_change_event(actor, access.group, access.membership, event):
+        raise DomainError(_l("This event was cancelled; it can no longer be changed."))
+    return event
+
+
 def create_event(actor: User, access: GroupAccess, details: EventDetails) -> Event:
     """A new event in the group, planned by its care staff. Audited as ``event.created``."""
     _require_planner(actor, access)

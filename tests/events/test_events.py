@@ -210,3 +210,12 @@ def test_an_event_that_is_over_takes_no_answers(app, world):
     assert count(app, Rsvp) == 0
     listing = text_of(world.client("sam").get(f"/g/{world.slug}/events"))
     assert listing.index("Past events") < listing.index("Coffee morning")
+
+
+def test_a_cancelled_event_cannot_be_changed(app, world):
+    event_id = world.planned()
+    post_form(world.client("pia"), f"{world.event_path(event_id)}/cancel", {}, form_page="/account/calendar")
+    page = world.client("pia").get(f"{world.event_path(event_id)}/edit")
+    assert page.status_code == 400
+    assert "This event was cancelled; it can no longer be changed." in text_of(page)
+    assert "Manage this event" not in text_of(world.client("pia").get(world.event_path(event_id)))
