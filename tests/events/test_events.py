@@ -219,3 +219,12 @@ def test_a_cancelled_event_cannot_be_changed(app, world):
     assert page.status_code == 400
     assert "This event was cancelled; it can no longer be changed." in text_of(page)
     assert "Manage this event" not in text_of(world.client("pia").get(world.event_path(event_id)))
+
+
+def test_answering_stores_one_row_per_person_on_each_database(db_app):
+    world = build_world(db_app)
+    event_id = world.planned()
+    for choice in ("maybe", "no", "yes"):
+        assert world.answer("sam", event_id, choice).status_code == 303
+    with db_app.app_context():
+        assert db.session.execute(select(Rsvp.user_id, Rsvp.answer)).all() == [(world.ids["sam"], "yes")]

@@ -20,6 +20,12 @@ from tests.factories import post_form
 
 
 @pytest.fixture
+def app(db_app):
+    """On SQLite and PostgreSQL: the reminder marker is claimed with a conditional UPDATE."""
+    return db_app
+
+
+@pytest.fixture
 def world(app):
     return build_world(app)
 
