@@ -20,7 +20,7 @@ from community.core.forms import form_action
 from community.core.time import utcnow
 from community.events import answers, bp, policy, services
 from community.events.forms import EventForm
-from community.events.times import site_zone, utc_to_local
+from community.events.times import site_zone_name, utc_to_local
 from community.groups.services import GroupAccess, open_group
 
 Page = str | Response | tuple[str, int]
@@ -87,7 +87,7 @@ def event_answer(slug: str, event_id: int) -> Response:
 
 def _form_page(access: GroupAccess, form: EventForm, event=None, form_error: str | None = None) -> Page:
     html = render_template("events/form.html", access=access, form=form, event=event, form_error=form_error,
-                           zone=str(site_zone()))  # fmt: skip
+                           zone=site_zone_name())  # fmt: skip
     return html, 400 if request.method == "POST" else 200
 
 
