@@ -246,6 +246,7 @@ class Config:
 
     # --- Notifications and email (issue #10; community/notifications) ---
     NOTIFICATIONS_KEEP_DAYS = 90  # `flask notifications prune` removes older notifications
+    EVENT_REMINDER_HOURS = 24  # `flask events send-reminders`: how long before an event the people coming hear
     NOTIFICATIONS_MAX_ATTEMPTS = 8  # an email is tried this often (back-off doubling) before it counts as failed
     NOTIFICATIONS_RETRY_BASE_SECONDS = 60
     NOTIFICATIONS_RETRY_MAX_SECONDS = 6 * 3600

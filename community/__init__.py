@@ -52,6 +52,7 @@ def create_app(config: Config | None = None) -> Flask:
     from community.auth import wiring as auth
     from community.chat import wiring as chat
     from community.consent import wiring as consent
+    from community.events import wiring as events
     from community.forum import wiring as forum
     from community.groups import wiring as groups
     from community.insight import wiring as insight
@@ -64,7 +65,7 @@ def create_app(config: Config | None = None) -> Flask:
     # Every feature's views are on its blueprint once its wiring is imported (above), so the order here is only
     # the order in which Flask matches URLs, kept as it was.
     for feature in (auth, groups, attachments, forum, chat, admin, notifications, moderation, accessibility,
-                    professionals, consent, privacy, insight):  # fmt: skip
+                    professionals, consent, privacy, insight, events):  # fmt: skip
         feature.init_app(app, socketio)
     errors.init_app(app)
     layout.init_app(app)

@@ -14,6 +14,7 @@ from community.consent.models import (
 )
 from community.core.audit import AuditEntry
 from community.core.jobs import JobRun
+from community.events.models import CalendarFeed, Event, Rsvp
 from community.forum.models import Announcement, AnnouncementDismissal, Post, PostRevision, Topic
 from community.forum.read_models import TopicRead
 from community.groups.access_log import AccessLogEntry
@@ -42,6 +43,7 @@ __all__ = [
     "Appeal",
     "Attachment",
     "AuditEntry",
+    "CalendarFeed",
     "ChatRead",
     "ConsentDocument",
     "ConsentRecord",
@@ -52,6 +54,7 @@ __all__ = [
     "DigestRun",
     "EmailOutbox",
     "ErasureHold",
+    "Event",
     "Group",
     "GroupModerationSettings",
     "GuardianConfirmation",
@@ -81,6 +84,7 @@ __all__ = [
     "Reaction",
     "RecoveryCode",
     "Report",
+    "Rsvp",
     "SafeguardingCase",
     "SafeguardingNote",
     "SetupToken",

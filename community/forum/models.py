@@ -96,8 +96,15 @@ class Announcement(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Written now, shown from then (None: at once). Readers filter on it, so nothing has to run to show it.
+    publish_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When the group was told (the notification centre): at once, or by `flask forum publish-scheduled`.
+    announced_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     author = relationship("User", foreign_keys=[author_id])
+
+    def is_shown_at(self, now: datetime) -> bool:
+        return self.publish_at is None or self.publish_at <= now
 
 
 class AnnouncementDismissal(db.Model):

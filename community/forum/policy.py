@@ -7,6 +7,7 @@ topic or post concerned. Pages call them once per page with values they already 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from community.auth.models import User
@@ -126,10 +127,26 @@ def can_end_announcement(
 
 
 def can_dismiss_announcement(
-    user: User | None, group: Group, membership: Membership | None, announcement: Announcement
+    user: User | None, group: Group, membership: Membership | None, announcement: Announcement, now: datetime
 ) -> bool:
-    """Put an announcement away for oneself: anyone who reads the group (a muted member too)."""
-    return groups_policy.can_view_group(user, group, membership) and announcement.group_id == group.id
+    """Put an announcement away for oneself: anyone who reads the group (a muted member too), once it is shown."""
+    return (
+        groups_policy.can_view_group(user, group, membership)
+        and announcement.group_id == group.id
+        and announcement.is_shown_at(now)
+    )
+
+
+def can_change_scheduled_announcement(
+    user: User | None, group: Group, membership: Membership | None, announcement: Announcement, now: datetime
+) -> bool:
+    """Change the words or the time of an announcement that is not shown yet: the group's moderators."""
+    return (
+        can_announce(user, group, membership)
+        and announcement.group_id == group.id
+        and announcement.ended_at is None
+        and not announcement.is_shown_at(now)
+    )
 
 
 def can_see_post_images(

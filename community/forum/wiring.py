@@ -11,6 +11,7 @@ from community.attachments import services as attachments
 from community.core import layout
 from community.forum import (  # noqa: F401  (their views register on bp)
     bp,
+    cli,
     coach_routes,
     image_routes,
     member_data,

@@ -88,6 +88,14 @@ _ALL = (
          email="never",
          email_one=_l("A safeguarding case needs a lead."),
          email_many=_l("%(count)d safeguarding cases need a lead.")),
+    # Events (community/events): not content-bearing, so whom someone muted never hides a reminder or a
+    # cancellation; the lines name no event, no place, no group.
+    Kind("event_reminder", _l("Reminders of events you are going to"), False, email="immediately",
+         email_one=_l("An event you are going to starts soon."),
+         email_many=_l("%(count)d events you are going to start soon.")),
+    Kind("event_cancelled", _l("Events you were going to that were cancelled"), False, email="immediately",
+         email_one=_l("An event you were going to was cancelled."),
+         email_many=_l("%(count)d events you were going to were cancelled.")),
 )  # fmt: skip
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _ALL}
 

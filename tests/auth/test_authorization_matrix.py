@@ -155,6 +155,9 @@ def build_world(app: Flask) -> dict[str, object]:
         from tests.moderation.leads_world import add_matrix_leads  # safeguarding leads and their rota
 
         moderation_values |= add_matrix_leads(people, group)
+        from tests.events.matrix_world import add_matrix_event  # an event in the group
+
+        moderation_values |= add_matrix_event(people, group)
         db.session.commit()
         tokens = {}
         for role, user in people.items():

@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = {
     "groups.accept_invitation",
     "groups.join_with_code",
     "consent.guardian_link",  # a parent or guardian confirms a minor's account (signed, expiring link)
+    "events.calendar_feed",  # a member's calendar app reads /calendar/<token>.ics without a session
     "accessibility.preferences",  # display settings, also before signing in
     "accessibility.choose_language",  # the language picker for visitors
     "accessibility.statement",  # the accessibility statement

@@ -35,6 +35,8 @@ CENTRE_TEXT = {
         "Nobody took a safeguarding case in Parents in time. "
         "You are the safeguarding lead on call: please look at it now."
     ),
+    "event_reminder": "An event you are going to in Parents starts soon.",
+    "event_cancelled": "An event you were going to in Parents was cancelled.",
 }
 
 

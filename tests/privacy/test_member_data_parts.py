@@ -35,6 +35,7 @@ WITH_PERSONAL_DATA = {
     "community.moderation.safeguarding.member_data",
     "community.professionals.member_data",
     "community.consent.member_data",
+    "community.events.member_data",
 }
 # What the ZIP held when privacy still read every feature's tables itself.
 ARCHIVE = {

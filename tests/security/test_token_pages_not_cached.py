@@ -57,11 +57,12 @@ def assert_not_cached(response) -> None:
     assert response.headers.get("Referrer-Policy") == "no-referrer"
 
 
-def test_the_token_routes_are_the_four_known_links(app):
+def test_the_token_routes_are_the_five_known_links(app):
     assert token_endpoints(app) == [
         "auth.reset_password",
         "auth.setup",
         "consent.guardian_link",
+        "events.calendar_feed",
         "groups.accept_invitation",
     ], "a new token route: mark it @token_page and add its path to the nginx mask in docs/deployment.md"
 
