@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from community.core import jobs
 from community.events.models import Event, Rsvp
 from community.events.services import COMING
 from community.extensions import db
@@ -23,6 +24,7 @@ from community.notifications.services import notify
 BATCH = 500  # answers per run; the next run takes the rest
 
 
+@jobs.job("events.send-reminders", every=timedelta(minutes=10))
 def send_due_reminders(now: datetime) -> int:
     """Remind everyone due (events starting between ``now`` and ``now`` + the reminder hours, not cancelled, in
     an active group the person still reads). Returns how many people were reminded. The caller commits."""

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.auth.models import User
-from community.core import audit
+from community.core import audit, jobs
 from community.core.database import savepoint
 from community.core.errors import DomainError, Forbidden, NotFound
 from community.core.sanitize import render_markdown
@@ -182,6 +182,7 @@ def _tell_once(announcement: Announcement, now: datetime) -> bool:
     return bool(claimed)
 
 
+@jobs.job("forum.publish-scheduled", every=timedelta(minutes=5))
 def publish_due(now: datetime) -> int:
     """Tell the groups of the scheduled announcements whose time has come (showing them needs nothing: readers
     filter on ``publish_at``). Returns how many were announced. The caller commits. Safe to run twice."""

@@ -14,6 +14,8 @@ from community.extensions import db
 from tests.admin.helpers import admin_client, build_world
 
 SCHEDULED = {
+    "events.send-reminders",
+    "forum.publish-scheduled",
     "images.sweep",
     "moderation.lift-expired",
     "notifications.prune",
@@ -50,6 +52,8 @@ def test_every_scheduled_command_is_a_known_job(app):
         (["privacy", "build-exports"], "privacy.build-exports"),
         (["retention", "run"], "retention.run"),
         (["images", "sweep"], "images.sweep"),
+        (["events", "send-reminders"], "events.send-reminders"),
+        (["forum", "publish-scheduled"], "forum.publish-scheduled"),
     ],
 )
 def test_each_scheduled_command_records_its_run(app, command, name):
