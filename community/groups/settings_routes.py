@@ -30,6 +30,7 @@ class GroupSettingsForm(FlaskForm):
     )
     member_messages_allowed = BooleanField(_l("Members may send each other private messages"))
     moderators_can_invite = BooleanField(_l("Moderators may invite people to this group"))
+    outreach_allowed = BooleanField(_l("The group's staff may write to a member first (the member can decline)"))
     slow_mode_seconds = IntegerField(
         _l("Slow mode: seconds between two chat messages of one person (0 is off)"),
         validators=[InputRequired(message=_l("Enter a number of seconds, 0 for off."))],
@@ -54,6 +55,7 @@ def group_settings(slug: str) -> Page:
                 member_messages_allowed=form.member_messages_allowed.data,
                 moderators_can_invite=form.moderators_can_invite.data,
                 slow_mode_seconds=form.slow_mode_seconds.data,
+                outreach_allowed=form.outreach_allowed.data,
             )
         if action.ok:
             flash(_("The group settings are saved."), "success")

@@ -65,6 +65,20 @@ def test_the_manager_edits_the_group_settings_and_it_is_audited(app, world):
     assert "kind" not in entry.details["changed"]
 
 
+def test_the_manager_decides_whether_staff_may_write_to_members_first(app, world):
+    manu = client_of(app, "manu")
+    settings = f"/g/{world['slug']}/settings"
+    assert 'name="outreach_allowed"' in manu.get(settings).get_data(as_text=True)
+    assert post_form(manu, settings, SETTINGS).status_code == 303  # the box left empty: off
+    with app.app_context():
+        assert db.session.get(Group, world["group"]).outreach_allowed is False
+    assert post_form(manu, settings, {**SETTINGS, "outreach_allowed": "y"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Group, world["group"]).outreach_allowed is True
+    changes = [entry.details["changed"] for entry in audit(app, "group.updated")]
+    assert all("outreach_allowed" in changed for changed in changes), changes
+
+
 def test_a_bad_setting_is_refused_and_nothing_is_stored(app, world):
     manu = client_of(app, "manu")
     response = post_form(manu, f"/g/{world['slug']}/settings", {**SETTINGS, "name": "x"})
