@@ -1,6 +1,7 @@
 """A care conversation in real browsers: Nurse Ingrid starts one with two parents of her group (Alex and Fatima),
-both accept the request, and all three see each other's messages live, each in their own browser; the pages
-for starting and for the conversation are axe-clean and nothing leaves the server.
+both accept the request, and all three see each other's messages live, each in their own browser; the nurse
+shares a PDF leaflet there, which both parents see arrive and download; the pages for starting and for the
+conversation are axe-clean and nothing leaves the server.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.attachments import pdfs
 from tests.browser.conftest import LiveServer, OriginLog, sign_in, unique
 from tests.browser.test_pages import assert_no_wcag_violations
 
@@ -72,6 +74,26 @@ def test_a_nurses_care_conversation_with_two_parents_is_live_for_all_three(new_c
         for reader in readers:
             expect(messages_with(reader, words)).to_have_count(1, timeout=DELIVERY_TIMEOUT_MS)
     expect(messages_with(fatima, "Alex accepted the invitation")).to_have_count(1)
+
+    # The nurse shares the care plan as a PDF from the message box; both parents see it arrive and download it.
+    leaflet = unique("Care plan")
+    nurse.get_by_text("Add an image or a PDF document").click()
+    nurse.get_by_label("PDF document").set_input_files(
+        {"name": "plan.pdf", "mimeType": "application/pdf", "buffer": pdfs.leaflet(pages=3)}
+    )
+    nurse.get_by_label("Title of the document").fill(leaflet)
+    message_box(nurse).fill(unique("The plan we talked about"))
+    nurse.get_by_role("button", name="Send", exact=True).click()
+    expect(nurse.get_by_role("link", name=leaflet)).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    for parent in (alex, fatima):
+        link = parent.get_by_role("link", name=leaflet)
+        expect(link).to_be_visible(timeout=DELIVERY_TIMEOUT_MS)
+        with parent.expect_download() as download_info:
+            link.click()
+        assert download_info.value.suggested_filename == f"{leaflet}.pdf"
+        served = parent.request.get(link.get_attribute("href") or "")
+        assert served.status == 200 and served.headers["content-disposition"].startswith("attachment")
+        assert served.headers["x-content-type-options"] == "nosniff"
     nurse.get_by_role("link", name="People and name").click()
     expect(nurse.get_by_role("heading", name="Add people")).to_be_visible()
     assert_no_wcag_violations(nurse)

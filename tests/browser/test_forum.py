@@ -43,7 +43,7 @@ def test_sam_writes_a_topic_with_a_warning_and_a_reply_appears_live(
     sam_log = watch(sam_context, live_server)
     sam_page.goto(GROUP)
     sam_page.get_by_role("link", name="New topic").click()
-    sam_page.get_by_label("Title").fill("Waiting for test results")
+    sam_page.get_by_label("Title", exact=True).fill("Waiting for test results")
     sam_page.get_by_label("Your post").fill("The waiting is the **worst** part. How do you cope?")
     sam_page.get_by_label("Content warning").select_option(label="Medical detail")
     sam_page.get_by_role("button", name="Post the topic").click()

@@ -35,7 +35,7 @@ def test_sam_posts_a_photo_behind_a_content_warning_and_finds_the_topic_by_searc
     title = f"My hospital room {int(time.time())}"
     page = sam_page
     page.goto(f"{GROUP}/topics/new")
-    page.get_by_label("Title").fill(title)
+    page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Your post").fill("This is where I stay this week. The view is nice.")
     page.get_by_label("Content warning").select_option(label="Medical detail")
     page.get_by_text("Add images (optional, up to 4)").click()

@@ -41,7 +41,7 @@ def test_crisis_post_shows_the_helplines_and_the_moderator_gets_the_urgent_alert
     sam = sam_context.new_page()
     sam.goto(f"{GROUP}/topics/new")
     title = unique("I can't anymore")
-    sam.get_by_label("Title").fill(title)
+    sam.get_by_label("Title", exact=True).fill(title)
     sam.get_by_label("Your post").fill("Everything is too much. I want to kill myslef.")
     sam.get_by_role("button", name="Post the topic").click()
 

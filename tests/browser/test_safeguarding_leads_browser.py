@@ -46,10 +46,12 @@ def test_the_admin_names_a_lead_and_puts_him_on_call_on_a_phone(admin_phone: Bro
     _check(page)
     page.get_by_label("Username").fill("youthworker")
     page.get_by_label("Tier 1: told first").check()
-    page.locator("#leads form:not(details form)").get_by_label("Why (kept in the audit log)").fill("Trained lead")
+    page.locator("form[action$='/safeguarding-leads/add']").get_by_label("Why (kept in the audit log)").fill(
+        "Trained lead"
+    )
     page.get_by_role("button", name="Add the lead").click()
     expect(page.get_by_text("The lead is added.")).to_be_visible()
-    expect(page.locator("#leads").get_by_text("Youth worker Ravi").first).to_be_visible()
+    expect(page.locator("section[aria-labelledby=leads]").get_by_text("Youth worker Ravi").first).to_be_visible()
 
     # A period that ends before it starts is refused beside the field, and the page stays usable.
     start = datetime.now() + timedelta(days=400)
