@@ -11,7 +11,6 @@ not the second step. For someone who lost both, the admin resets two-step sign-i
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -21,7 +20,7 @@ from sqlalchemy import delete, func, select, update
 from community.auth import policy, two_factor
 from community.auth.admin_actions import disconnect_after_commit, require_reason
 from community.auth.models import User
-from community.auth.reset import hash_token
+from community.auth.reset import new_link
 from community.auth.reset_links import reset_link_url
 from community.auth.reset_models import PasswordResetToken
 from community.auth.sessions import end_all_sessions
@@ -79,16 +78,7 @@ def issue_sign_in_link(actor: User, user: User, reason: str) -> str:
         .values(used_at=now)
     )
     hours = int(current_app.config["SIGN_IN_LINK_HOURS"])
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        PasswordResetToken(
-            user_id=user.id,
-            token_hash=hash_token(token),
-            created_at=now,
-            expires_at=now + timedelta(hours=hours),
-            issued_by_id=actor.id,
-        )
-    )
+    token = new_link(user, now, timedelta(hours=hours), issued_by=actor)
     audit.record(
         "account.sign_in_link_issued",
         actor_id=actor.id,

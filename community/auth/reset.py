@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -62,17 +62,25 @@ def request_reset(login: str) -> None:
     )
     if recent >= MAILS_PER_HOUR:
         return
+    token = new_link(user, now, timedelta(minutes=TOKEN_MINUTES))
+    db.session.flush()
+    _send_link(user, token)
+
+
+def new_link(user: User, now: datetime, lifetime: timedelta, *, issued_by: User | None = None) -> str:
+    """Store a one-time link for ``user`` (only its SHA-256) and return the token, to be mailed or, made by an
+    admin at the help desk (``issued_by``), read out. The one mechanism for both: a reset link."""
     token = secrets.token_urlsafe(32)
     db.session.add(
         PasswordResetToken(
             user_id=user.id,
             token_hash=hash_token(token),
             created_at=now,
-            expires_at=now + timedelta(minutes=TOKEN_MINUTES),
+            expires_at=now + lifetime,
+            issued_by_id=issued_by.id if issued_by is not None else None,
         )
     )
-    db.session.flush()
-    _send_link(user, token)
+    return token
 
 
 def _send_link(user: User, token: str) -> None:
