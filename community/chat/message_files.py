@@ -66,3 +66,5 @@ def check_reader(actor: User, attachment: Attachment) -> None:
     access = open_conversation(actor, message.conversation_id)  # logs a staff reading of a private conversation
     if access.group.id != attachment.group_id or not policy.can_see_message(actor, access.membership, message):
         raise attachments.not_found()
+    if message.seq <= access.reads_from_seq:  # someone added to a care conversation later reads from then on
+        raise attachments.not_found()

@@ -9,6 +9,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from community.attachments import storage
+from community.attachments.models import Attachment
 from community.auth.models import User
 from community.auth.signals import Evidence
 from community.chat import member_data, private
@@ -243,6 +245,19 @@ def test_people_who_are_not_staff_cannot_add_remove_or_rename(world):
     assert world.http("anna").get(f"/g/{world.slug}/care/new").status_code == 404, "members do not start them"
 
 
+def file_of(world, message_id: int) -> int:
+    """A stored document on a message (the file checks themselves are tests/attachments')."""
+    with world.app.app_context():
+        message = db.session.get(Message, message_id)
+        group_id = db.session.get(Conversation, message.conversation_id).group_id
+        name = storage.write(b"%PDF-1.7 plan", "pdf")
+        row = Attachment(kind="document", message_id=message_id, group_id=group_id, file_name=name,
+                         content_type="application/pdf", byte_size=13, title="Plan", page_count=1)  # fmt: skip
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
 def test_staff_add_a_colleague_who_reads_from_then_on_and_rename_it_escaped(world):
     conversation_id = three_person(world)
     early = world.socket("anna").emit(
@@ -258,6 +273,10 @@ def test_staff_add_a_colleague_who_reads_from_then_on_and_rename_it_escaped(worl
     assert texts(joined["messages"]) == ["Pro added Nurse"], "reads from the moment they were added"
     assert world.http("nurse").get(f"/messages/{early}").status_code == 404, "nor through the message's address"
     assert world.http("anna").get(f"/messages/{early}").status_code == 303
+    document = file_of(world, early)
+    assert world.http("nurse").get(f"/files/{document}").status_code == 404, "nor a file sent before"
+    served = world.http("anna").get(f"/files/{document}")
+    assert served.status_code == 200 and served.data == b"%PDF-1.7 plan"
     renamed = post_form(pro, f"/conversations/{conversation_id}/rename", {"title": "<b>Plan</b> two"}, form_page=page)
     assert renamed.status_code == 303
     assert texts(events(nurse, "chat:message")) == ["Pro renamed the conversation “<b>Plan</b> two”"]
