@@ -22,7 +22,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from community.core.forms import select_choices
-from community.groups.labels import PREMODERATION_LABELS, ROLE_LABELS
+from community.groups import forms as groups_forms
+from community.groups.labels import ROLE_LABELS
 
 KIND_LABELS = {
     "young_people": _l("Young people"),
@@ -53,19 +54,10 @@ class GroupForm(FlaskForm):
     kind = SelectField(_l("Kind of group"), choices=choices(KIND_LABELS), validate_choice=False)
 
 
-class GroupSettingsForm(GroupForm):
-    premoderation = SelectField(
-        _l("Which posts does a moderator check before others see them?"),
-        choices=choices(PREMODERATION_LABELS),
-        validate_choice=False,
-    )
-    member_messages_allowed = BooleanField(_l("Members may send each other private messages"))
-    moderators_can_invite = BooleanField(_l("Moderators may invite people to this group"))
-    outreach_allowed = BooleanField(_l("The group's staff may write to a member first (the member can decline)"))
-    slow_mode_seconds = IntegerField(
-        _l("Slow mode: seconds between two chat messages of one person (0 is off)"),
-        validators=[InputRequired(message=_l("Enter a number of seconds, 0 for off."))],
-    )
+class GroupSettingsForm(groups_forms.GroupSettingsForm):
+    """The manager's settings and, for the admin only, the kind of group."""
+
+    kind = SelectField(_l("Kind of group"), choices=choices(KIND_LABELS), validate_choice=False)
 
 
 class AddMemberForm(FlaskForm):

@@ -7,34 +7,13 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
 
-from community.core.forms import form_action, select_choices
+from community.core.forms import form_action
 from community.groups import bp, policy, services
-from community.groups.labels import PREMODERATION_LABELS
+from community.groups.forms import GroupSettingsForm
 
 Page = str | Response | tuple[str, int]
-
-
-class GroupSettingsForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[Length(max=200)])
-    description = TextAreaField(_l("Description (members see it)"), validators=[Length(max=2000)])
-    premoderation = SelectField(
-        _l("Which posts does a moderator check before others see them?"),
-        choices=select_choices(PREMODERATION_LABELS.items()),
-        validate_choice=False,
-    )
-    member_messages_allowed = BooleanField(_l("Members may send each other private messages"))
-    moderators_can_invite = BooleanField(_l("Moderators may invite people to this group"))
-    outreach_allowed = BooleanField(_l("The group's staff may write to a member first (the member can decline)"))
-    slow_mode_seconds = IntegerField(
-        _l("Slow mode: seconds between two chat messages of one person (0 is off)"),
-        validators=[InputRequired(message=_l("Enter a number of seconds, 0 for off."))],
-    )
 
 
 @bp.route("/g/<slug>/settings", methods=["GET", "POST"])
