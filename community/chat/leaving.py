@@ -72,8 +72,21 @@ def leave_conversation_room_now(user_id: int, conversation_id: int) -> None:
 
 def on_member_left(group: Group, *, user: User, **_extra: object) -> None:
     """``groups.signals.member_left``: a member who leaves a group leaves each of their private conversations in
-    it, as if they had left each one (the others see it closed; their sockets left the rooms with the group's)."""
+    it, as if they had left each one (the others see it closed, or in a care conversation "Anna left the
+    conversation"; their sockets left the rooms with the group's)."""
     in_group = select(Conversation.id).where(Conversation.group_id == group.id, Conversation.kind == "private")
+    care = (
+        select(Conversation)
+        .join(ConversationParticipant)
+        .where(
+            Conversation.id.in_(in_group),
+            Conversation.care.is_(True),
+            ConversationParticipant.user_id == user.id,
+            ConversationParticipant.left_at.is_(None),
+        )
+    )
+    for conversation in db.session.scalars(care).all():  # the others of a care conversation see them go
+        system_lines.add_line(conversation, user, "left")
     db.session.execute(
         update(ConversationParticipant)
         .where(

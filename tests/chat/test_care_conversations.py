@@ -305,6 +305,26 @@ def test_anyone_leaves_by_themselves_and_the_others_see_it(world):
     assert people and people.group(1) == "Pro", "the list names the people in it now"
 
 
+def test_leaving_the_group_leaves_its_care_conversations_and_the_others_see_it(world):
+    conversation_id = three_person(world)
+    pro = world.socket("pro")
+    pro.emit("chat:join", {"conversation_id": conversation_id}, callback=True)
+    pro.get_received()
+    ben = world.http("ben")
+    response = post_form(ben, f"/g/{world.slug}/leave", {}, form_page=f"/g/{world.slug}/leave")
+    assert response.status_code in (302, 303)
+    assert texts(events(pro, "chat:message")) == ["Ben left the conversation"]
+    assert ben.get(f"/conversations/{conversation_id}").status_code == 404
+    with world.app.app_context():
+        left = db.session.scalar(
+            select(ConversationParticipant.left_at).where(
+                ConversationParticipant.conversation_id == conversation_id,
+                ConversationParticipant.user_id == world.ids["ben"],
+            )
+        )
+        assert left is not None
+
+
 # --- outreach ------------------------------------------------------------------------------------------------
 
 
