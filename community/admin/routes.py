@@ -98,18 +98,7 @@ def group_detail(group_id: int) -> Page:
     form = forms.GroupSettingsForm()
     if form.validate_on_submit():
         with form_action(form, "name", passes=()) as action:
-            groups.update_group(
-                current_user,
-                group,
-                name=form.name.data,
-                description=form.description.data or "",
-                kind=form.kind.data,
-                premoderation=form.premoderation.data,
-                member_messages_allowed=form.member_messages_allowed.data,
-                moderators_can_invite=form.moderators_can_invite.data,
-                outreach_allowed=form.outreach_allowed.data,
-                slow_mode_seconds=form.slow_mode_seconds.data,
-            )
+            groups.update_group(current_user, group, kind=form.kind.data, **form.settings())
         if action.refused:
             group = queries.group_or_404(group_id)  # reloaded after the rollback
         else:

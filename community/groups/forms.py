@@ -30,6 +30,18 @@ class GroupSettingsForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter a number of seconds, 0 for off."))],
     )
 
+    def settings(self) -> dict[str, object]:
+        """The keyword arguments of ``services.update_group`` this form holds (the admin area's adds ``kind``)."""
+        return {
+            "name": self.name.data,
+            "description": self.description.data or "",
+            "premoderation": self.premoderation.data,
+            "member_messages_allowed": self.member_messages_allowed.data,
+            "moderators_can_invite": self.moderators_can_invite.data,
+            "slow_mode_seconds": self.slow_mode_seconds.data,
+            "outreach_allowed": self.outreach_allowed.data,
+        }
+
 
 class LeaveForm(FlaskForm):
     """Leaving a group: a button and its CSRF token; the page before it says what happens."""

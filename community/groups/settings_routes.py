@@ -25,17 +25,7 @@ def group_settings(slug: str) -> Page:
     form = GroupSettingsForm(formdata=None, obj=group) if request.method == "GET" else GroupSettingsForm()
     if form.validate_on_submit():
         with form_action(form, "name", passes=()) as action:
-            services.update_group(
-                current_user,
-                group,
-                name=form.name.data,
-                description=form.description.data or "",
-                premoderation=form.premoderation.data,
-                member_messages_allowed=form.member_messages_allowed.data,
-                moderators_can_invite=form.moderators_can_invite.data,
-                slow_mode_seconds=form.slow_mode_seconds.data,
-                outreach_allowed=form.outreach_allowed.data,
-            )
+            services.update_group(current_user, group, **form.settings())
         if action.ok:
             flash(_("The group settings are saved."), "success")
             return redirect(url_for("groups.group_settings", slug=slug), 303)
